@@ -1,0 +1,49 @@
+/* The exported API: each function is one Interlocked operation on the counter. */
+#include "sharedcounter.h"
+
+#include "counter_storage.h"
+
+/* Overflow is defined: the sum is formed in unsigned arithmetic, which wraps,
+ * and the hardware's locked add wraps in the same way. */
+static int64_t wrapping_sum(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+int64_t sc_get(void)
+{
+    /* A compare-exchange that never changes the value is a full-barrier
+     * atomic read on every Windows architecture, including 32-bit x86 where
+     * a plain 64-bit load is not atomic. */
+    return InterlockedCompareExchange64(sc__counter, 0, 0);
+}
+
+int64_t sc_increment(void)
+{
+    return InterlockedIncrement64(sc__counter);
+}
+
+int64_t sc_decrement(void)
+{
+    return InterlockedDecrement64(sc__counter);
+}
+
+int64_t sc_add(int64_t delta)
+{
+    return wrapping_sum(InterlockedExchangeAdd64(sc__counter, delta), delta);
+}
+
+int64_t sc_exchange(int64_t value)
+{
+    return InterlockedExchange64(sc__counter, value);
+}
+
+int64_t sc_compare_exchange(int64_t expected, int64_t desired)
+{
+    return InterlockedCompareExchange64(sc__counter, desired, expected);
+}
+
+uint32_t sc_version(void)
+{
+    return SC_VERSION_HEX;
+}

@@ -1,0 +1,129 @@
+/*
+ * sharedcounter: one 64-bit counter shared by every process that loads the
+ * same sharedcounter.dll image file.
+ *
+ * The counter lives in the DLL's own ".shared" data section, which the linker
+ * marks Initialized Data | Shared | Read | Write (flags 0xD0000040). Windows
+ * maps that section once for all processes that load the same DLL file, so a
+ * change made by one process is seen by all others. Every update is a single
+ * Interlocked* 64-bit operation: any number of threads in any number of
+ * processes may call these functions at once and no update is lost.
+ *
+ * Scope and lifetime: the counter is shared per DLL *file*. A copy of the DLL
+ * under another path has a counter of its own. The value lives as long as at
+ * least one process has the DLL loaded; when the last one unloads it, the
+ * next process to load it starts again from 0.
+ *
+ * Arithmetic wraps: the counter is a two's-complement int64_t, so adding 1 to
+ * INT64_MAX gives INT64_MIN, and subtracting 1 from INT64_MIN gives INT64_MAX.
+ * No function here can fail once the DLL is loaded.
+ */
+#ifndef SHAREDCOUNTER_H
+#define SHAREDCOUNTER_H
+
+#define SC_VERSION_MAJOR 0
+#define SC_VERSION_MINOR 1
+#define SC_VERSION_PATCH 0
+
+/* 0x00MMmmpp: compare with sc_version() to detect a header/DLL mismatch. */
+#define SC_VERSION_HEX                                                         \
+    ((SC_VERSION_MAJOR << 16) | (SC_VERSION_MINOR << 8) | SC_VERSION_PATCH)
+
+#define SC_STRINGIFY_(x) #x
+#define SC_STRINGIFY(x) SC_STRINGIFY_(x)
+#define SC_VERSION_STRING                                                      \
+    SC_STRINGIFY(SC_VERSION_MAJOR)                                             \
+    "." SC_STRINGIFY(SC_VERSION_MINOR) "." SC_STRINGIFY(SC_VERSION_PATCH)
+
+/* The resource compiler includes this header for the version numbers only. */
+#ifndef RC_INVOKED
+
+#include <stdint.h>
+
+#if defined(SC_BUILDING_DLL) && defined(SC_USING_DLL)
+#error "Define only one of SC_BUILDING_DLL and SC_USING_DLL."
+#endif
+
+/*
+ * SC_API marks the exported functions. Clients that link the import library
+ * get SC_USING_DLL from the CMake target; dllimport then lets the compiler
+ * call through the import address table directly instead of via a thunk.
+ */
+#if defined(_WIN32)
+#if defined(SC_BUILDING_DLL)
+#define SC_API __declspec(dllexport)
+#elif defined(SC_USING_DLL)
+#define SC_API __declspec(dllimport)
+#else
+#define SC_API
+#endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define SC_API __attribute__((visibility("default")))
+#else
+#define SC_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * sc_get() : reads the counter.
+ * @return the current value. Another process may change it right after the
+ *         read, so use the value returned by an update when you need to know
+ *         the result of that update. Cannot fail.
+ */
+SC_API int64_t sc_get(void);
+
+/*
+ * sc_increment() : adds 1 to the counter atomically.
+ * @return the new value (the value after this increment). INT64_MAX wraps
+ *         to INT64_MIN. Cannot fail.
+ */
+SC_API int64_t sc_increment(void);
+
+/*
+ * sc_decrement() : subtracts 1 from the counter atomically.
+ * @return the new value. INT64_MIN wraps to INT64_MAX. Cannot fail.
+ */
+SC_API int64_t sc_decrement(void);
+
+/*
+ * sc_add() : adds delta (which may be negative) to the counter atomically.
+ * @return the new value, with two's-complement wrap on overflow in either
+ *         direction. Cannot fail.
+ */
+SC_API int64_t sc_add(int64_t delta);
+
+/*
+ * sc_exchange() : sets the counter to value atomically.
+ * @return the value it held just before. sc_exchange(0) resets the counter
+ *         and tells how far it had got, with no update lost in between.
+ *         Cannot fail.
+ */
+SC_API int64_t sc_exchange(int64_t value);
+
+/*
+ * sc_compare_exchange() : sets the counter to desired only if it currently
+ *         holds expected, atomically.
+ * @return the value the counter held before the call: equal to expected if
+ *         and only if the counter was replaced. Use it to build other atomic
+ *         updates (for example a saturating add) in a retry loop.
+ *         Cannot fail.
+ */
+SC_API int64_t sc_compare_exchange(int64_t expected, int64_t desired);
+
+/*
+ * sc_version() : the version of the loaded DLL.
+ * @return SC_VERSION_HEX as it was when the DLL was built. Compare it with
+ *         the SC_VERSION_HEX your program was compiled with. Cannot fail.
+ */
+SC_API uint32_t sc_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RC_INVOKED */
+
+#endif /* SHAREDCOUNTER_H */

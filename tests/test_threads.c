@@ -1,0 +1,94 @@
+/* Many threads of one process update the counter at once: no update is lost,
+ * and each thread sees its own increments return strictly rising values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <windows.h>
+
+#include "sharedcounter.h"
+
+enum { THREADS = 8, ROUNDS = 200000 };
+
+struct worker {
+    HANDLE start;       /* manual-reset event: all threads begin together */
+    int64_t delta;      /* 0: sc_increment; otherwise sc_add(delta) */
+    int out_of_order;   /* increments whose result was not above the last */
+};
+
+static DWORD WINAPI run_worker(void *arg)
+{
+    struct worker *w = arg;
+    int64_t last = INT64_MIN;
+
+    WaitForSingleObject(w->start, INFINITE);
+    for (int i = 0; i < ROUNDS; i++) {
+        if (w->delta != 0) {
+            sc_add(w->delta);
+            continue;
+        }
+        int64_t now = sc_increment();
+        if (now <= last)
+            w->out_of_order++;
+        last = now;
+    }
+    return 0;
+}
+
+/* Runs THREADS workers, the i-th with delta deltas[i], and returns how far
+ * the counter moved. */
+static int64_t run_threads(struct worker workers[THREADS])
+{
+    HANDLE threads[THREADS];
+    HANDLE start = CreateEventW(NULL, TRUE, FALSE, NULL);
+    assert_non_null(start);
+
+    int64_t before = sc_get();
+    for (int i = 0; i < THREADS; i++) {
+        workers[i].start = start;
+        threads[i] = CreateThread(NULL, 0, run_worker, &workers[i], 0, NULL);
+        assert_non_null(threads[i]);
+    }
+    SetEvent(start);
+    assert_int_equal(WaitForMultipleObjects(THREADS, threads, TRUE, INFINITE),
+                     WAIT_OBJECT_0);
+    for (int i = 0; i < THREADS; i++)
+        CloseHandle(threads[i]);
+    CloseHandle(start);
+    return sc_get() - before;
+}
+
+static void increments_from_many_threads_all_count(void **state)
+{
+    struct worker workers[THREADS] = {{0}};
+    (void)state;
+
+    assert_int_equal(run_threads(workers), (int64_t)THREADS * ROUNDS);
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(workers[i].out_of_order, 0);
+}
+
+static void mixed_adds_from_many_threads_sum_exactly(void **state)
+{
+    struct worker workers[THREADS] = {{0}};
+    int64_t expected = 0;
+    (void)state;
+
+    for (int i = 0; i < THREADS; i++) {
+        /* Half the threads add, half subtract, by different amounts. */
+        workers[i].delta = (i % 2 ? -1 : 1) * (int64_t)(i + 1) * 1000003;
+        expected += workers[i].delta * ROUNDS;
+    }
+    assert_int_equal(run_threads(workers), expected);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(increments_from_many_threads_all_count),
+        cmocka_unit_test(mixed_adds_from_many_threads_sum_exactly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
