@@ -41,7 +41,10 @@ demo: build $(PREFIX)/system.reg
 	env $(WINE_ENV) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS)
 	env $(WINE_ENV) wineserver -w
 
+# A wineserver that outlives each test program makes every Wine start cheap;
+# -p5 lets it exit five seconds after the last program, and -w waits for that.
 test: build $(PREFIX)/system.reg
+	@env $(WINE_ENV) wineserver -p5
 	@status=0; \
 	for t in native $(TOOLCHAINS); do \
 	    echo "== tests: $$t"; \
