@@ -1,4 +1,4 @@
-/* The exported API: each function is one Interlocked operation on the counter. */
+/* The exported API: each function is one Interlocked operation. */
 #include "sharedcounter.h"
 
 #include "counter_storage.h"

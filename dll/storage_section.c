@@ -1,4 +1,4 @@
-/* Storage for sharedcounter.dll: the counter in the DLL's own shared section. */
+/* sharedcounter.dll keeps the counter in its own shared section. */
 #include "counter_storage.h"
 #include "shared_section.h"
 

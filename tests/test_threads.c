@@ -13,9 +13,9 @@
 enum { THREADS = 8, ROUNDS = 200000 };
 
 struct worker {
-    HANDLE start;       /* manual-reset event: all threads begin together */
-    int64_t delta;      /* 0: sc_increment; otherwise sc_add(delta) */
-    int out_of_order;   /* increments whose result was not above the last */
+    HANDLE start;     /* manual-reset event: all threads begin together */
+    int64_t delta;    /* 0: sc_increment; otherwise sc_add(delta) */
+    int out_of_order; /* increments whose result was not above the last */
 };
 
 static DWORD WINAPI run_worker(void *arg)
