@@ -1,0 +1,240 @@
+/*
+ * The client programs as separate processes: those on one counter see each
+ * other's updates and lose none, those on different counters (a private
+ * variable, another EXE, a copy of the DLL) never see each other's.
+ *
+ * This test program keeps sharedcounter.dll loaded, so the counter lives on
+ * between clients and sc_get() shows what they did to it.
+ */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <windows.h>
+
+#include "sharedcounter.h"
+#include "support_clients.h"
+#include "value_line.h"
+
+enum { WORKERS = 8, WORKER_TIMES = 1000000, WORKER_DELTA = 3 };
+
+static void start_session(struct sc_child *child, const char *file)
+{
+    char path[MAX_PATH];
+    sc__test_path(path, sizeof path, NULL, file);
+    sc__test_session_start(child, path);
+}
+
+/* Started suspended and released together, so that they overlap as much
+ * as process start-up allows. */
+static void workers_released_together_lose_no_update(void **state)
+{
+    struct sc_child workers[WORKERS];
+    char path[MAX_PATH], args[64];
+    int64_t before = sc_get(), last[WORKERS];
+    (void)state;
+
+    sc__test_path(path, sizeof path, NULL, "counter_worker.exe");
+    snprintf(args, sizeof args, "--times %d --delta %d", WORKER_TIMES,
+             WORKER_DELTA);
+    for (int i = 0; i < WORKERS; i++)
+        assert_int_equal(
+            sc__child_start(&workers[i], path, args,
+                            SC_CHILD_SUSPENDED | SC_CHILD_PIPE_OUTPUT),
+            0);
+    for (int i = 0; i < WORKERS; i++)
+        assert_int_equal(sc__child_resume(&workers[i]), 0);
+    for (int i = 0; i < WORKERS; i++) {
+        struct sc_child_output output;
+        DWORD exit_code;
+        assert_int_equal(sc__child_finish(&workers[i], SC_TEST_CHILD_TIMEOUT_MS,
+                                          &exit_code, &output),
+                         0);
+        assert_int_equal(exit_code, 0);
+        assert_int_equal(sc__last_value(output.out, &last[i]), 0);
+        sc__child_output_free(&output);
+        sc__child_close(&workers[i]);
+    }
+
+    int64_t after = sc_get();
+    assert_int_equal(after - before,
+                     (int64_t)WORKERS * WORKER_TIMES * WORKER_DELTA);
+    /* Each saw at least its own additions, and nothing beyond the end. */
+    for (int i = 0; i < WORKERS; i++)
+        assert_in_range(last[i] - before, (int64_t)WORKER_TIMES * WORKER_DELTA,
+                        after - before);
+}
+
+/* The seed's baseline: two instances, interleaved, each on its own. */
+static void private_counters_do_not_share(void **state)
+{
+    struct sc_child a, b;
+    (void)state;
+
+    start_session(&a, "private_counter.exe");
+    start_session(&b, "private_counter.exe");
+    assert_int_equal(sc__test_session_send(&a, ""), 1);
+    assert_int_equal(sc__test_session_send(&b, ""), 1);
+    assert_int_equal(sc__test_session_send(&a, "+5"), 6);
+    assert_int_equal(sc__test_session_send(&b, ""), 2);
+    assert_int_equal(sc__test_session_send(&a, "="), 6);
+    assert_int_equal(sc__test_session_send(&b, "-10"), -8);
+    assert_int_equal(sc__test_session_send(&a, ""), 7);
+    sc__test_session_end(&a);
+    sc__test_session_end(&b);
+}
+
+/* The seed's part 2: the variable in the EXE's own shared section. It is
+ * not the DLL's counter, which does not move. */
+static void shared_exe_counters_share(void **state)
+{
+    struct sc_child a, b;
+    int64_t dll_before = sc_get();
+    (void)state;
+
+    start_session(&a, "shared_exe_counter.exe");
+    start_session(&b, "shared_exe_counter.exe");
+    int64_t start = sc__test_session_send(&a, "=");
+    assert_int_equal(sc__test_session_send(&a, ""), start + 1);
+    assert_int_equal(sc__test_session_send(&b, ""), start + 2);
+    assert_int_equal(sc__test_session_send(&a, "+10"), start + 12);
+    assert_int_equal(sc__test_session_send(&b, "="), start + 12);
+    assert_int_equal(sc__test_session_send(&b, "-12"), start);
+    assert_int_equal(sc__test_session_send(&a, "="), start);
+    sc__test_session_end(&a);
+    sc__test_session_end(&b);
+    assert_int_equal(sc_get(), dll_before);
+}
+
+/* ENTER in one, ENTER in the other: the import-library client and the
+ * run-time-loading client share the counter with each other and with us. */
+static void dll_clients_share_with_each_other(void **state)
+{
+    struct sc_child linked, dynamic;
+    int64_t before = sc_get();
+    (void)state;
+
+    start_session(&linked, "counter_client.exe");
+    start_session(&dynamic, "counter_dynamic.exe");
+    assert_int_equal(sc__test_session_send(&linked, ""), before + 1);
+    assert_int_equal(sc__test_session_send(&dynamic, ""), before + 2);
+    assert_int_equal(sc__test_session_send(&linked, ""), before + 3);
+    assert_int_equal(sc__test_session_send(&dynamic, "="), before + 3);
+    assert_int_equal(sc_add(100), before + 103);
+    assert_int_equal(sc__test_session_send(&linked, "="), before + 103);
+    assert_int_equal(sc__test_session_send(&dynamic, "-103"), before);
+    sc__test_session_end(&linked);
+    sc__test_session_end(&dynamic);
+    assert_int_equal(sc_get(), before);
+}
+
+/* Sharing is per DLL file: clients of a copy share the copy's counter
+ * among themselves, and neither side sees the other's changes. */
+static void dll_copy_has_its_own_counter(void **state)
+{
+    char dir[MAX_PATH], path[MAX_PATH];
+    struct sc_child copy, copy2, ours;
+    (void)state;
+
+    sc__test_make_dir(dir, sizeof dir);
+    sc__test_copy("sharedcounter.dll", dir, "sharedcounter.dll");
+    sc__test_copy("counter_client.exe", dir, "counter_client.exe");
+    sc__test_path(path, sizeof path, dir, "counter_client.exe");
+    int64_t before = sc_get();
+
+    sc__test_session_start(&copy, path);
+    start_session(&ours, "counter_client.exe");
+    assert_int_equal(sc__test_session_send(&copy, "="), 0);
+    assert_int_equal(sc__test_session_send(&copy, "+1000"), 1000);
+    assert_int_equal(sc__test_session_send(&ours, "="), before);
+    assert_int_equal(sc__test_session_send(&ours, "+7"), before + 7);
+    assert_int_equal(sc__test_session_send(&copy, "="), 1000);
+    sc__test_session_start(&copy2, path);
+    assert_int_equal(sc__test_session_send(&copy2, ""), 1001);
+    assert_int_equal(sc__test_session_send(&copy, "="), 1001);
+    sc__test_session_end(&copy);
+    sc__test_session_end(&copy2);
+    sc__test_session_end(&ours);
+    sc__test_remove_dir(dir);
+    assert_int_equal(sc_get(), before + 7);
+}
+
+static void demo_reports_both_counters(void **state)
+{
+    char path[MAX_PATH], shared_line[160];
+    struct sc_test_run result;
+    int64_t before = sc_get();
+    (void)state;
+
+    sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
+    sc__test_run(&result, path, "--clients 3 --times 1000 --delta -2", "", 0);
+    assert_int_equal(result.exit_code, 0);
+    assert_int_equal(sc_get() - before, -6000);
+    snprintf(shared_line, sizeof shared_line,
+             "shared counter (sharedcounter.dll): %" PRId64 " -> %" PRId64
+             " (expected -6000: OK)",
+             before, before - 6000);
+    assert_non_null(strstr(result.output.out, shared_line));
+    assert_non_null(strstr(result.output.out,
+                           "private baseline: each of 3 processes ended at "
+                           "-2000 (none saw the others)"));
+    sc__test_run_free(&result);
+}
+
+/* Runs a copy of the demo in a folder of its own, with worker_file and
+ * baseline_file (NULL: none) as its counter_worker and private_counter. */
+static void check_demo_fails(const char *worker_file, const char *baseline_file,
+                             const char *message)
+{
+    char dir[MAX_PATH], path[MAX_PATH];
+    struct sc_test_run result;
+
+    sc__test_make_dir(dir, sizeof dir);
+    sc__test_copy("counter_demo.exe", dir, "counter_demo.exe");
+    sc__test_copy("sharedcounter.dll", dir, "sharedcounter.dll");
+    sc__test_copy(worker_file, dir, "counter_worker.exe");
+    if (baseline_file != NULL)
+        sc__test_copy(baseline_file, dir, "private_counter.exe");
+    sc__test_path(path, sizeof path, dir, "counter_demo.exe");
+    sc__test_run(&result, path, "--clients 2 --times 1000", "", 0);
+    sc__test_remove_dir(dir);
+
+    assert_int_equal(result.exit_code, 1);
+    if (strstr(result.output.out, message) == NULL &&
+        strstr(result.output.err, message) == NULL)
+        fail_msg("\"%s\" not in the demo's output:\n%s%s", message,
+                 result.output.out, result.output.err);
+    sc__test_run_free(&result);
+}
+
+/* The demo's checks can fail: a "private" baseline whose counter is
+ * shared, workers that never touch the DLL, a baseline that is missing. */
+static void demo_detects_wrong_counters(void **state)
+{
+    (void)state;
+    check_demo_fails("counter_worker.exe", "shared_exe_counter.exe",
+                     "private baseline: MISMATCH");
+    check_demo_fails("private_counter.exe", "private_counter.exe",
+                     "shared counter (sharedcounter.dll): 0 -> 0 "
+                     "(expected +2000: MISMATCH)");
+    check_demo_fails("counter_worker.exe", NULL, "cannot start");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(workers_released_together_lose_no_update),
+        cmocka_unit_test(private_counters_do_not_share),
+        cmocka_unit_test(shared_exe_counters_share),
+        cmocka_unit_test(dll_clients_share_with_each_other),
+        cmocka_unit_test(dll_copy_has_its_own_counter),
+        cmocka_unit_test(demo_reports_both_counters),
+        cmocka_unit_test(demo_detects_wrong_counters),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
