@@ -3,6 +3,7 @@
 #
 #   make demo    several clients at once: the shared counter next to a private one
 #   make test    every test suite, for every toolchain
+#   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
 #   make build   just build
 #   make clean   remove build/
 
@@ -12,16 +13,20 @@ JOBS       ?= $(shell nproc)
 PREFIX     := $(abspath $(BUILD))/wineprefix
 WINE_ENV   := WINEPREFIX=$(PREFIX) WINEDEBUG=-all,err+module WINEDLLOVERRIDES=mscoree,mshtml=
 DEMO_ARGS  ?=
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test fuzz clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh $(BUILD)/deps
 
+# The native tests inspect the Windows trees' binaries, which "build" makes
+# first.
 $(BUILD)/native/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD)/native -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD)/native -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    "-DSC_WINDOWS_TREES=$(abspath $(BUILD))/gcc;$(abspath $(BUILD))/clang"
 
 $(BUILD)/%/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD)/$* -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -52,6 +57,19 @@ test: build $(PREFIX)/system.reg
 	done; \
 	env $(WINE_ENV) wineserver -w; \
 	exit $$status
+
+# libFuzzer on sectiondump's parser, with ASan and UBSan. It starts from the
+# checked-in regression corpus and adds what it finds to $(BUILD)/fuzz/corpus;
+# a crash, hang or leak stops it and is saved in $(BUILD)/fuzz/findings.
+fuzz: deps
+	cmake -S . -B $(BUILD)/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DCMAKE_C_COMPILER=clang -DSC_FUZZ=ON -DBUILD_TESTING=OFF
+	cmake --build $(BUILD)/fuzz -j $(JOBS) --target sectiondump_fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus $(BUILD)/fuzz/findings
+	$(BUILD)/fuzz/sectiondump/sectiondump_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=5 -print_final_stats=1 \
+	    -artifact_prefix=$(abspath $(BUILD))/fuzz/findings/ \
+	    $(BUILD)/fuzz/corpus sectiondump/corpus
 
 clean:
 	rm -rf $(BUILD)

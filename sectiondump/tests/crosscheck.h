@@ -1,0 +1,33 @@
+/* Compares what the parser reads with what binutils prints for one file. */
+#ifndef SC_SD_CROSSCHECK_H
+#define SC_SD_CROSSCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sectiondump.h"
+
+struct crosscheck_counts {
+    size_t files;
+    size_t sections;
+    size_t fields; /* single values compared */
+    size_t exports;
+    size_t imports;
+    size_t symbols;
+};
+
+/* Against x86_64-w64-mingw32-objdump -h -p. */
+void crosscheck_pe(const char *path, const struct sc_sd_image *image,
+                   struct crosscheck_counts *counts);
+
+/* Against readelf -h -S -W --dyn-syms. */
+void crosscheck_elf(const char *path, const struct sc_sd_image *image,
+                    struct crosscheck_counts *counts);
+
+/* Fail the test, naming the file and the field, when the values differ. */
+void expect_u64(const char *path, const char *what, uint64_t ours,
+                uint64_t theirs, struct crosscheck_counts *counts);
+void expect_str(const char *path, const char *what, const char *ours,
+                const char *theirs, struct crosscheck_counts *counts);
+
+#endif /* SC_SD_CROSSCHECK_H */

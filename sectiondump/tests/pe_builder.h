@@ -1,0 +1,30 @@
+/* A small, valid PE32+ DLL built in memory for the parser tests, with the
+ * offsets of its parts so that a test can damage exactly one of them. */
+#ifndef SC_SD_PE_BUILDER_H
+#define SC_SD_PE_BUILDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    PE_SIZE = 0xA00,
+    PE_LFANEW = 0x40,
+    PE_FILE_HEADER = 0x44,
+    PE_OPTIONAL = 0x58,
+    PE_SECTIONS = 0x58 + 0xF0,
+    PE_RDATA = 0x600,   /* file offset of .rdata, RVA 0x3000 */
+    PE_EXPORTS = 0x600, /* export directory */
+    PE_IMPORTS = 0x800, /* import descriptors, RVA 0x3200 */
+    PE_LOOKUP = 0x880,  /* lookup table of the one imported DLL */
+};
+
+/* Fills buf (PE_SIZE bytes) with a DLL "test.dll" of three sections
+ * (.text, .shared with 0xD0000040, .rdata) that exports alpha and beta and
+ * imports GetTickCount and ordinal 5 from KERNEL32.dll. */
+void pe_build(uint8_t *buf);
+
+void put16(uint8_t *p, uint16_t v);
+void put32(uint8_t *p, uint32_t v);
+void put64(uint8_t *p, uint64_t v);
+
+#endif /* SC_SD_PE_BUILDER_H */

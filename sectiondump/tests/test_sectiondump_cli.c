@@ -1,0 +1,250 @@
+/* The sectiondump program end to end: its usage and exit codes, and what it
+ * says about the project's own binaries. The DLL of every Windows toolchain
+ * tree must have ".shared" at 0xD0000040 and export exactly the API; the
+ * baseline EXE must have no shared section; and a native library built with
+ * -fvisibility=hidden must export only what SC_API marks. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "read_file.h"
+#include "sectiondump.h"
+#include "tool_output.h"
+
+/* The Windows build trees, "|"-separated; set by the build. */
+static const char windows_trees[] = SC_SD_WINDOWS_TREES;
+
+static const char *const api[] = {
+    "sc_add", "sc_compare_exchange", "sc_decrement", "sc_exchange",
+    "sc_get", "sc_increment",        "sc_version"};
+
+/* Runs the tool with args (stderr joined to stdout); returns its exit code. */
+static int run(const char *args, struct tool_output *out)
+{
+    char command[4096];
+    snprintf(command, sizeof command, "'%s' %s 2>&1", SC_SD_TOOL, args);
+    int exit_code;
+    if (tool_capture(out, command, &exit_code) != 0)
+        fail_msg("cannot run %s", command);
+    return exit_code;
+}
+
+static void expect_run(const char *args, int exit_code, const char *contains)
+{
+    struct tool_output out;
+    int got = run(args, &out);
+    size_t line = tool_find(&out, 0, contains);
+    if (got != exit_code || line == out.count)
+        fail_msg("sectiondump %s: exit %d (want %d), no line starting with "
+                 "'%s' in:\n%s",
+                 args, got, exit_code, contains,
+                 out.count ? out.lines[0] : "(nothing)");
+    tool_free(&out);
+}
+
+static void usage_and_exit_codes(void **state)
+{
+    (void)state;
+    expect_run("--help", 0, "usage: sectiondump");
+    expect_run("--version", 0, "sectiondump 0.");
+    expect_run("", 2, "usage: sectiondump");
+    expect_run("--bogus file", 2, "sectiondump: unknown or incomplete option");
+    expect_run("--check-shared", 2, "sectiondump: unknown or incomplete");
+    expect_run("a b", 2, "sectiondump: one FILE at a time");
+    expect_run("/nonexistent/file.dll", 1,
+               "sectiondump: /nonexistent/file.dll: No such file");
+}
+
+/* Writes size bytes of data to a fresh temporary file, into path. */
+static void temp_file(char *path, const void *data, size_t size)
+{
+    strcpy(path, "/tmp/sectiondump-test-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, size), (ssize_t)size);
+    close(fd);
+}
+
+static void malformed_files_fail_in_one_line(void **state)
+{
+    (void)state;
+    unsigned char *lib;
+    size_t size;
+    char error[128], path[64], args[128];
+    assert_int_equal(
+        sc__sd_read_file(SC_SD_FIXTURE, &lib, &size, error, sizeof error), 0);
+    temp_file(path, lib, 200);
+    snprintf(args, sizeof args, "%s", path);
+    struct tool_output out;
+    assert_int_equal(run(args, &out), 1);
+    assert_int_equal(out.count, 1);
+    assert_non_null(strstr(out.lines[0], "section table"));
+    tool_free(&out);
+    unlink(path);
+    temp_file(path, "plain text", 10);
+    expect_run(path, 1, "sectiondump: /tmp/sectiondump-test-");
+    assert_int_equal(run(path, &out), 1);
+    assert_non_null(strstr(out.lines[0], "unknown format"));
+    tool_free(&out);
+    unlink(path);
+    free(lib);
+}
+
+static int is_exported(const struct sc_sd_elf_symbol *sym)
+{
+    return sym->section_index != SC_SD_SHN_UNDEF &&
+           (sym->binding == SC_SD_STB_GLOBAL ||
+            sym->binding == SC_SD_STB_WEAK) &&
+           (sym->visibility == SC_SD_STV_DEFAULT ||
+            sym->visibility == SC_SD_STV_PROTECTED);
+}
+
+/* Of the fixture's symbols, those that SC_API marks and no others. */
+static void hidden_visibility_exports_only_marked(void **state)
+{
+    (void)state;
+    unsigned char *data;
+    size_t size;
+    char error[128];
+    assert_int_equal(
+        sc__sd_read_file(SC_SD_FIXTURE, &data, &size, error, sizeof error), 0);
+    struct sc_sd_image image;
+    assert_int_equal(sc_sd_parse(&image, data, size), 0);
+    const struct sc_sd_elf *elf = &image.elf;
+    assert_true(elf->dynamic_symbol_count > 0);
+    int exported = 0, fixture_symbols = 0;
+    for (size_t i = 0; i < elf->dynamic_symbol_count; i++) {
+        const struct sc_sd_elf_symbol *sym = &elf->dynamic_symbols[i];
+        if (strncmp(sym->name, "sc_fixture_", 11) == 0)
+            fixture_symbols++;
+        if (!is_exported(sym))
+            continue;
+        print_message("exported: %s\n", sym->name);
+        assert_true(strcmp(sym->name, "sc_fixture_exported") == 0 ||
+                    strcmp(sym->name, "sc_fixture_exported_data") == 0);
+        exported++;
+    }
+    assert_int_equal(exported, 2);
+    /* The hidden ones are not merely hidden: they are not there at all. */
+    assert_int_equal(fixture_symbols, 2);
+    sc_sd_release(&image);
+    free(data);
+    expect_run("--check-shared .data " SC_SD_FIXTURE, 1,
+               "sectiondump: " SC_SD_FIXTURE ": ELF sections have no shared");
+}
+
+/* Index of the line equal to text at or after from; fails if none. */
+static size_t line_equal(const struct tool_output *out, size_t from,
+                         const char *text)
+{
+    for (size_t i = from; i < out->count; i++) {
+        if (strcmp(out->lines[i], text) == 0)
+            return i;
+    }
+    fail_msg("no line '%s' in sectiondump's report", text);
+    return out->count;
+}
+
+static void check_dll_report(const char *dll)
+{
+    struct tool_output out;
+    assert_int_equal(run(dll, &out), 0);
+    size_t at = line_equal(&out, 0, " .shared name");
+    at = line_equal(&out, at, "D0000040 flags");
+    assert_string_equal(out.lines[at + 1], "         Initialized Data");
+    assert_string_equal(out.lines[at + 2], "         Shared");
+    assert_string_equal(out.lines[at + 3], "         Read Write");
+    line_equal(&out, line_equal(&out, at, "  Summary"), "        1000 .shared");
+    tool_free(&out);
+
+    char args[4200], exports[512] = "  \"exports\": [";
+    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
+        snprintf(exports + strlen(exports), sizeof exports - strlen(exports),
+                 "%s\"%s\"", i ? ", " : "", api[i]);
+    strcat(exports, "],");
+    snprintf(args, sizeof args, "--json '%s'", dll);
+    assert_int_equal(run(args, &out), 0);
+    assert_true(tool_find(&out, 0, "\"format\": \"pe32+\"") < out.count);
+    line_equal(&out, 0, exports);
+    tool_free(&out);
+}
+
+/* The baseline program keeps its data private: no section is shared. */
+static void check_no_shared_section(const char *exe)
+{
+    unsigned char *data;
+    size_t size;
+    char error[128];
+    if (sc__sd_read_file(exe, &data, &size, error, sizeof error) != 0)
+        fail_msg("%s: %s", exe, error);
+    struct sc_sd_image image;
+    assert_int_equal(sc_sd_parse(&image, data, size), 0);
+    assert_true(image.pe.section_count > 0);
+    for (size_t i = 0; i < image.pe.section_count; i++) {
+        if (image.pe.sections[i].characteristics & SC_SD_SCN_MEM_SHARED)
+            fail_msg("%s: section %s is shared", exe,
+                     image.pe.sections[i].name);
+    }
+    sc_sd_release(&image);
+    free(data);
+}
+
+static void check_tree(const char *tree)
+{
+    char dll[4096], args[4200];
+    snprintf(dll, sizeof dll, "%s/bin/sharedcounter.dll", tree);
+    if (access(dll, R_OK) != 0) {
+        print_message("skipped: %s is not built (configure the Windows trees "
+                      "first, as 'make build' does)\n",
+                      dll);
+        skip();
+    }
+    snprintf(args, sizeof args, "--check-shared .shared '%s'", dll);
+    expect_run(args, 0, "sectiondump: ");
+    check_dll_report(dll);
+    snprintf(args, sizeof args,
+             "--check-shared .shared '%s/bin/shared_exe_counter.exe'", tree);
+    expect_run(args, 0, "sectiondump: ");
+    char exe[4096];
+    snprintf(exe, sizeof exe, "%s/bin/private_counter.exe", tree);
+    snprintf(args, sizeof args, "--check-shared .shared '%s'", exe);
+    expect_run(args, 1, "sectiondump: ");
+    check_no_shared_section(exe);
+}
+
+static void windows_tree(void **state)
+{
+    if (*state == NULL) {
+        print_message("skipped: no Windows tree given (SC_WINDOWS_TREES)\n");
+        skip();
+    }
+    check_tree(*state);
+}
+
+int main(void)
+{
+    /* One test per Windows tree, named after it. */
+    static char trees[sizeof windows_trees];
+    memcpy(trees, windows_trees, sizeof trees);
+    char *tree[2] = {strtok(trees, "|"), NULL};
+    tree[1] = tree[0] ? strtok(NULL, "|") : NULL;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(usage_and_exit_codes),
+        cmocka_unit_test(malformed_files_fail_in_one_line),
+        cmocka_unit_test(hidden_visibility_exports_only_marked),
+        {tree[0] ? tree[0] : "windows tree 1", windows_tree, NULL, NULL,
+         tree[0]},
+        {tree[1] ? tree[1] : "windows tree 2", windows_tree, NULL, NULL,
+         tree[1]},
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

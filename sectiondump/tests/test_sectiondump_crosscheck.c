@@ -1,0 +1,141 @@
+/* The truth test: every field the parser reads, compared with what binutils
+ * prints, on files nobody here wrote: a fixed sample of the PE DLLs that
+ * Wine installs, the MinGW-w64 runtime's COFF objects, and ELF programs from
+ * /usr/bin. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "crosscheck.h"
+#include "read_file.h"
+#include "tool_output.h"
+
+/* Files per folder: enough to meet every toolchain's habits, few enough to
+ * take seconds. SC_SD_CROSSCHECK_SAMPLE=N checks more (or all). */
+enum { DEFAULT_SAMPLE = 40, MIN_CHECKED = 20 };
+
+#define WINE_DIR "/usr/lib/x86_64-linux-gnu/wine"
+
+static struct crosscheck_counts totals;
+
+static size_t sample_size(void)
+{
+    const char *text = getenv("SC_SD_CROSSCHECK_SAMPLE");
+    long n = text != NULL ? strtol(text, NULL, 10) : 0;
+    return n > 0 ? (size_t)n : DEFAULT_SAMPLE;
+}
+
+void expect_u64(const char *path, const char *what, uint64_t ours,
+                uint64_t theirs, struct crosscheck_counts *counts)
+{
+    if (ours != theirs)
+        fail_msg("%s: %s: sectiondump reads 0x%llx, binutils 0x%llx", path,
+                 what, (unsigned long long)ours, (unsigned long long)theirs);
+    counts->fields++;
+}
+
+void expect_str(const char *path, const char *what, const char *ours,
+                const char *theirs, struct crosscheck_counts *counts)
+{
+    if (ours == NULL || strcmp(ours, theirs) != 0)
+        fail_msg("%s: %s: sectiondump reads '%s', binutils '%s'", path, what,
+                 ours ? ours : "(null)", theirs);
+    counts->fields++;
+}
+
+typedef void check_fn(const char *path, const struct sc_sd_image *image,
+                      struct crosscheck_counts *counts);
+
+static void check_file(const char *path, check_fn *check)
+{
+    unsigned char *data;
+    size_t size;
+    char error[128];
+    if (sc__sd_read_file(path, &data, &size, error, sizeof error) != 0)
+        fail_msg("%s: %s", path, error);
+    struct sc_sd_image image;
+    if (sc_sd_parse(&image, data, size) != 0)
+        fail_msg("%s: sectiondump rejects it: %s", path, image.error);
+    check(path, &image, &totals);
+    totals.files++;
+    sc_sd_release(&image);
+    free(data);
+}
+
+/* Checks a sample of dir; returns how many files were checked. */
+static size_t check_sample(const char *dir, const char *suffix,
+                           const char *magic, check_fn *check)
+{
+    char **paths;
+    size_t n = sample_files(dir, suffix, magic, sample_size(), &paths);
+    for (size_t i = 0; i < n; i++) {
+        check_file(paths[i], check);
+        free(paths[i]);
+    }
+    free(paths);
+    return n;
+}
+
+static void require_tool(const char *tool)
+{
+    if (!tool_exists(tool)) {
+        print_message("skipped: %s is not installed "
+                      "(scripts/install-deps.sh installs it)\n",
+                      tool);
+        skip();
+    }
+}
+
+static void pe_files_match_objdump(void **state)
+{
+    (void)state;
+    require_tool("x86_64-w64-mingw32-objdump");
+    size_t before = totals.files;
+    size_t dlls =
+        check_sample(WINE_DIR "/x86_64-windows", ".dll", "MZ", crosscheck_pe);
+    size_t pe32 =
+        check_sample(WINE_DIR "/i386-windows", ".dll", "MZ", crosscheck_pe);
+    size_t objects =
+        check_sample("/usr/x86_64-w64-mingw32/lib", ".o", "", crosscheck_pe);
+    print_message("PE: %zu PE32+ DLLs, %zu PE32 DLLs, %zu COFF objects\n", dlls,
+                  pe32, objects);
+    if (totals.files == before) {
+        print_message("skipped: no Wine DLLs or MinGW objects installed\n");
+        skip();
+    }
+    assert_true(dlls >= MIN_CHECKED);
+}
+
+static void elf_files_match_readelf(void **state)
+{
+    (void)state;
+    require_tool("readelf");
+    size_t n = check_sample("/usr/bin", "", "\177ELF", crosscheck_elf);
+    print_message("ELF: %zu files from /usr/bin\n", n);
+    assert_true(n >= MIN_CHECKED);
+}
+
+static int report(void **state)
+{
+    (void)state;
+    print_message("cross-checked %zu files: %zu sections, %zu exports, "
+                  "%zu imports, %zu dynamic symbols, %zu fields in all\n",
+                  totals.files, totals.sections, totals.exports, totals.imports,
+                  totals.symbols, totals.fields);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pe_files_match_objdump),
+        cmocka_unit_test(elf_files_match_readelf),
+    };
+    return cmocka_run_group_tests(tests, NULL, report);
+}

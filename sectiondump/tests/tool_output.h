@@ -1,0 +1,38 @@
+/* What a reference tool (objdump, readelf) printed, as lines. */
+#ifndef SC_SD_TOOL_OUTPUT_H
+#define SC_SD_TOOL_OUTPUT_H
+
+#include <stddef.h>
+
+struct tool_output {
+    char *text;   /* all of stdout, NUL-terminated; lines split in place */
+    char **lines; /* without their '\n' */
+    size_t count;
+};
+
+/* Runs a shell command and keeps its stdout. Returns 0 with *exit_code
+ * set, or -1 when it could not run. */
+int tool_capture(struct tool_output *out, const char *command, int *exit_code);
+
+/* Runs "tool options 'path'" (stderr discarded) and keeps its stdout.
+ * Returns 0, or -1 when it could not run or exited non-zero. */
+int tool_run(struct tool_output *out, const char *tool, const char *options,
+             const char *path);
+void tool_free(struct tool_output *out);
+
+/* Index of the first line at or after from that starts with prefix after
+ * leading whitespace, or out->count. */
+size_t tool_find(const struct tool_output *out, size_t from,
+                 const char *prefix);
+
+/* Whether a program is on PATH. */
+int tool_exists(const char *tool);
+
+/* Up to max paths of regular files in dir whose names end with suffix (""
+ * for any) and whose first bytes are magic, spread evenly over the sorted
+ * list so that the sample is the same on every run. Returns the count; free
+ * each path and the array. */
+size_t sample_files(const char *dir, const char *suffix, const char *magic,
+                    size_t max, char ***paths);
+
+#endif /* SC_SD_TOOL_OUTPUT_H */
