@@ -3,6 +3,7 @@
 #
 #   make demo    several clients at once: the shared counter next to a private one
 #   make test    every test suite, for every toolchain
+#   make soak    a long soak of both library builds (docs/reliability.md)
 #   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
 #   make build   just build
 #   make clean   remove build/
@@ -13,9 +14,10 @@ JOBS       ?= $(shell nproc)
 PREFIX     := $(abspath $(BUILD))/wineprefix
 WINE_ENV   := WINEPREFIX=$(PREFIX) WINEDEBUG=-all,err+module WINEDLLOVERRIDES=mscoree,mshtml=
 DEMO_ARGS  ?=
+SOAK_ARGS  ?= --seconds 30 --clients 64 --wave 8
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build demo test fuzz clean
+.PHONY: all deps build demo test soak fuzz clean
 
 all: build
 
@@ -54,6 +56,16 @@ test: build $(PREFIX)/system.reg
 	for t in native $(TOOLCHAINS); do \
 	    echo "== tests: $$t"; \
 	    ctest --test-dir $(BUILD)/$$t --output-on-failure -j $(JOBS) || status=1; \
+	done; \
+	env $(WINE_ENV) wineserver -w; \
+	exit $$status
+
+# Run it alone: other clients of the same DLL would count as lost updates.
+soak: build $(PREFIX)/system.reg
+	@env $(WINE_ENV) wineserver -p5
+	@status=0; \
+	for s in sc_soak sc_soak_hardened; do \
+	    env $(WINE_ENV) wine $(BUILD)/gcc/bin/$$s.exe $(SOAK_ARGS) || status=1; \
 	done; \
 	env $(WINE_ENV) wineserver -w; \
 	exit $$status

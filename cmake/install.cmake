@@ -1,10 +1,11 @@
-# Installs the DLL, its import library and header, and a CMake package so
+# Installs both DLLs, their import libraries and header, and a CMake package so
 # that other projects can find_package(SharedCounter).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 if(TARGET sharedcounter)
-    install(TARGETS sharedcounter EXPORT SharedCounterTargets
+    install(TARGETS sharedcounter sharedcounter_hardened
+            EXPORT SharedCounterTargets
             RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
             LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
             ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -14,6 +14,11 @@
  * least one process has the DLL loaded; when the last one unloads it, the
  * next process to load it starts again from 0.
  *
+ * sharedcounter_hardened.dll exports this same API, but keeps the counter in
+ * a named file mapping that only the creating user can open, shared per user,
+ * per logon session and per DLL file (docs/security.md). Everything below
+ * holds for both builds.
+ *
  * Arithmetic wraps: the counter is a two's-complement int64_t, so adding 1 to
  * INT64_MAX gives INT64_MIN, and subtracting 1 from INT64_MIN gives INT64_MAX.
  * No function here can fail once the DLL is loaded.

@@ -6,23 +6,8 @@
 
 #include <cmocka.h>
 
+#include "saved_counter.h"
 #include "sharedcounter.h"
-
-/* Each test may set the counter to extreme values; put back what it held so
- * that a person watching the counter from another client is not surprised. */
-static int save_counter(void **state)
-{
-    static int64_t saved;
-    saved = sc_get();
-    *state = &saved;
-    return 0;
-}
-
-static int restore_counter(void **state)
-{
-    sc_exchange(*(int64_t *)*state);
-    return 0;
-}
 
 static void version_matches_header(void **state)
 {
@@ -119,5 +104,6 @@ int main(void)
         cmocka_unit_test(increment_wraps_at_max),
         cmocka_unit_test(add_wraps_both_ways),
     };
-    return cmocka_run_group_tests(tests, save_counter, restore_counter);
+    return cmocka_run_group_tests(tests, sc__save_counter,
+                                  sc__restore_counter);
 }

@@ -1,0 +1,295 @@
+/*
+ * The edges of the bad-input table in docs/reliability.md that the client
+ * tests (test_clients) do not cover: extreme deltas and wrap-around,
+ * concurrent updates across the wrap, line endings and bytes a Windows
+ * pipe may carry, a client started without its DLL, and sc_soak's own
+ * arguments.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <windows.h>
+
+#include "saved_counter.h"
+#include "self_spawn.h"
+#include "sharedcounter.h"
+
+/* ---- the API ----------------------------------------------------------- */
+
+struct add_case {
+    int64_t start, delta, result;
+};
+
+static const struct add_case extreme_adds[] = {
+    {0, INT64_MIN, INT64_MIN},
+    {0, INT64_MAX, INT64_MAX},
+    {INT64_MAX, INT64_MIN, -1},
+    {INT64_MIN, INT64_MAX, -1},
+    {INT64_MAX, 1, INT64_MIN},
+    {INT64_MIN, -1, INT64_MAX},
+    {INT64_MAX, INT64_MAX, -2},
+    {INT64_MIN, INT64_MIN, 0},
+    {-1, INT64_MIN, INT64_MAX},
+    {1, INT64_MAX, INT64_MIN},
+    {INT64_MIN, 0, INT64_MIN},
+};
+
+static void extreme_deltas_wrap_in_twos_complement(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof extreme_adds / sizeof extreme_adds[0]; i++) {
+        const struct add_case *c = &extreme_adds[i];
+        sc_exchange(c->start);
+        assert_int_equal(sc_add(c->delta), c->result);
+        assert_int_equal(sc_get(), c->result);
+    }
+}
+
+static void compare_exchange_at_the_extremes(void **state)
+{
+    (void)state;
+    sc_exchange(INT64_MIN);
+    assert_int_equal(sc_compare_exchange(INT64_MAX, 0), INT64_MIN);
+    assert_int_equal(sc_get(), INT64_MIN);
+    assert_int_equal(sc_compare_exchange(INT64_MIN, INT64_MAX), INT64_MIN);
+    assert_int_equal(sc_get(), INT64_MAX);
+    assert_int_equal(sc_exchange(INT64_MIN), INT64_MAX);
+}
+
+enum { WRAP_THREADS = 4, WRAP_OPS = 50000 };
+
+struct wrap_worker {
+    HANDLE gate;
+    int64_t *values;
+};
+
+static DWORD WINAPI increment_many(void *arg)
+{
+    struct wrap_worker *w = arg;
+
+    WaitForSingleObject(w->gate, INFINITE);
+    for (int i = 0; i < WRAP_OPS; i++)
+        w->values[i] = sc_increment();
+    return 0;
+}
+
+static int ascending_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Increments racing through INT64_MAX -> INT64_MIN: counted from the start
+ * in unsigned (wrapping) steps, the values are exactly 1..n. */
+static void concurrent_increments_across_the_wrap_are_exact(void **state)
+{
+    enum { TOTAL = WRAP_THREADS * WRAP_OPS };
+    static int64_t values[TOTAL];
+    struct wrap_worker workers[WRAP_THREADS];
+    HANDLE threads[WRAP_THREADS];
+    HANDLE gate = CreateEventW(NULL, TRUE, FALSE, NULL);
+    const int64_t start = INT64_MAX - TOTAL / 2;
+    (void)state;
+
+    assert_non_null(gate);
+    sc_exchange(start);
+    for (int t = 0; t < WRAP_THREADS; t++) {
+        workers[t] = (struct wrap_worker){gate, values + t * WRAP_OPS};
+        threads[t] = CreateThread(NULL, 0, increment_many, &workers[t], 0, NULL);
+        assert_non_null(threads[t]);
+    }
+    SetEvent(gate);
+    WaitForMultipleObjects(WRAP_THREADS, threads, TRUE, INFINITE);
+    uint64_t *steps = (uint64_t *)values;
+    for (int i = 0; i < TOTAL; i++)
+        steps[i] = (uint64_t)values[i] - (uint64_t)start;
+    qsort(steps, TOTAL, sizeof *steps, ascending_u64);
+    for (int i = 0; i < TOTAL; i++)
+        assert_int_equal(steps[i], (uint64_t)i + 1);
+    assert_int_equal(sc_get(), INT64_MIN + TOTAL / 2 - 1);
+    for (int t = 0; t < WRAP_THREADS; t++)
+        CloseHandle(threads[t]);
+    CloseHandle(gate);
+}
+
+/* ---- programs ---------------------------------------------------------- */
+
+struct program_run {
+    DWORD exit_code;
+    struct sc_child_output output;
+};
+
+/* Runs program (a path) with args, feeding it len bytes of input. */
+static void run_program(struct program_run *run, const char *program,
+                        const char *args, const char *input, size_t len)
+{
+    struct sc_child child;
+
+    assert_int_equal(sc__child_start(&child, program, args,
+                                     SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+                     0);
+    assert_int_equal(sc__child_write(&child, input, len), 0);
+    assert_int_equal(sc__child_finish(&child, 30000, &run->exit_code,
+                                      &run->output),
+                     0);
+    sc__child_close(&child);
+}
+
+static void run_from_program_dir(struct program_run *run, const char *file,
+                                 const char *args, const char *input,
+                                 size_t len)
+{
+    char path[MAX_PATH];
+
+    assert_int_equal(sc__program_dir(path, sizeof path), 0);
+    strncat(path, file, sizeof path - strlen(path) - 1);
+    run_program(run, path, args, input, len);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (strstr(text, part) == NULL)
+        fail_msg("\"%s\" not found in:\n%s", part, text);
+}
+
+/* Runs private_counter (its own counter starts at 0, so the output is
+ * known) with input; checks the exit code, stdout, and that stderr holds
+ * each of err_parts (NULL-terminated; none: stderr must be empty). */
+static void check_private_counter(const char *input, size_t len,
+                                  DWORD exit_code, const char *out,
+                                  const char *const *err_parts)
+{
+    struct program_run run;
+
+    run_from_program_dir(&run, "private_counter.exe", NULL, input, len);
+    assert_int_equal(run.exit_code, exit_code);
+    assert_string_equal(run.output.out, out);
+    if (*err_parts == NULL)
+        assert_string_equal(run.output.err, "");
+    for (; *err_parts != NULL; err_parts++)
+        assert_contains(run.output.err, *err_parts);
+    sc__child_output_free(&run.output);
+}
+
+/* Windows programs and files end lines with CRLF: the clients take it as
+ * the line ending, not as part of the command. */
+static void crlf_line_endings_are_accepted(void **state)
+{
+    static const char input[] = "=\r\n+5\r\n\r\n-2\r\n";
+    static const char *const no_error[] = {NULL};
+    (void)state;
+
+    check_private_counter(input, sizeof input - 1, 0,
+                          "counter: 0\r\ncounter: 5\r\n"
+                          "counter: 6\r\ncounter: 4\r\n",
+                          no_error);
+}
+
+/* Non-ASCII bytes (UTF-8 text, a UTF-16 byte-order mark) are no command:
+ * refused like any other, and the value does not move. */
+static void non_ascii_lines_are_refused(void **state)
+{
+    static const char input[] = "=\n\xc3\xa9\n\xff\xfe+1\n=\n";
+    static const char *const errors[] = {"line 2: ", "line 3: ",
+                                         "unknown command", NULL};
+    (void)state;
+
+    check_private_counter(input, sizeof input - 1, 1,
+                          "counter: 0\r\ncounter: 0\r\n", errors);
+}
+
+/* A program linked against sharedcounter.dll, alone in a folder: the
+ * loader refuses to start it, nothing of it runs, and its parent sees
+ * STATUS_DLL_NOT_FOUND. (Started from a Linux shell, Wine's own launcher
+ * turns that into exit status 53.) */
+static void client_without_its_dll_does_not_start(void **state)
+{
+    const char *dir = *state;
+    char from[MAX_PATH], to[MAX_PATH];
+    struct program_run run;
+
+    assert_int_equal(sc__program_dir(from, sizeof from), 0);
+    strncat(from, "counter_client.exe", sizeof from - strlen(from) - 1);
+    snprintf(to, sizeof to, "%scounter_client.exe", dir);
+    assert_true(CopyFileA(from, to, TRUE));
+    run_program(&run, to, NULL, "=\n", 2);
+
+    assert_int_equal(run.exit_code, (DWORD)STATUS_DLL_NOT_FOUND);
+    assert_string_equal(run.output.out, "");
+    sc__child_output_free(&run.output);
+}
+
+struct refusal {
+    const char *args;
+    const char *message;
+};
+
+static const struct refusal soak_refusals[] = {
+    {"--seconds 0", "--seconds 0 is out of range (1 to 3600)"},
+    {"--seconds 3601", "--seconds 3601 is out of range (1 to 3600)"},
+    {"--clients 0", "--clients 0 is out of range (1 to 1000)"},
+    {"--clients 1001", "--clients 1001 is out of range (1 to 1000)"},
+    {"--wave 0", "--wave 0 is out of range (1 to 1000)"},
+    {"--clients 8 --wave 9", "--wave 9 is larger than --clients 8"},
+    {"--seed -1", "--seed -1 is out of range (0 to 9223372036854775807)"},
+    {"--seconds", "--seconds needs a value"},
+    {"--seconds 1x", "--seconds needs a whole number, not \"1x\""},
+    {"--seconds 1 --seconds 2", "--seconds given more than once"},
+    {"--bogus", "unknown option \"--bogus\""},
+    {"stray", "unexpected argument \"stray\""},
+};
+
+static void soak_refuses_bad_arguments(void **state)
+{
+    struct program_run run;
+    (void)state;
+
+    for (size_t i = 0; i < sizeof soak_refusals / sizeof soak_refusals[0];
+         i++) {
+        run_from_program_dir(&run, "sc_soak.exe", soak_refusals[i].args, "",
+                             0);
+        print_message("sc_soak %s\n", soak_refusals[i].args);
+        assert_int_equal(run.exit_code, 2);
+        assert_string_equal(run.output.out, "");
+        assert_contains(run.output.err, "sc_soak: ");
+        assert_contains(run.output.err, soak_refusals[i].message);
+        assert_contains(run.output.err, "Try 'sc_soak --help'");
+        sc__child_output_free(&run.output);
+    }
+}
+
+static void soak_help_describes_usage(void **state)
+{
+    struct program_run run;
+    (void)state;
+
+    run_from_program_dir(&run, "sc_soak.exe", "--help", "", 0);
+    assert_int_equal(run.exit_code, 0);
+    assert_contains(run.output.out, "usage: sc_soak");
+    assert_contains(run.output.out, "Exit status");
+    assert_string_equal(run.output.err, "");
+    sc__child_output_free(&run.output);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(extreme_deltas_wrap_in_twos_complement),
+        cmocka_unit_test(compare_exchange_at_the_extremes),
+        cmocka_unit_test(concurrent_increments_across_the_wrap_are_exact),
+        cmocka_unit_test(crlf_line_endings_are_accepted),
+        cmocka_unit_test(non_ascii_lines_are_refused),
+        cmocka_unit_test_setup_teardown(client_without_its_dll_does_not_start,
+                                        sc__temp_dir_setup,
+                                        sc__temp_dir_teardown),
+        cmocka_unit_test(soak_refuses_bad_arguments),
+        cmocka_unit_test(soak_help_describes_usage),
+    };
+    return cmocka_run_group_tests(tests, sc__save_counter, sc__restore_counter);
+}
