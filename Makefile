@@ -4,6 +4,7 @@
 #   make demo    several clients at once: the shared counter next to a private one
 #   make test    every test suite, for every toolchain
 #   make soak    a long soak of both library builds (docs/reliability.md)
+#   make bench   the benchmark: table, CSV and plot (docs/performance.md)
 #   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
 #   make build   just build
 #   make clean   remove build/
@@ -15,9 +16,16 @@ PREFIX     := $(abspath $(BUILD))/wineprefix
 WINE_ENV   := WINEPREFIX=$(PREFIX) WINEDEBUG=-all,err+module WINEDLLOVERRIDES=mscoree,mshtml=
 DEMO_ARGS  ?=
 SOAK_ARGS  ?= --seconds 30 --clients 64 --wave 8
+BENCH_TREE ?= gcc
+BENCH_ARGS ?=
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build demo test soak fuzz clean
+# Keeps one wineserver up between programs, so that each Wine start is cheap;
+# it exits five seconds after the last one. Exit status 2 means a server is
+# running already, which serves as well.
+WINESERVER_UP = env $(WINE_ENV) wineserver -p5 || test $$? -eq 2
+
+.PHONY: all deps build demo test soak bench fuzz clean
 
 all: build
 
@@ -44,14 +52,14 @@ build: deps $(foreach t,$(TOOLCHAINS) native,$(BUILD)/$(t)/CMakeCache.txt)
 $(PREFIX)/system.reg: | deps
 	cmake -DPREFIX=$(PREFIX) -P cmake/wineprefix.cmake
 
-demo: build $(PREFIX)/system.reg
+# Builds only what the demo runs: the launcher, the DLL and the two clients.
+demo: deps $(BUILD)/gcc/CMakeCache.txt $(PREFIX)/system.reg
+	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_demo
 	env $(WINE_ENV) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS)
 	env $(WINE_ENV) wineserver -w
 
-# A wineserver that outlives each test program makes every Wine start cheap;
-# -p5 lets it exit five seconds after the last program, and -w waits for that.
 test: build $(PREFIX)/system.reg
-	@env $(WINE_ENV) wineserver -p5
+	@$(WINESERVER_UP)
 	@status=0; \
 	for t in native $(TOOLCHAINS); do \
 	    echo "== tests: $$t"; \
@@ -62,12 +70,27 @@ test: build $(PREFIX)/system.reg
 
 # Run it alone: other clients of the same DLL would count as lost updates.
 soak: build $(PREFIX)/system.reg
-	@env $(WINE_ENV) wineserver -p5
+	@$(WINESERVER_UP)
 	@status=0; \
 	for s in sc_soak sc_soak_hardened; do \
 	    env $(WINE_ENV) wine $(BUILD)/gcc/bin/$$s.exe $(SOAK_ARGS) || status=1; \
 	done; \
 	env $(WINE_ENV) wineserver -w; \
+	exit $$status
+
+# Run it alone: other clients of the same DLL would count as lost updates.
+# The table goes to the terminal, the CSV files and the plot to $(BUILD)/bench.
+bench: deps $(BUILD)/$(BENCH_TREE)/CMakeCache.txt $(PREFIX)/system.reg
+	cmake --build $(BUILD)/$(BENCH_TREE) -j $(JOBS) --target counter_bench
+	@mkdir -p $(BUILD)/bench
+	@$(WINESERVER_UP)
+	@env $(WINE_ENV) wine $(BUILD)/$(BENCH_TREE)/bin/counter_bench.exe \
+	    --csv $(BUILD)/bench/bench.csv --runs-csv $(BUILD)/bench/runs.csv \
+	    --svg $(BUILD)/bench/bench.svg $(BENCH_ARGS); \
+	status=$$?; \
+	env $(WINE_ENV) wineserver -w; \
+	test $$status -ne 0 || \
+	    echo "bench: wrote bench.csv, runs.csv and bench.svg in $(BUILD)/bench"; \
 	exit $$status
 
 # libFuzzer on sectiondump's parser, with ASan and UBSan. It starts from the
