@@ -50,10 +50,10 @@ static WCHAR *append_hex_dword(WCHAR *at, DWORD value)
  * path reached it, just as the loader shares one image section per file. */
 static DWORD file_identity(const WCHAR *path, BY_HANDLE_FILE_INFORMATION *info)
 {
-    HANDLE file = CreateFileW(path, FILE_READ_ATTRIBUTES,
-                              FILE_SHARE_READ | FILE_SHARE_WRITE |
-                                  FILE_SHARE_DELETE,
-                              NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE file =
+        CreateFileW(path, FILE_READ_ATTRIBUTES,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE)
         return GetLastError();
     DWORD err = GetFileInformationByHandle(file, info) ? 0 : GetLastError();

@@ -45,10 +45,9 @@ DWORD sc__check_owner_only(HANDLE object, PSID user)
     PACL dacl;
     BOOL defaulted, present;
 
-    if (!GetKernelObjectSecurity(object,
-                                 OWNER_SECURITY_INFORMATION |
-                                     DACL_SECURITY_INFORMATION,
-                                 &buf, sizeof buf, &needed))
+    if (!GetKernelObjectSecurity(
+            object, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+            &buf, sizeof buf, &needed))
         return GetLastError() == ERROR_INSUFFICIENT_BUFFER
                    ? ERROR_INVALID_SECURITY_DESCR
                    : GetLastError();

@@ -87,7 +87,6 @@ static DWORD map_counter(HMODULE module)
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {
     if (reason == DLL_PROCESS_ATTACH) {
-        DisableThreadLibraryCalls(instance);
         DWORD err = map_counter(instance);
         if (err == 0)
             return TRUE;

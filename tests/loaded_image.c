@@ -6,8 +6,9 @@
 static const IMAGE_NT_HEADERS *nt_headers(HMODULE module)
 {
     const BYTE *base = (const BYTE *)module;
-    return (const IMAGE_NT_HEADERS *)(base +
-                                      ((const IMAGE_DOS_HEADER *)base)->e_lfanew);
+    return (
+        const IMAGE_NT_HEADERS *)(base +
+                                  ((const IMAGE_DOS_HEADER *)base)->e_lfanew);
 }
 
 /* The data directory entry, or NULL if the module has none. */
@@ -80,8 +81,8 @@ BOOL sc__has_shared_section(HMODULE module)
     const IMAGE_SECTION_HEADER *s = IMAGE_FIRST_SECTION(nt);
 
     for (WORD i = 0; i < nt->FileHeader.NumberOfSections; i++) {
-        if (strncmp((const char *)s[i].Name, ".shared", IMAGE_SIZEOF_SHORT_NAME) ==
-                0 ||
+        if (strncmp((const char *)s[i].Name, ".shared",
+                    IMAGE_SIZEOF_SHORT_NAME) == 0 ||
             (s[i].Characteristics & IMAGE_SCN_MEM_SHARED))
             return TRUE;
     }

@@ -20,7 +20,8 @@ DWORD sc__say_ready(void)
 {
     DWORD written;
     return WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "ready\n", 6, &written,
-                     NULL) && written == 6
+                     NULL) &&
+                   written == 6
                ? 0
                : ERROR_WRITE_FAULT;
 }

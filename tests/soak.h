@@ -12,19 +12,19 @@
 #include <windows.h>
 
 struct sc_soak_plan {
-    int clients;      /* started in all */
-    int wave;         /* started together */
+    int clients; /* started in all */
+    int wave;    /* started together */
     DWORD duration_ms;
-    uint64_t seed;    /* for the lifetimes */
+    uint64_t seed; /* for the lifetimes */
 };
 
 struct sc_soak_report {
     int started;
-    int failed;       /* did not start, or did not report cleanly */
-    int peak;         /* most clients running at once */
-    int64_t ops;      /* API calls the clients made */
-    int64_t applied;  /* the sum of what they added */
-    int64_t moved;    /* how far the counter went */
+    int failed;      /* did not start, or did not report cleanly */
+    int peak;        /* most clients running at once */
+    int64_t ops;     /* API calls the clients made */
+    int64_t applied; /* the sum of what they added */
+    int64_t moved;   /* how far the counter went */
     DWORD elapsed_ms;
 };
 

@@ -52,10 +52,9 @@ static enum sc_args_result parse_args(int argc, char **argv,
                 (long long)options[CLIENTS].value);
         return SC_ARGS_BAD;
     }
-    *plan = (struct sc_soak_plan){(int)options[CLIENTS].value,
-                                  (int)options[WAVE].value,
-                                  (DWORD)options[SECONDS].value * 1000,
-                                  (uint64_t)options[SEED].value};
+    *plan = (struct sc_soak_plan){
+        (int)options[CLIENTS].value, (int)options[WAVE].value,
+        (DWORD)options[SECONDS].value * 1000, (uint64_t)options[SEED].value};
     return SC_ARGS_OK;
 }
 

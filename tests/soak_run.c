@@ -98,8 +98,8 @@ static void start_wave(struct client *clients, int first, int count,
     char args[64];
 
     for (int i = first; i < first + count; i++) {
-        DWORD span = lifetime_max > lifetime_min ? lifetime_max - lifetime_min
-                                                 : 1;
+        DWORD span =
+            lifetime_max > lifetime_min ? lifetime_max - lifetime_min : 1;
         DWORD lifetime = lifetime_min + (DWORD)(next_random(rng) % span);
         snprintf(args, sizeof args, SC_SOAK_CLIENT_FLAG " %lu",
                  (unsigned long)lifetime);

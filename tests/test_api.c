@@ -104,6 +104,5 @@ int main(void)
         cmocka_unit_test(increment_wraps_at_max),
         cmocka_unit_test(add_wraps_both_ways),
     };
-    return cmocka_run_group_tests(tests, sc__save_counter,
-                                  sc__restore_counter);
+    return cmocka_run_group_tests(tests, sc__save_counter, sc__restore_counter);
 }

@@ -27,16 +27,11 @@ struct add_case {
 };
 
 static const struct add_case extreme_adds[] = {
-    {0, INT64_MIN, INT64_MIN},
-    {0, INT64_MAX, INT64_MAX},
-    {INT64_MAX, INT64_MIN, -1},
-    {INT64_MIN, INT64_MAX, -1},
-    {INT64_MAX, 1, INT64_MIN},
-    {INT64_MIN, -1, INT64_MAX},
-    {INT64_MAX, INT64_MAX, -2},
-    {INT64_MIN, INT64_MIN, 0},
-    {-1, INT64_MIN, INT64_MAX},
-    {1, INT64_MAX, INT64_MIN},
+    {0, INT64_MIN, INT64_MIN},  {0, INT64_MAX, INT64_MAX},
+    {INT64_MAX, INT64_MIN, -1}, {INT64_MIN, INT64_MAX, -1},
+    {INT64_MAX, 1, INT64_MIN},  {INT64_MIN, -1, INT64_MAX},
+    {INT64_MAX, INT64_MAX, -2}, {INT64_MIN, INT64_MIN, 0},
+    {-1, INT64_MIN, INT64_MAX}, {1, INT64_MAX, INT64_MIN},
     {INT64_MIN, 0, INT64_MIN},
 };
 
@@ -101,7 +96,8 @@ static void concurrent_increments_across_the_wrap_are_exact(void **state)
     sc_exchange(start);
     for (int t = 0; t < WRAP_THREADS; t++) {
         workers[t] = (struct wrap_worker){gate, values + t * WRAP_OPS};
-        threads[t] = CreateThread(NULL, 0, increment_many, &workers[t], 0, NULL);
+        threads[t] =
+            CreateThread(NULL, 0, increment_many, &workers[t], 0, NULL);
         assert_non_null(threads[t]);
     }
     SetEvent(gate);
@@ -131,13 +127,13 @@ static void run_program(struct program_run *run, const char *program,
 {
     struct sc_child child;
 
-    assert_int_equal(sc__child_start(&child, program, args,
-                                     SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start(&child, program, args,
+                        SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
     assert_int_equal(sc__child_write(&child, input, len), 0);
-    assert_int_equal(sc__child_finish(&child, 30000, &run->exit_code,
-                                      &run->output),
-                     0);
+    assert_int_equal(
+        sc__child_finish(&child, 30000, &run->exit_code, &run->output), 0);
     sc__child_close(&child);
 }
 
@@ -196,8 +192,8 @@ static void crlf_line_endings_are_accepted(void **state)
 static void non_ascii_lines_are_refused(void **state)
 {
     static const char input[] = "=\n\xc3\xa9\n\xff\xfe+1\n=\n";
-    static const char *const errors[] = {"line 2: ", "line 3: ",
-                                         "unknown command", NULL};
+    static const char *const errors[] = {
+        "line 2: ", "line 3: ", "unknown command", NULL};
     (void)state;
 
     check_private_counter(input, sizeof input - 1, 1,
@@ -252,8 +248,7 @@ static void soak_refuses_bad_arguments(void **state)
 
     for (size_t i = 0; i < sizeof soak_refusals / sizeof soak_refusals[0];
          i++) {
-        run_from_program_dir(&run, "sc_soak.exe", soak_refusals[i].args, "",
-                             0);
+        run_from_program_dir(&run, "sc_soak.exe", soak_refusals[i].args, "", 0);
         print_message("sc_soak %s\n", soak_refusals[i].args);
         assert_int_equal(run.exit_code, 2);
         assert_string_equal(run.output.out, "");

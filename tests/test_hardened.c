@@ -27,8 +27,8 @@
 #include "sharedcounter.h"
 
 static const char *const api[] = {
-    "sc_add",       "sc_compare_exchange", "sc_decrement", "sc_exchange",
-    "sc_get",       "sc_increment",        "sc_version",
+    "sc_add", "sc_compare_exchange", "sc_decrement", "sc_exchange",
+    "sc_get", "sc_increment",        "sc_version",
 };
 enum { API_COUNT = sizeof api / sizeof api[0] };
 
@@ -52,7 +52,8 @@ static PSID current_user(union sc_user_sid *user)
 }
 
 /* The name the hardened DLL gives its mapping when loaded from dll_path. */
-static void mapping_name_for(const char *dll_path, WCHAR name[SC_MAPPING_NAME_SIZE])
+static void mapping_name_for(const char *dll_path,
+                             WCHAR name[SC_MAPPING_NAME_SIZE])
 {
     union sc_user_sid user;
     WCHAR wide[MAX_PATH];
@@ -176,7 +177,8 @@ static void mapping_admits_only_this_user(void **state)
 
     path_in_program_dir(path, sizeof path, HARDENED_DLL);
     mapping_name_for(path, name);
-    HANDLE mapping = OpenFileMappingW(FILE_MAP_READ | READ_CONTROL, FALSE, name);
+    HANDLE mapping =
+        OpenFileMappingW(FILE_MAP_READ | READ_CONTROL, FALSE, name);
     assert_non_null(mapping);
     volatile LONG64 *view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
     assert_non_null(view);
@@ -184,11 +186,11 @@ static void mapping_admits_only_this_user(void **state)
     int64_t incremented = sc_increment();
     assert_int_equal(*view, incremented);
 
-    assert_int_equal(GetSecurityInfo(mapping, SE_KERNEL_OBJECT,
-                                     OWNER_SECURITY_INFORMATION |
-                                         DACL_SECURITY_INFORMATION,
-                                     &owner, NULL, &dacl, NULL, &sd),
-                     ERROR_SUCCESS);
+    assert_int_equal(
+        GetSecurityInfo(mapping, SE_KERNEL_OBJECT,
+                        OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                        &owner, NULL, &dacl, NULL, &sd),
+        ERROR_SUCCESS);
     assert_non_null(owner);
     assert_true(EqualSid(owner, me));
     assert_non_null(dacl);
@@ -227,16 +229,16 @@ static HANDLE squat_on(const WCHAR *name, enum squat kind, PSID me)
         BYTE bytes[256];
     } dacl;
 
-    assert_true(InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION));
+    assert_true(
+        InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION));
     assert_true(InitializeAcl(&dacl.acl, sizeof dacl, ACL_REVISION));
-    assert_true(AddAccessAllowedAce(&dacl.acl, ACL_REVISION,
-                                    FILE_MAP_ALL_ACCESS, me));
+    assert_true(
+        AddAccessAllowedAce(&dacl.acl, ACL_REVISION, FILE_MAP_ALL_ACCESS, me));
     if (kind == EXTRA_ACE)
         assert_true(AddAccessAllowedAce(&dacl.acl, ACL_REVISION,
                                         FILE_MAP_ALL_ACCESS, everyone()));
-    assert_true(SetSecurityDescriptorDacl(&sd, TRUE,
-                                          kind == NULL_DACL ? NULL : &dacl.acl,
-                                          FALSE));
+    assert_true(SetSecurityDescriptorDacl(
+        &sd, TRUE, kind == NULL_DACL ? NULL : &dacl.acl, FALSE));
     assert_true(SetSecurityDescriptorOwner(
         &sd, kind == FOREIGN_OWNER ? everyone() : me, FALSE));
     SECURITY_ATTRIBUTES sa = {sizeof sa, &sd, FALSE};
@@ -267,7 +269,8 @@ static void squatted_names_are_refused(void **state)
             /* Windows lets nobody but an administrator give away ownership,
              * which is exactly why the owner check is sound. */
             printf("[ INFO     ] squat with %s: the system refused to create "
-                   "it\n", kinds[kind]);
+                   "it\n",
+                   kinds[kind]);
             continue;
         }
         SetLastError(0);
@@ -281,8 +284,8 @@ static void squatted_names_are_refused(void **state)
      * own at 0, and takes the name with it when unloaded. */
     HMODULE loaded = LoadLibraryA(dll);
     assert_non_null(loaded);
-    int64_t (*increment)(void) =
-        (int64_t(*)(void))(void (*)(void))GetProcAddress(loaded, "sc_increment");
+    int64_t (*increment)(void) = (int64_t(*)(void))(
+        void (*)(void))GetProcAddress(loaded, "sc_increment");
     assert_non_null(increment);
     assert_int_equal(increment(), 1);
     assert_true(FreeLibrary(loaded));
@@ -317,9 +320,10 @@ static void runs_in_place_of_sharedcounter_dll(void **state)
     unsigned version;
 
     make_probe_folder(*state, probe, name);
-    assert_int_equal(sc__child_start(&child, probe, NULL,
-                                     SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start(&child, probe, NULL,
+                        SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
     assert_int_equal(sc__child_read_line(&child, line, sizeof line), 0);
     assert_int_equal(sscanf(line, "version %x value %lld", &version, &value),
                      2);
@@ -372,7 +376,7 @@ static void a_client_of_a_refused_dll_exits_with_init_failed(void **state)
 
 /* Each of these gets a scratch folder of its own. */
 #define WITH_FOLDER(test)                                                      \
-    cmocka_unit_test_setup_teardown(test, sc__temp_dir_setup,                 \
+    cmocka_unit_test_setup_teardown(test, sc__temp_dir_setup,                  \
                                     sc__temp_dir_teardown)
 
 int main(int argc, char **argv)

@@ -101,8 +101,8 @@ static int worker_main(const char *gate_name, struct plan plan)
     for (int t = 0; t < plan.threads; t++) {
         workers[t] = (struct worker_thread){&plan, t, gate,
                                             records + (size_t)t * plan.ops};
-        threads[t] = CreateThread(NULL, 0, run_worker_thread, &workers[t], 0,
-                                  NULL);
+        threads[t] =
+            CreateThread(NULL, 0, run_worker_thread, &workers[t], 0, NULL);
         if (threads[t] == NULL)
             return 1;
     }
@@ -160,9 +160,8 @@ static void start_workers(struct sc_child *children, const struct plan *plan,
     snprintf(args, sizeof args, "--worker %s %d %d %d", gate_name,
              plan->threads, plan->ops, plan->add_every);
     for (int i = 0; i < plan->processes; i++)
-        assert_int_equal(sc__spawn_self(&children[i], args,
-                                        SC_CHILD_PIPE_OUTPUT),
-                         0);
+        assert_int_equal(
+            sc__spawn_self(&children[i], args, SC_CHILD_PIPE_OUTPUT), 0);
     for (int i = 0; i < plan->processes; i++)
         assert_int_equal(sc__child_wait_ready(&children[i]), 0);
 }
@@ -260,8 +259,9 @@ static void adds_mixed_in_tile_the_range_exactly(void **state)
 int main(int argc, char **argv)
 {
     if (argc == 6 && strcmp(argv[1], "--worker") == 0)
-        return worker_main(argv[2], (struct plan){1, atoi(argv[3]),
-                                                  atoi(argv[4]), atoi(argv[5])});
+        return worker_main(
+            argv[2],
+            (struct plan){1, atoi(argv[3]), atoi(argv[4]), atoi(argv[5])});
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(increments_of_2_processes_are_exactly_the_range),
         cmocka_unit_test(increments_of_8_processes_are_exactly_the_range),

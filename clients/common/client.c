@@ -36,14 +36,18 @@ static void print_help(const struct sc_client *client)
                                 "is unavailable");
 }
 
-static int run_batch(const struct sc_counter_ops *ops, int64_t times,
+static int run_batch(const struct sc_client *client,
+                     const struct sc_counter_ops *ops, int64_t times,
                      int64_t delta)
 {
     int64_t last = times == 0 ? ops->get() : 0;
 
     for (int64_t i = 0; i < times; i++)
         last = ops->add(delta);
-    return sc__print_value(stdout, last) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
+    if (sc__print_value(stdout, last) == 0)
+        return SC_EXIT_OK;
+    fprintf(stderr, "%s: cannot write to stdout\n", client->name);
+    return SC_EXIT_FAILURE;
 }
 
 int sc__client_main(const struct sc_client *client, int argc, char **argv)
@@ -72,7 +76,7 @@ int sc__client_main(const struct sc_client *client, int argc, char **argv)
     if (client->connect(&ops) != 0)
         return SC_EXIT_FAILURE;
     if (client->batch_only || options[OPTION_TIMES].given)
-        return run_batch(&ops, options[OPTION_TIMES].value,
+        return run_batch(client, &ops, options[OPTION_TIMES].value,
                          options[OPTION_DELTA].value);
     return sc__run_commands(client, &ops);
 }

@@ -86,5 +86,11 @@ int sc__run_commands(const struct sc_client *client,
     }
     if (write_failed)
         fprintf(stderr, "%s: cannot write to stdout; stopped\n", client->name);
-    return rejected || write_failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
+    /* A read error ends the loop like end of input, but a script must not
+     * take the lines it never saw for accepted ones. */
+    int read_failed = ferror(stdin) != 0;
+    if (read_failed)
+        fprintf(stderr, "%s: cannot read stdin; stopped\n", client->name);
+    return rejected || write_failed || read_failed ? SC_EXIT_FAILURE
+                                                   : SC_EXIT_OK;
 }

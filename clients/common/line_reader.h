@@ -13,7 +13,7 @@ enum sc_line_status {
     SC_LINE_OK,       /* buf holds the line, without its line ending */
     SC_LINE_TOO_LONG, /* the line did not fit in size - 1 characters */
     SC_LINE_NUL,      /* the line contained a NUL character */
-    SC_LINE_EOF,      /* no line: end of input (or a read error) */
+    SC_LINE_EOF,      /* no line: end of input, or a read error (ferror) */
 };
 
 /* Reads one line from in. A last line without '\n' still counts as a line.

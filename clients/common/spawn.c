@@ -66,35 +66,67 @@ static char *make_command_line(const char *program, const char *args)
     return line;
 }
 
+/* Starts the process with ends[] as its standard handles. The handle list
+ * lets it inherit exactly those three: without it, a child would also
+ * inherit every other inheritable handle of this process, such as the pipe
+ * ends of a sibling being started at the same moment on another thread, and
+ * a reader could then wait for an end of file that never comes. */
+static DWORD create_process(struct sc_child *child, const char *program,
+                            char *command_line, HANDLE ends[3], unsigned flags)
+{
+    STARTUPINFOEXA si;
+    PROCESS_INFORMATION pi;
+    SIZE_T list_size = 0;
+    DWORD err = 0;
+
+    memset(&si, 0, sizeof si);
+    InitializeProcThreadAttributeList(NULL, 1, 0, &list_size);
+    si.lpAttributeList = malloc(list_size);
+    if (si.lpAttributeList == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (!InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0,
+                                           &list_size)) {
+        err = GetLastError();
+        free(si.lpAttributeList);
+        return err;
+    }
+    if (!UpdateProcThreadAttribute(si.lpAttributeList, 0,
+                                   PROC_THREAD_ATTRIBUTE_HANDLE_LIST, ends,
+                                   3 * sizeof(HANDLE), NULL, NULL))
+        err = GetLastError();
+    si.StartupInfo.cb = sizeof si;
+    si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+    si.StartupInfo.hStdInput = ends[0];
+    si.StartupInfo.hStdOutput = ends[1];
+    si.StartupInfo.hStdError = ends[2];
+    DWORD creation = EXTENDED_STARTUPINFO_PRESENT |
+                     ((flags & SC_CHILD_SUSPENDED) ? CREATE_SUSPENDED : 0);
+    if (err == 0 &&
+        CreateProcessA(program, command_line, NULL, NULL, TRUE, creation, NULL,
+                       NULL, &si.StartupInfo, &pi)) {
+        child->process = pi.hProcess;
+        child->thread = pi.hThread;
+        child->pid = pi.dwProcessId;
+    } else if (err == 0) {
+        err = GetLastError();
+    }
+    DeleteProcThreadAttributeList(si.lpAttributeList);
+    free(si.lpAttributeList);
+    return err;
+}
+
 DWORD sc__child_start(struct sc_child *child, const char *program,
                       const char *args, unsigned flags)
 {
     HANDLE ends[3] = {NULL, NULL, NULL};
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
     char *command_line = make_command_line(program, args);
     DWORD err = command_line ? 0 : ERROR_NOT_ENOUGH_MEMORY;
 
     memset(child, 0, sizeof *child);
     if (err == 0)
         err = make_child_handles(child, ends, flags);
-    if (err == 0) {
-        memset(&si, 0, sizeof si);
-        si.cb = sizeof si;
-        si.dwFlags = STARTF_USESTDHANDLES;
-        si.hStdInput = ends[0];
-        si.hStdOutput = ends[1];
-        si.hStdError = ends[2];
-        DWORD creation = (flags & SC_CHILD_SUSPENDED) ? CREATE_SUSPENDED : 0;
-        if (CreateProcessA(program, command_line, NULL, NULL, TRUE, creation,
-                           NULL, NULL, &si, &pi)) {
-            child->process = pi.hProcess;
-            child->thread = pi.hThread;
-            child->pid = pi.dwProcessId;
-        } else {
-            err = GetLastError();
-        }
-    }
+    if (err == 0)
+        err = create_process(child, program, command_line, ends, flags);
     for (int i = 0; i < 3; i++)
         close_handle(&ends[i]);
     free(command_line);

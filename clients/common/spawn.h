@@ -55,7 +55,7 @@ DWORD sc__child_read_line(struct sc_child *child, char *buf, size_t size);
 /* Closes stdin, reads stdout and stderr to their ends (both at once, so a
  * chatty child cannot block on a full pipe), and waits up to timeout_ms for
  * the child to exit. Returns 0 with *exit_code set; WAIT_TIMEOUT if it did not
- * exit in time (the child is left running); or an error code. output may be
+ * exit in time (the child is then terminated); or an error code. output may be
  * NULL; otherwise free it with sc__child_output_free(). */
 DWORD sc__child_finish(struct sc_child *child, DWORD timeout_ms,
                        DWORD *exit_code, struct sc_child_output *output);

@@ -21,11 +21,16 @@ static int read_all(FILE *file, unsigned char **data, size_t *size, char *error,
 {
     size_t capacity = 1 << 16, length = 0;
     unsigned char *buffer = malloc(capacity);
+    errno = 0;
     while (buffer != NULL) {
         length += fread(buffer + length, 1, capacity - length, file);
         if (length < capacity)
             break;
+        /* A full buffer may just hold the whole file: only a byte beyond
+         * the limit proves the file too large. */
         if (capacity >= MAX_FILE_SIZE) {
+            if (getc(file) == EOF)
+                break;
             free(buffer);
             return fail(error, error_size, "file larger than 1 GiB");
         }
@@ -38,8 +43,10 @@ static int read_all(FILE *file, unsigned char **data, size_t *size, char *error,
     if (buffer == NULL)
         return fail(error, error_size, "out of memory");
     if (ferror(file)) {
+        /* errno names the cause, such as a directory given as the file. */
+        int cause = errno;
         free(buffer);
-        return fail(error, error_size, "read error");
+        return fail(error, error_size, cause ? strerror(cause) : "read error");
     }
     *data = buffer;
     *size = length;
