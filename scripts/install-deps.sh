@@ -7,7 +7,8 @@ set -eu
 
 deps_dir=${1:-build/deps}
 packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
-          wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev"
+          wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev
+          llvm"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then

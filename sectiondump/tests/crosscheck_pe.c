@@ -1,4 +1,7 @@
-/* PE/COFF fields against x86_64-w64-mingw32-objdump -h -p. */
+/* PE/COFF fields against x86_64-w64-mingw32-objdump -f -h -p. */
+/* gmtime_r is POSIX. */
+#define _POSIX_C_SOURCE 200809L
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -7,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -21,34 +25,85 @@ static bool is_image(const struct sc_sd_image *image)
 }
 
 /* The value after "label" on the first line that starts with it. */
-static uint64_t field(const char *path, const struct tool_output *out,
+static uint64_t field(const char *path, const struct sc_sd_tool_output *out,
                       const char *label, int base)
 {
-    size_t i = tool_find(out, 0, label);
+    size_t i = sc__sd_tool_find(out, 0, label);
     if (i == out->count)
         fail_msg("%s: objdump printed no '%s'", path, label);
-    return strtoull(out->lines[i] + strlen(label), NULL, base);
+    const char *line = out->lines[i] + strspn(out->lines[i], " \t");
+    return strtoull(line + strlen(label), NULL, base);
 }
 
-static void check_headers(const char *path, const struct sc_sd_image *image,
-                          const struct tool_output *out,
-                          struct crosscheck_counts *c)
+/* BFD's name for the machine, which objdump -f prints as "architecture:";
+ * this objdump reads only x86 PE files. */
+static const char *architecture(uint16_t machine)
 {
-    const struct sc_sd_pe *pe = &image->pe;
-    expect_u64(path, "characteristics", pe->characteristics,
-               field(path, out, "Characteristics ", 16), c);
-    if (!is_image(image))
-        return;
-    expect_u64(path, "magic", pe->optional_magic, field(path, out, "Magic", 16),
-               c);
-    expect_u64(path, "image base", pe->image_base,
-               field(path, out, "ImageBase", 16), c);
-    expect_u64(path, "section alignment", pe->section_alignment,
-               field(path, out, "SectionAlignment", 16), c);
-    expect_u64(path, "subsystem", pe->subsystem,
-               field(path, out, "Subsystem", 16), c);
-    expect_u64(path, "DLL characteristics", pe->dll_characteristics,
-               field(path, out, "DllCharacteristics", 16), c);
+    switch (machine) {
+    case 0x14c:
+        return "i386";
+    case 0x8664:
+        return "i386:x86-64";
+    default:
+        return "(not an x86 machine)";
+    }
+}
+
+/* objdump prints the stamp with ctime(); the command runs it with TZ=UTC0. */
+static const char *ctime_utc(uint32_t stamp, char *buf, size_t size)
+{
+    time_t t = (time_t)stamp;
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(buf, size, "%a %b %e %H:%M:%S %Y", &tm) == 0)
+        snprintf(buf, size, "(no date)");
+    return buf;
+}
+
+static void check_file_header(const char *path, const struct sc_sd_pe *pe,
+                              const struct sc_sd_tool_output *out,
+                              struct sc_sd_crosscheck_counts *c)
+{
+    size_t at = sc__sd_tool_find(out, 0, "architecture: ");
+    if (at == out->count)
+        fail_msg("%s: objdump printed no architecture", path);
+    char arch[64];
+    snprintf(arch, sizeof arch, "%s",
+             out->lines[at] + strlen("architecture: "));
+    arch[strcspn(arch, ",")] = '\0';
+    sc__sd_expect_str(path, "machine", architecture(pe->machine), arch, c);
+    at = sc__sd_tool_find(out, 0, "Time/Date\t");
+    if (at == out->count)
+        fail_msg("%s: objdump printed no Time/Date", path);
+    char date[64];
+    sc__sd_expect_str(path, "time date stamp",
+                      ctime_utc(pe->timestamp, date, sizeof date),
+                      out->lines[at] + strlen("Time/Date") +
+                          strspn(out->lines[at] + strlen("Time/Date"), "\t"),
+                      c);
+    sc__sd_expect_u64(path, "characteristics", pe->characteristics,
+                      field(path, out, "Characteristics ", 16), c);
+}
+
+static void check_optional_header(const char *path, const struct sc_sd_pe *pe,
+                                  const struct sc_sd_tool_output *out,
+                                  struct sc_sd_crosscheck_counts *c)
+{
+    const struct sc_sd_labelled_value fields[] = {
+        {"Magic", pe->optional_magic},
+        {"AddressOfEntryPoint", pe->entry_point},
+        {"ImageBase", pe->image_base},
+        {"SectionAlignment", pe->section_alignment},
+        {"FileAlignment", pe->file_alignment},
+        {"SizeOfImage", pe->size_of_image},
+        {"SizeOfHeaders", pe->size_of_headers},
+        {"Subsystem", pe->subsystem},
+        {"DllCharacteristics", pe->dll_characteristics},
+        {"NumberOfRvaAndSizes", pe->directory_count},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        sc__sd_expect_u64(path, fields[i].label, fields[i].ours,
+                          field(path, out, fields[i].label, 16), c);
 }
 
 /* BFD shows the virtual size when the raw data is padding beyond it, and
@@ -131,7 +186,7 @@ static bool has_word(const char *line, const char *word)
 
 static void check_section(const char *path, const struct sc_sd_image *image,
                           size_t index, const char *header, const char *words,
-                          struct crosscheck_counts *c)
+                          struct sc_sd_crosscheck_counts *c)
 {
     const struct sc_sd_pe_section *s = &image->pe.sections[index];
     unsigned idx;
@@ -142,31 +197,31 @@ static void check_section(const char *path, const struct sc_sd_image *image,
         fail_msg("%s: cannot read objdump's section line '%s'", path, header);
     char what[300];
     snprintf(what, sizeof what, "section %zu", index);
-    expect_str(path, what, s->name, name, c);
+    sc__sd_expect_str(path, what, s->name, name, c);
     snprintf(what, sizeof what, "section %s size", name);
-    expect_u64(path, what, bfd_size(image, s), size, c);
+    sc__sd_expect_u64(path, what, bfd_size(image, s), size, c);
     snprintf(what, sizeof what, "section %s VMA", name);
-    expect_u64(path, what,
-               (is_image(image) ? image->pe.image_base : 0) +
-                   s->virtual_address,
-               vma, c);
+    sc__sd_expect_u64(path, what,
+                      (is_image(image) ? image->pe.image_base : 0) +
+                          s->virtual_address,
+                      vma, c);
     snprintf(what, sizeof what, "section %s file offset", name);
-    expect_u64(path, what, s->raw_offset, offset, c);
+    sc__sd_expect_u64(path, what, s->raw_offset, offset, c);
     for (size_t i = 0; i < sizeof compared_words / sizeof compared_words[0];
          i++) {
         snprintf(what, sizeof what, "section %s (flags %08X) word %s", name,
                  s->characteristics, compared_words[i]);
-        expect_u64(path, what, expected_word(compared_words[i], s),
-                   has_word(words, compared_words[i]), c);
+        sc__sd_expect_u64(path, what, expected_word(compared_words[i], s),
+                          has_word(words, compared_words[i]), c);
     }
     c->sections++;
 }
 
 static void check_sections(const char *path, const struct sc_sd_image *image,
-                           const struct tool_output *out,
-                           struct crosscheck_counts *c)
+                           const struct sc_sd_tool_output *out,
+                           struct sc_sd_crosscheck_counts *c)
 {
-    size_t at = tool_find(out, 0, "Idx Name") + 1;
+    size_t at = sc__sd_tool_find(out, 0, "Idx Name") + 1;
     size_t n = 0;
     for (; at + 1 < out->count && n < image->pe.section_count; at += 2, n++)
         check_section(path, image, n, out->lines[at], out->lines[at + 1], c);
@@ -176,44 +231,55 @@ static void check_sections(const char *path, const struct sc_sd_image *image,
         theirs++;
         at += 2;
     }
-    expect_u64(path, "section count", image->pe.section_count, theirs, c);
+    sc__sd_expect_u64(path, "section count", image->pe.section_count, theirs,
+                      c);
 }
 
-/* "\t[   3] name" lines after the heading. */
+/* The table sizes under "Number in:", then "\t[   3] name" lines after the
+ * heading, where 3 is the name's index into the export address table. */
 static void check_export_names(const char *path, const struct sc_sd_pe *pe,
-                               const struct tool_output *out,
-                               struct crosscheck_counts *c)
+                               const struct sc_sd_tool_output *out,
+                               struct sc_sd_crosscheck_counts *c)
 {
-    size_t at = tool_find(out, 0, "[Ordinal/Name Pointer] Table");
+    size_t at = sc__sd_tool_find(out, 0, "[Ordinal/Name Pointer] Table");
     if (pe->export_dll_name == NULL) {
-        expect_u64(path, "has an export name table", 0, at != out->count, c);
+        sc__sd_expect_u64(path, "has an export name table", 0, at != out->count,
+                          c);
         return;
     }
+    sc__sd_expect_u64(path, "number of functions", pe->export_function_count,
+                      field(path, out, "Export Address Table ", 16), c);
+    sc__sd_expect_u64(path, "number of names", pe->export_name_count,
+                      field(path, out, "[Name Pointer/Ordinal] Table", 16), c);
     size_t n = 0;
     for (at++; at < out->count && strncmp(out->lines[at], "\t[", 2) == 0;
          at++, n++) {
-        const char *name = strchr(out->lines[at], ']') + 2;
+        const struct sc_sd_pe_export_name *e =
+            n < pe->export_name_count ? &pe->export_names[n] : NULL;
         char what[64];
         snprintf(what, sizeof what, "export name %zu", n);
-        expect_str(path, what,
-                   n < pe->export_name_count ? pe->export_names[n].name
-                                             : "(none)",
-                   name, c);
+        sc__sd_expect_str(path, what, e != NULL ? e->name : "(none)",
+                          strchr(out->lines[at], ']') + 2, c);
+        snprintf(what, sizeof what, "export name %zu ordinal", n);
+        sc__sd_expect_u64(path, what, e != NULL ? e->function_index : ~0u,
+                          strtoull(out->lines[at] + 2, NULL, 10), c);
         c->exports++;
     }
-    expect_u64(path, "export name count", pe->export_name_count, n, c);
+    sc__sd_expect_u64(path, "export name count", pe->export_name_count, n, c);
 }
 
 /* "\t[   0] +base[   1] 4e10 Export RVA" or "... Forwarder RVA -- X". */
 static void check_export_addresses(const char *path, const struct sc_sd_pe *pe,
-                                   const struct tool_output *out,
-                                   struct crosscheck_counts *c)
+                                   const struct sc_sd_tool_output *out,
+                                   struct sc_sd_crosscheck_counts *c)
 {
-    size_t at = tool_find(out, 0, "Export Address Table -- Ordinal Base");
+    size_t at =
+        sc__sd_tool_find(out, 0, "Export Address Table -- Ordinal Base");
     if (pe->export_dll_name == NULL || at == out->count)
         return;
-    expect_u64(path, "ordinal base", pe->export_ordinal_base,
-               strtoull(strstr(out->lines[at], "Base") + 4, NULL, 10), c);
+    sc__sd_expect_u64(path, "ordinal base", pe->export_ordinal_base,
+                      strtoull(strstr(out->lines[at], "Base") + 4, NULL, 10),
+                      c);
     for (at++; at < out->count && strncmp(out->lines[at], "\t[", 2) == 0;
          at++) {
         unsigned index;
@@ -226,18 +292,18 @@ static void check_export_addresses(const char *path, const struct sc_sd_pe *pe,
         const struct sc_sd_pe_export_function *f = &pe->export_functions[index];
         char what[64];
         snprintf(what, sizeof what, "export slot %u RVA", index);
-        expect_u64(path, what, f->rva, rva, c);
+        sc__sd_expect_u64(path, what, f->rva, rva, c);
         const char *forward = strstr(out->lines[at], "Forwarder RVA -- ");
         snprintf(what, sizeof what, "export slot %u forwarder", index);
-        expect_str(path, what, f->forwarder ? f->forwarder : "",
-                   forward ? forward + 17 : "", c);
+        sc__sd_expect_str(path, what, f->forwarder ? f->forwarder : "",
+                          forward ? forward + 17 : "", c);
     }
 }
 
 static void check_import_functions(const char *path,
                                    const struct sc_sd_pe_import_dll *dll,
-                                   const struct tool_output *out, size_t at,
-                                   struct crosscheck_counts *c)
+                                   const struct sc_sd_tool_output *out,
+                                   size_t at, struct sc_sd_crosscheck_counts *c)
 {
     size_t n = 0;
     for (; at < out->count && out->lines[at][0] == '\t'; at++, n++) {
@@ -254,41 +320,43 @@ static void check_import_functions(const char *path,
             fail_msg("%s: objdump lists more imports from %s", path, dll->name);
         /* The hint is in decimal, an ordinal in hex. */
         bool by_ordinal = strcmp(name, "<none>") == 0;
-        expect_str(path, what, f->name ? f->name : "<none>", name, c);
-        expect_u64(path, what, by_ordinal ? f->ordinal : f->hint,
-                   strtoull(number, NULL, by_ordinal ? 16 : 10), c);
+        sc__sd_expect_str(path, what, f->name ? f->name : "<none>", name, c);
+        sc__sd_expect_u64(path, what, by_ordinal ? f->ordinal : f->hint,
+                          strtoull(number, NULL, by_ordinal ? 16 : 10), c);
         c->imports++;
     }
-    expect_u64(path, "import count", dll->function_count, n, c);
+    sc__sd_expect_u64(path, "import count", dll->function_count, n, c);
 }
 
 static void check_imports(const char *path, const struct sc_sd_pe *pe,
-                          const struct tool_output *out,
-                          struct crosscheck_counts *c)
+                          const struct sc_sd_tool_output *out,
+                          struct sc_sd_crosscheck_counts *c)
 {
     size_t at = 0, n = 0;
-    while ((at = tool_find(out, at, "DLL Name: ")) < out->count) {
+    while ((at = sc__sd_tool_find(out, at, "DLL Name: ")) < out->count) {
         const char *name = strstr(out->lines[at], "DLL Name: ") + 10;
         if (n >= pe->import_count)
             fail_msg("%s: objdump lists more imported DLLs", path);
-        expect_str(path, "imported DLL", pe->imports[n].name, name, c);
+        sc__sd_expect_str(path, "imported DLL", pe->imports[n].name, name, c);
         check_import_functions(path, &pe->imports[n], out, at + 2, c);
         at++;
         n++;
     }
-    expect_u64(path, "imported DLL count", pe->import_count, n, c);
+    sc__sd_expect_u64(path, "imported DLL count", pe->import_count, n, c);
 }
 
-void crosscheck_pe(const char *path, const struct sc_sd_image *image,
-                   struct crosscheck_counts *counts)
+void sc__sd_crosscheck_pe(const char *path, const struct sc_sd_image *image,
+                          struct sc_sd_crosscheck_counts *counts)
 {
-    struct tool_output out;
-    if (tool_run(&out, OBJDUMP, "-h -p", path) != 0)
+    struct sc_sd_tool_output out;
+    if (sc__sd_tool_run(&out, "TZ=UTC0 " OBJDUMP, "-f -h -p", path) != 0)
         fail_msg("%s: %s failed", path, OBJDUMP);
-    check_headers(path, image, &out, counts);
+    check_file_header(path, &image->pe, &out, counts);
+    if (is_image(image))
+        check_optional_header(path, &image->pe, &out, counts);
     check_sections(path, image, &out, counts);
     check_export_names(path, &image->pe, &out, counts);
     check_export_addresses(path, &image->pe, &out, counts);
     check_imports(path, &image->pe, &out, counts);
-    tool_free(&out);
+    sc__sd_tool_free(&out);
 }

@@ -22,7 +22,8 @@ static uint8_t *copy_of(const uint8_t *data, size_t size)
 /* The copy an image points into, freed with the image. */
 static uint8_t *parsed_copy;
 
-void parse_ok(struct sc_sd_image *image, const uint8_t *data, size_t size)
+void sc__sd_parse_ok(struct sc_sd_image *image, const uint8_t *data,
+                     size_t size)
 {
     parsed_copy = copy_of(data, size);
     int rc = sc_sd_parse(image, parsed_copy, size);
@@ -31,14 +32,15 @@ void parse_ok(struct sc_sd_image *image, const uint8_t *data, size_t size)
     assert_int_equal(rc, 0);
 }
 
-void parse_done(struct sc_sd_image *image)
+void sc__sd_parse_done(struct sc_sd_image *image)
 {
     sc_sd_release(image);
     free(parsed_copy);
     parsed_copy = NULL;
 }
 
-void assert_rejected(const uint8_t *data, size_t size, const char *expected)
+void sc__sd_assert_rejected(const uint8_t *data, size_t size,
+                            const char *expected)
 {
     uint8_t *copy = copy_of(data, size);
     struct sc_sd_image image;

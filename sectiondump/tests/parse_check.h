@@ -9,12 +9,14 @@
 
 /* Parses a private copy of exactly size bytes (so that AddressSanitizer
  * sees any read past the end) and asserts that it parses. The image keeps
- * pointing into the copy: free both with parse_done(). */
-void parse_ok(struct sc_sd_image *image, const uint8_t *data, size_t size);
-void parse_done(struct sc_sd_image *image);
+ * pointing into the copy: free both with sc__sd_parse_done(). */
+void sc__sd_parse_ok(struct sc_sd_image *image, const uint8_t *data,
+                     size_t size);
+void sc__sd_parse_done(struct sc_sd_image *image);
 
 /* Asserts that the bytes are rejected with a one-line error that contains
  * expected. */
-void assert_rejected(const uint8_t *data, size_t size, const char *expected);
+void sc__sd_assert_rejected(const uint8_t *data, size_t size,
+                            const char *expected);
 
 #endif /* SC_SD_PARSE_CHECK_H */

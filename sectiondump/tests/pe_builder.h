@@ -7,24 +7,24 @@
 #include <stdint.h>
 
 enum {
-    PE_SIZE = 0xA00,
-    PE_LFANEW = 0x40,
-    PE_FILE_HEADER = 0x44,
-    PE_OPTIONAL = 0x58,
-    PE_SECTIONS = 0x58 + 0xF0,
-    PE_RDATA = 0x600,   /* file offset of .rdata, RVA 0x3000 */
-    PE_EXPORTS = 0x600, /* export directory */
-    PE_IMPORTS = 0x800, /* import descriptors, RVA 0x3200 */
-    PE_LOOKUP = 0x880,  /* lookup table of the one imported DLL */
+    SC_SD_PE_SIZE = 0xA00,
+    SC_SD_PE_LFANEW = 0x40,
+    SC_SD_PE_FILE_HEADER = 0x44,
+    SC_SD_PE_OPTIONAL = 0x58,
+    SC_SD_PE_SECTIONS = 0x58 + 0xF0,
+    SC_SD_PE_RDATA = 0x600,   /* file offset of .rdata, RVA 0x3000 */
+    SC_SD_PE_EXPORTS = 0x600, /* export directory */
+    SC_SD_PE_IMPORTS = 0x800, /* import descriptors, RVA 0x3200 */
+    SC_SD_PE_LOOKUP = 0x880,  /* lookup table of the one imported DLL */
 };
 
-/* Fills buf (PE_SIZE bytes) with a DLL "test.dll" of three sections
+/* Fills buf (SC_SD_PE_SIZE bytes) with a DLL "test.dll" of three sections
  * (.text, .shared with 0xD0000040, .rdata) that exports alpha and beta and
  * imports GetTickCount and ordinal 5 from KERNEL32.dll. */
-void pe_build(uint8_t *buf);
+void sc__sd_pe_build(uint8_t *buf);
 
-void put16(uint8_t *p, uint16_t v);
-void put32(uint8_t *p, uint32_t v);
-void put64(uint8_t *p, uint64_t v);
+void sc__sd_put16(uint8_t *p, uint16_t v);
+void sc__sd_put32(uint8_t *p, uint32_t v);
+void sc__sd_put64(uint8_t *p, uint64_t v);
 
 #endif /* SC_SD_PE_BUILDER_H */

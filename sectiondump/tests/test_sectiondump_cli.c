@@ -28,27 +28,27 @@ static const char *const api[] = {
     "sc_get", "sc_increment",        "sc_version"};
 
 /* Runs the tool with args (stderr joined to stdout); returns its exit code. */
-static int run(const char *args, struct tool_output *out)
+static int run(const char *args, struct sc_sd_tool_output *out)
 {
     char command[4096];
     snprintf(command, sizeof command, "'%s' %s 2>&1", SC_SD_TOOL, args);
     int exit_code;
-    if (tool_capture(out, command, &exit_code) != 0)
+    if (sc__sd_tool_capture(out, command, &exit_code) != 0)
         fail_msg("cannot run %s", command);
     return exit_code;
 }
 
 static void expect_run(const char *args, int exit_code, const char *contains)
 {
-    struct tool_output out;
+    struct sc_sd_tool_output out;
     int got = run(args, &out);
-    size_t line = tool_find(&out, 0, contains);
+    size_t line = sc__sd_tool_find(&out, 0, contains);
     if (got != exit_code || line == out.count)
         fail_msg("sectiondump %s: exit %d (want %d), no line starting with "
                  "'%s' in:\n%s",
                  args, got, exit_code, contains,
                  out.count ? out.lines[0] : "(nothing)");
-    tool_free(&out);
+    sc__sd_tool_free(&out);
 }
 
 static void usage_and_exit_codes(void **state)
@@ -84,17 +84,17 @@ static void malformed_files_fail_in_one_line(void **state)
         sc__sd_read_file(SC_SD_FIXTURE, &lib, &size, error, sizeof error), 0);
     temp_file(path, lib, 200);
     snprintf(args, sizeof args, "%s", path);
-    struct tool_output out;
+    struct sc_sd_tool_output out;
     assert_int_equal(run(args, &out), 1);
     assert_int_equal(out.count, 1);
     assert_non_null(strstr(out.lines[0], "section table"));
-    tool_free(&out);
+    sc__sd_tool_free(&out);
     unlink(path);
     temp_file(path, "plain text", 10);
     expect_run(path, 1, "sectiondump: /tmp/sectiondump-test-");
     assert_int_equal(run(path, &out), 1);
     assert_non_null(strstr(out.lines[0], "unknown format"));
-    tool_free(&out);
+    sc__sd_tool_free(&out);
     unlink(path);
     free(lib);
 }
@@ -143,7 +143,7 @@ static void hidden_visibility_exports_only_marked(void **state)
 }
 
 /* Index of the line equal to text at or after from; fails if none. */
-static size_t line_equal(const struct tool_output *out, size_t from,
+static size_t line_equal(const struct sc_sd_tool_output *out, size_t from,
                          const char *text)
 {
     for (size_t i = from; i < out->count; i++) {
@@ -156,7 +156,7 @@ static size_t line_equal(const struct tool_output *out, size_t from,
 
 static void check_dll_report(const char *dll)
 {
-    struct tool_output out;
+    struct sc_sd_tool_output out;
     assert_int_equal(run(dll, &out), 0);
     size_t at = line_equal(&out, 0, " .shared name");
     at = line_equal(&out, at, "D0000040 flags");
@@ -164,7 +164,7 @@ static void check_dll_report(const char *dll)
     assert_string_equal(out.lines[at + 2], "         Shared");
     assert_string_equal(out.lines[at + 3], "         Read Write");
     line_equal(&out, line_equal(&out, at, "  Summary"), "        1000 .shared");
-    tool_free(&out);
+    sc__sd_tool_free(&out);
 
     char args[4200], exports[512] = "  \"exports\": [";
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
@@ -173,9 +173,9 @@ static void check_dll_report(const char *dll)
     strcat(exports, "],");
     snprintf(args, sizeof args, "--json '%s'", dll);
     assert_int_equal(run(args, &out), 0);
-    assert_true(tool_find(&out, 0, "\"format\": \"pe32+\"") < out.count);
+    assert_true(sc__sd_tool_find(&out, 0, "\"format\": \"pe32+\"") < out.count);
     line_equal(&out, 0, exports);
-    tool_free(&out);
+    sc__sd_tool_free(&out);
 }
 
 /* The baseline program keeps its data private: no section is shared. */

@@ -179,10 +179,10 @@ static void reads_every_layout(void **state)
     for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
         build(&layouts[i]);
         struct sc_sd_image image;
-        parse_ok(&image, elf, sizeof elf);
+        sc__sd_parse_ok(&image, elf, sizeof elf);
         check_sections(&image, &layouts[i]);
         check_symbols(&image);
-        parse_done(&image);
+        sc__sd_parse_done(&image);
     }
 }
 
@@ -197,14 +197,15 @@ static void extended_section_numbering(void **state)
     put_word(l, section_at(l, 0) + 32, SECTION_COUNT);
     put(l, section_at(l, 0) + 40, 3, 4);
     struct sc_sd_image image;
-    parse_ok(&image, elf, sizeof elf);
+    sc__sd_parse_ok(&image, elf, sizeof elf);
     assert_int_equal(image.elf.section_count, SECTION_COUNT);
     assert_int_equal(image.elf.section_name_index, 3);
     assert_string_equal(image.elf.sections[2].name, ".dynstr");
-    parse_done(&image);
+    sc__sd_parse_done(&image);
 
     put_word(l, section_at(l, 0) + 32, 0xffffffffffull);
-    assert_rejected(elf, sizeof elf, "section table: 1099511627775 headers");
+    sc__sd_assert_rejected(elf, sizeof elf,
+                           "section table: 1099511627775 headers");
 }
 
 static void flags_and_types_read_like_readelf(void **state)
@@ -245,7 +246,7 @@ static void every_truncation_is_rejected(void **state)
     build(&layouts[3]);
     /* The section table ends the file. */
     for (size_t size = 0; size < sizeof elf; size++)
-        assert_rejected(elf, size, "");
+        sc__sd_assert_rejected(elf, size, "");
 }
 
 static void lying_headers(void **state)
@@ -254,19 +255,21 @@ static void lying_headers(void **state)
     const struct layout *l = &layouts[0];
     build(l);
     elf[4] = 9;
-    assert_rejected(elf, sizeof elf, "unknown class 9");
+    sc__sd_assert_rejected(elf, sizeof elf, "unknown class 9");
     build(l);
     put(l, 46, 20, 2);
-    assert_rejected(elf, sizeof elf, "section headers are 20 bytes each");
+    sc__sd_assert_rejected(elf, sizeof elf,
+                           "section headers are 20 bytes each");
     build(l);
     put_word(l, 32, 0xFFFFFFF0u);
-    assert_rejected(elf, sizeof elf, "section table: 5 headers of 40 bytes");
+    sc__sd_assert_rejected(elf, sizeof elf,
+                           "section table: 5 headers of 40 bytes");
     build(l);
     put(l, 50, 9, 2);
-    assert_rejected(elf, sizeof elf, "section name table index 9");
+    sc__sd_assert_rejected(elf, sizeof elf, "section name table index 9");
     build(l);
     put(l, section_at(l, 2), 0x500, 4);
-    assert_rejected(elf, sizeof elf, "section 2 name: offset");
+    sc__sd_assert_rejected(elf, sizeof elf, "section 2 name: offset");
 }
 
 static void lying_sections(void **state)
@@ -275,21 +278,24 @@ static void lying_sections(void **state)
     const struct layout *l = &layouts[1];
     build(l);
     put_word(l, section_at(l, 2) + 20, 0x7FFFFFFF);
-    assert_rejected(elf, sizeof elf, "section 2: contents 0x180+0x7fffffff");
+    sc__sd_assert_rejected(elf, sizeof elf,
+                           "section 2: contents 0x180+0x7fffffff");
     build(l);
     put_word(l, section_at(l, 1) + 36, 7);
-    assert_rejected(elf, sizeof elf, "entry size 7 and size 48");
+    sc__sd_assert_rejected(elf, sizeof elf, "entry size 7 and size 48");
     build(l);
     put(l, section_at(l, 1) + 24, 4, 4);
-    assert_rejected(elf, sizeof elf, "string table (section 4) does not");
+    sc__sd_assert_rejected(elf, sizeof elf,
+                           "string table (section 4) does not");
     build(l);
     put(l, DYNSYM + 16, 0x300, 4);
-    assert_rejected(elf, sizeof elf, "dynamic symbol 1 name: offset 0x480");
+    sc__sd_assert_rejected(elf, sizeof elf,
+                           "dynamic symbol 1 name: offset 0x480");
     build(l);
     elf[DYNSTR + sizeof dynstr - 1] = 'x';
-    assert_rejected(elf, sizeof elf,
-                    "dynamic symbol 2 name at 0x18a: no "
-                    "terminating NUL");
+    sc__sd_assert_rejected(elf, sizeof elf,
+                           "dynamic symbol 2 name at 0x18a: no "
+                           "terminating NUL");
 }
 
 int main(void)

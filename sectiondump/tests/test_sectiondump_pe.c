@@ -12,12 +12,12 @@
 #include "parse_check.h"
 #include "pe_builder.h"
 
-static uint8_t pe[PE_SIZE];
+static uint8_t pe[SC_SD_PE_SIZE];
 
 static int fresh_pe(void **state)
 {
     (void)state;
-    pe_build(pe);
+    sc__sd_pe_build(pe);
     return 0;
 }
 
@@ -25,7 +25,7 @@ static void reads_the_headers(void **state)
 {
     (void)state;
     struct sc_sd_image image;
-    parse_ok(&image, pe, sizeof pe);
+    sc__sd_parse_ok(&image, pe, sizeof pe);
     assert_int_equal(image.format, SC_SD_FORMAT_PE32PLUS);
     assert_string_equal(sc_sd_format_name(image.format), "pe32+");
     assert_int_equal(image.pe.machine, 0x8664);
@@ -36,14 +36,14 @@ static void reads_the_headers(void **state)
     assert_int_equal(image.pe.subsystem, 3);
     assert_int_equal(image.pe.dll_characteristics, 0x160);
     assert_int_equal(image.pe.directory_count, 16);
-    parse_done(&image);
+    sc__sd_parse_done(&image);
 }
 
 static void reads_the_sections(void **state)
 {
     (void)state;
     struct sc_sd_image image;
-    parse_ok(&image, pe, sizeof pe);
+    sc__sd_parse_ok(&image, pe, sizeof pe);
     assert_int_equal(image.pe.section_count, 3);
     const struct sc_sd_pe_section *s = image.pe.sections;
     assert_string_equal(s[0].name, ".text");
@@ -56,14 +56,14 @@ static void reads_the_sections(void **state)
     assert_int_equal(s[1].characteristics, 0xD0000040u);
     assert_int_equal(sc_sd_pe_find_section(&image.pe, ".shared"), 1);
     assert_int_equal(sc_sd_pe_find_section(&image.pe, ".bss"), -1);
-    parse_done(&image);
+    sc__sd_parse_done(&image);
 }
 
 static void reads_the_exports(void **state)
 {
     (void)state;
     struct sc_sd_image image;
-    parse_ok(&image, pe, sizeof pe);
+    sc__sd_parse_ok(&image, pe, sizeof pe);
     const struct sc_sd_pe *p = &image.pe;
     assert_string_equal(p->export_dll_name, "test.dll");
     assert_int_equal(p->export_ordinal_base, 1);
@@ -74,14 +74,14 @@ static void reads_the_exports(void **state)
     assert_int_equal(p->export_functions[p->export_names[1].function_index].rva,
                      0x1010);
     assert_null(p->export_functions[0].forwarder);
-    parse_done(&image);
+    sc__sd_parse_done(&image);
 }
 
 static void reads_the_imports(void **state)
 {
     (void)state;
     struct sc_sd_image image;
-    parse_ok(&image, pe, sizeof pe);
+    sc__sd_parse_ok(&image, pe, sizeof pe);
     assert_int_equal(image.pe.import_count, 1);
     const struct sc_sd_pe_import_dll *dll = &image.pe.imports[0];
     assert_string_equal(dll->name, "KERNEL32.dll");
@@ -90,19 +90,19 @@ static void reads_the_imports(void **state)
     assert_int_equal(dll->functions[0].hint, 0x1234);
     assert_null(dll->functions[1].name);
     assert_int_equal(dll->functions[1].ordinal, 5);
-    parse_done(&image);
+    sc__sd_parse_done(&image);
 }
 
 static void forwarders_are_named(void **state)
 {
     (void)state;
     /* An export whose RVA lies inside the export directory forwards. */
-    put32(pe + PE_RDATA + 0x44, 0x30C0);
-    strcpy((char *)pe + PE_RDATA + 0xC0, "OTHER.thing");
+    sc__sd_put32(pe + SC_SD_PE_RDATA + 0x44, 0x30C0);
+    strcpy((char *)pe + SC_SD_PE_RDATA + 0xC0, "OTHER.thing");
     struct sc_sd_image image;
-    parse_ok(&image, pe, sizeof pe);
+    sc__sd_parse_ok(&image, pe, sizeof pe);
     assert_string_equal(image.pe.export_functions[1].forwarder, "OTHER.thing");
-    parse_done(&image);
+    sc__sd_parse_done(&image);
 }
 
 /* The .rdata section ends the file, so any shorter file must be refused. */
@@ -124,80 +124,84 @@ static void every_truncation_is_rejected(void **state)
 static void bad_signature(void **state)
 {
     (void)state;
-    put32(pe + 0x3c, 0x10000);
-    assert_rejected(pe, sizeof pe, "no PE signature at 0x10000");
-    put32(pe + 0x3c, PE_LFANEW);
-    pe[PE_LFANEW + 1] = 'X';
-    assert_rejected(pe, sizeof pe, "no PE signature at 0x40");
+    sc__sd_put32(pe + 0x3c, 0x10000);
+    sc__sd_assert_rejected(pe, sizeof pe, "no PE signature at 0x10000");
+    sc__sd_put32(pe + 0x3c, SC_SD_PE_LFANEW);
+    pe[SC_SD_PE_LFANEW + 1] = 'X';
+    sc__sd_assert_rejected(pe, sizeof pe, "no PE signature at 0x40");
 }
 
 static void huge_section_count(void **state)
 {
     (void)state;
-    put16(pe + PE_FILE_HEADER + 2, 0xFFFF);
-    assert_rejected(pe, sizeof pe, "section table: 65535 headers");
+    sc__sd_put16(pe + SC_SD_PE_FILE_HEADER + 2, 0xFFFF);
+    sc__sd_assert_rejected(pe, sizeof pe, "section table: 65535 headers");
 }
 
 static void lying_optional_header(void **state)
 {
     (void)state;
-    put16(pe + PE_OPTIONAL, 0x999);
-    assert_rejected(pe, sizeof pe, "unknown magic 0x999");
-    pe_build(pe);
-    put32(pe + PE_OPTIONAL + 108, 0xFFFFFFFF);
-    assert_rejected(pe, sizeof pe, "data directories do not fit");
-    pe_build(pe);
-    put16(pe + PE_FILE_HEADER + 16, 0x40);
-    assert_rejected(pe, sizeof pe, "optional header: 64 bytes declared");
+    sc__sd_put16(pe + SC_SD_PE_OPTIONAL, 0x999);
+    sc__sd_assert_rejected(pe, sizeof pe, "unknown magic 0x999");
+    sc__sd_pe_build(pe);
+    sc__sd_put32(pe + SC_SD_PE_OPTIONAL + 108, 0xFFFFFFFF);
+    sc__sd_assert_rejected(pe, sizeof pe, "data directories do not fit");
+    sc__sd_pe_build(pe);
+    sc__sd_put16(pe + SC_SD_PE_FILE_HEADER + 16, 0x40);
+    sc__sd_assert_rejected(pe, sizeof pe, "optional header: 64 bytes declared");
 }
 
 static void section_data_past_the_end(void **state)
 {
     (void)state;
-    put32(pe + PE_SECTIONS + 80 + 16, 0x10000);
-    assert_rejected(pe, sizeof pe, "section 3: raw data 0x600+0x10000");
+    sc__sd_put32(pe + SC_SD_PE_SECTIONS + 80 + 16, 0x10000);
+    sc__sd_assert_rejected(pe, sizeof pe, "section 3: raw data 0x600+0x10000");
 }
 
 static void lying_export_directory(void **state)
 {
     (void)state;
-    put32(pe + PE_EXPORTS + 24, 0x7FFFFFFF);
-    assert_rejected(pe, sizeof pe, "export name table: 2147483647 entries");
-    pe_build(pe);
-    put16(pe + PE_RDATA + 0x62, 7);
-    assert_rejected(pe, sizeof pe, "ordinal index 7 is outside");
-    pe_build(pe);
-    put32(pe + PE_RDATA + 0x54, 0x9999);
-    assert_rejected(pe, sizeof pe, "export name 1: RVA 0x9999 is in no");
-    pe_build(pe);
-    pe[PE_RDATA + 0x3FF] = 'A';
-    put32(pe + PE_EXPORTS + 12, 0x33FF);
-    assert_rejected(pe, sizeof pe,
-                    "export DLL name at 0x9ff: no "
-                    "terminating NUL");
+    sc__sd_put32(pe + SC_SD_PE_EXPORTS + 24, 0x7FFFFFFF);
+    sc__sd_assert_rejected(pe, sizeof pe,
+                           "export name table: 2147483647 entries");
+    sc__sd_pe_build(pe);
+    sc__sd_put16(pe + SC_SD_PE_RDATA + 0x62, 7);
+    sc__sd_assert_rejected(pe, sizeof pe, "ordinal index 7 is outside");
+    sc__sd_pe_build(pe);
+    sc__sd_put32(pe + SC_SD_PE_RDATA + 0x54, 0x9999);
+    sc__sd_assert_rejected(pe, sizeof pe, "export name 1: RVA 0x9999 is in no");
+    sc__sd_pe_build(pe);
+    pe[SC_SD_PE_RDATA + 0x3FF] = 'A';
+    sc__sd_put32(pe + SC_SD_PE_EXPORTS + 12, 0x33FF);
+    sc__sd_assert_rejected(pe, sizeof pe,
+                           "export DLL name at 0x9ff: no "
+                           "terminating NUL");
 }
 
 static void rva_beyond_file_data(void **state)
 {
     (void)state;
-    put32(pe + PE_SECTIONS + 80 + 8, 0x2000); /* .rdata virtual size */
-    put32(pe + PE_EXPORTS + 32, 0x3800);
-    assert_rejected(pe, sizeof pe, "RVA 0x3800 lies in section 3 beyond");
+    sc__sd_put32(pe + SC_SD_PE_SECTIONS + 80 + 8,
+                 0x2000); /* .rdata virtual size */
+    sc__sd_put32(pe + SC_SD_PE_EXPORTS + 32, 0x3800);
+    sc__sd_assert_rejected(pe, sizeof pe,
+                           "RVA 0x3800 lies in section 3 beyond");
 }
 
 static void unterminated_import_tables(void **state)
 {
     (void)state;
-    put32(pe + PE_IMPORTS, 0x33F8);
-    put64(pe + PE_RDATA + 0x3F8, 0x3320);
-    assert_rejected(pe, sizeof pe, "import 0 lookup table: no terminating");
-    pe_build(pe);
-    put32(pe + PE_OPTIONAL + 120, 0x33F0);
-    put32(pe + PE_RDATA + 0x3F0, 0x3280);
-    assert_rejected(pe, sizeof pe, "no terminating empty descriptor");
-    pe_build(pe);
-    put64(pe + PE_LOOKUP, 0x100003320ull);
-    assert_rejected(pe, sizeof pe, "RVA 0x100003320 is not 32-bit");
+    sc__sd_put32(pe + SC_SD_PE_IMPORTS, 0x33F8);
+    sc__sd_put64(pe + SC_SD_PE_RDATA + 0x3F8, 0x3320);
+    sc__sd_assert_rejected(pe, sizeof pe,
+                           "import 0 lookup table: no terminating");
+    sc__sd_pe_build(pe);
+    sc__sd_put32(pe + SC_SD_PE_OPTIONAL + 120, 0x33F0);
+    sc__sd_put32(pe + SC_SD_PE_RDATA + 0x3F0, 0x3280);
+    sc__sd_assert_rejected(pe, sizeof pe, "no terminating empty descriptor");
+    sc__sd_pe_build(pe);
+    sc__sd_put64(pe + SC_SD_PE_LOOKUP, 0x100003320ull);
+    sc__sd_assert_rejected(pe, sizeof pe, "RVA 0x100003320 is not 32-bit");
 }
 
 /* Thousands of import descriptors that all share one long lookup table:
@@ -209,18 +213,18 @@ static void overlapping_tables_are_refused(void **state)
     uint8_t *big = calloc(1, SIZE);
     assert_non_null(big);
     memcpy(big, pe, sizeof pe);
-    put32(big + PE_SECTIONS + 80 + 8, SIZE - PE_RDATA);
-    put32(big + PE_SECTIONS + 80 + 16, SIZE - PE_RDATA);
-    put32(big + PE_OPTIONAL + 56, 0x40000);
-    put32(big + PE_OPTIONAL + 120, 0x4000);
+    sc__sd_put32(big + SC_SD_PE_SECTIONS + 80 + 8, SIZE - SC_SD_PE_RDATA);
+    sc__sd_put32(big + SC_SD_PE_SECTIONS + 80 + 16, SIZE - SC_SD_PE_RDATA);
+    sc__sd_put32(big + SC_SD_PE_OPTIONAL + 56, 0x40000);
+    sc__sd_put32(big + SC_SD_PE_OPTIONAL + 120, 0x4000);
     for (int i = 0; i < DESCRIPTORS; i++) {
-        uint8_t *desc = big + PE_RDATA + 0x1000 + 20 * i;
-        put32(desc, 0x13000);
-        put32(desc + 12, 0x3300);
+        uint8_t *desc = big + SC_SD_PE_RDATA + 0x1000 + 20 * i;
+        sc__sd_put32(desc, 0x13000);
+        sc__sd_put32(desc + 12, 0x3300);
     }
     for (int i = 0; i < ENTRIES; i++)
-        put64(big + PE_RDATA + 0x10000 + 8 * i, 0x3320);
-    assert_rejected(big, SIZE, "tables overlap too much");
+        sc__sd_put64(big + SC_SD_PE_RDATA + 0x10000 + 8 * i, 0x3320);
+    sc__sd_assert_rejected(big, SIZE, "tables overlap too much");
     free(big);
 }
 
@@ -230,42 +234,46 @@ static void reads_an_object(void **state)
 {
     (void)state;
     uint8_t obj[128] = {0};
-    put16(obj, 0x14c);
-    put16(obj + 2, 2);
-    put32(obj + 8, 100); /* symbol table */
-    put32(obj + 12, 1);  /* one symbol of 18 bytes, then the strings */
+    sc__sd_put16(obj, 0x14c);
+    sc__sd_put16(obj + 2, 2);
+    sc__sd_put32(obj + 8, 100); /* symbol table */
+    sc__sd_put32(obj + 12, 1);  /* one symbol of 18 bytes, then the strings */
     memcpy(obj + 20, ".text", 5);
-    put32(obj + 20 + 16, 4);
-    put32(obj + 20 + 20, 96);
-    put32(obj + 20 + 36, 0x60500020);
+    sc__sd_put32(obj + 20 + 16, 4);
+    sc__sd_put32(obj + 20 + 20, 96);
+    sc__sd_put32(obj + 20 + 36, 0x60500020);
     memcpy(obj + 60, "/4", 2);
-    put32(obj + 118, 10);
+    sc__sd_put32(obj + 118, 10);
     memcpy(obj + 122, ".dbgx", 5);
     struct sc_sd_image image;
-    parse_ok(&image, obj, sizeof obj);
+    sc__sd_parse_ok(&image, obj, sizeof obj);
     assert_int_equal(image.format, SC_SD_FORMAT_COFF);
     assert_int_equal(image.pe.machine, 0x14c);
     assert_int_equal(image.pe.section_count, 2);
     assert_string_equal(image.pe.sections[0].name, ".text");
     assert_int_equal(image.pe.sections[0].characteristics, 0x60500020);
     assert_string_equal(image.pe.sections[1].name, ".dbgx");
-    parse_done(&image);
+    sc__sd_parse_done(&image);
 
-    put32(obj + 118, 3);
-    assert_rejected(obj, sizeof obj, "section 2 name: offset 0x7a is outside");
-    put32(obj + 8, 1000);
-    assert_rejected(obj, sizeof obj, "string table at 0x3fa is past the end");
-    put16(obj + 16, 8);
-    assert_rejected(obj, sizeof obj, "optional header of 8 bytes");
+    sc__sd_put32(obj + 118, 3);
+    sc__sd_assert_rejected(obj, sizeof obj,
+                           "section 2 name: offset 0x7a is outside");
+    sc__sd_put32(obj + 8, 1000);
+    sc__sd_assert_rejected(obj, sizeof obj,
+                           "string table at 0x3fa is past the end");
+    sc__sd_put16(obj + 16, 8);
+    sc__sd_assert_rejected(obj, sizeof obj, "optional header of 8 bytes");
 }
 
 static void unknown_format(void **state)
 {
     (void)state;
     const char text[] = "hello, world: not a binary at all";
-    assert_rejected((const uint8_t *)text, sizeof text, "unknown format");
-    assert_rejected((const uint8_t *)text, 0, "unknown format");
-    assert_rejected((const uint8_t *)"MZ", 2, "truncated before e_lfanew");
+    sc__sd_assert_rejected((const uint8_t *)text, sizeof text,
+                           "unknown format");
+    sc__sd_assert_rejected((const uint8_t *)text, 0, "unknown format");
+    sc__sd_assert_rejected((const uint8_t *)"MZ", 2,
+                           "truncated before e_lfanew");
 }
 
 int main(void)

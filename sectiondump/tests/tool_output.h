@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-struct tool_output {
+struct sc_sd_tool_output {
     char *text;   /* all of stdout, NUL-terminated; lines split in place */
     char **lines; /* without their '\n' */
     size_t count;
@@ -12,27 +12,28 @@ struct tool_output {
 
 /* Runs a shell command and keeps its stdout. Returns 0 with *exit_code
  * set, or -1 when it could not run. */
-int tool_capture(struct tool_output *out, const char *command, int *exit_code);
+int sc__sd_tool_capture(struct sc_sd_tool_output *out, const char *command,
+                        int *exit_code);
 
 /* Runs "tool options 'path'" (stderr discarded) and keeps its stdout.
  * Returns 0, or -1 when it could not run or exited non-zero. */
-int tool_run(struct tool_output *out, const char *tool, const char *options,
-             const char *path);
-void tool_free(struct tool_output *out);
+int sc__sd_tool_run(struct sc_sd_tool_output *out, const char *tool,
+                    const char *options, const char *path);
+void sc__sd_tool_free(struct sc_sd_tool_output *out);
 
 /* Index of the first line at or after from that starts with prefix after
  * leading whitespace, or out->count. */
-size_t tool_find(const struct tool_output *out, size_t from,
-                 const char *prefix);
+size_t sc__sd_tool_find(const struct sc_sd_tool_output *out, size_t from,
+                        const char *prefix);
 
 /* Whether a program is on PATH. */
-int tool_exists(const char *tool);
+int sc__sd_tool_exists(const char *tool);
 
 /* Up to max paths of regular files in dir whose names end with suffix (""
  * for any) and whose first bytes are magic, spread evenly over the sorted
  * list so that the sample is the same on every run. Returns the count; free
  * each path and the array. */
-size_t sample_files(const char *dir, const char *suffix, const char *magic,
-                    size_t max, char ***paths);
+size_t sc__sd_sample_files(const char *dir, const char *suffix,
+                           const char *magic, size_t max, char ***paths);
 
 #endif /* SC_SD_TOOL_OUTPUT_H */
