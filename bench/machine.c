@@ -6,6 +6,8 @@
 
 #include <windows.h>
 
+#include "find_function.h"
+
 typedef const char *(*wine_version_fn)(void);
 typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
 
@@ -20,13 +22,9 @@ static void cpu_name(char *buf, DWORD size)
         snprintf(buf, size, "unknown CPU");
 }
 
-/* GetProcAddress returns a generic function pointer; the detour through
- * void (*)(void) tells the compiler the signature change is intended. */
-typedef void (*any_fn)(void);
-
-static any_fn ntdll_function(const char *name)
+static sc__any_fn ntdll_function(const char *name)
 {
-    return (any_fn)GetProcAddress(GetModuleHandleA("ntdll.dll"), name);
+    return sc__find_function(GetModuleHandleA("ntdll.dll"), name);
 }
 
 /* Wine's ntdll tells its version; Windows' own RtlGetVersion tells the

@@ -5,22 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "find_function.h"
+#include "handle.h"
 #include "spawn.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"
 
-/* GetProcAddress returns a generic function pointer; the detour through
- * void (*)(void) tells the compiler the signature change is intended. */
 static sc_bench_counter_fn find_counter_fn(HMODULE dll, const char *name)
 {
-    return (sc_bench_counter_fn)(void (*)(void))GetProcAddress(dll, name);
-}
-
-static void close_handle(HANDLE *h)
-{
-    if (*h != NULL)
-        CloseHandle(*h);
-    *h = NULL;
+    return (sc_bench_counter_fn)sc__find_function(dll, name);
 }
 
 static void free_library(HMODULE *dll)
@@ -133,9 +126,9 @@ void sc__bench_targets_close(struct sc_bench_targets *t)
     if (t->slots != NULL)
         UnmapViewOfFile(t->slots);
     t->slots = NULL;
-    close_handle(&t->mapping);
-    close_handle(&t->mutex);
-    close_handle(&t->start);
+    sc__close_handle(&t->mapping);
+    sc__close_handle(&t->mutex);
+    sc__close_handle(&t->start);
     free_library(&t->hardened);
     free_library(&t->loaded);
 }

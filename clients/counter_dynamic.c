@@ -9,20 +9,16 @@
 #include <windows.h>
 
 #include "client.h"
+#include "find_function.h"
 #include "spawn.h"
 #include "win32_error.h"
 
 #define NAME "counter_dynamic"
 #define DLL_NAME "sharedcounter.dll"
 
-/* GetProcAddress returns one generic type for every function; going through
- * void (*)(void) is the documented way to convert it without a
- * function-type-mismatch warning. */
-typedef void (*any_function)(void);
-
-static any_function find(HMODULE dll, const char *path, const char *symbol)
+static sc__any_fn find(HMODULE dll, const char *path, const char *symbol)
 {
-    any_function function = (any_function)GetProcAddress(dll, symbol);
+    sc__any_fn function = sc__find_function(dll, symbol);
     char why[300];
 
     if (function == NULL)
@@ -48,8 +44,8 @@ static int connect_dynamic(struct sc_counter_ops *ops)
                 sc__win32_message(GetLastError(), why, sizeof why));
         return 1;
     }
-    any_function add = find(dll, path, "sc_add");
-    any_function get = find(dll, path, "sc_get");
+    sc__any_fn add = find(dll, path, "sc_add");
+    sc__any_fn get = find(dll, path, "sc_get");
     if (add == NULL || get == NULL)
         return 1;
     ops->add = (int64_t(*)(int64_t))add;

@@ -1,11 +1,6 @@
-/*
- * For test programs that re-launch themselves as worker processes, and for
- * the files those workers leave behind.
- */
+/* For test programs that re-launch themselves as worker processes. */
 #ifndef SC_SELF_SPAWN_H
 #define SC_SELF_SPAWN_H
-
-#include <stddef.h>
 
 #include <windows.h>
 
@@ -38,19 +33,5 @@ DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag);
 /* In a worker: waits until the gate named name opens. Returns 0 or an
  * error code. */
 DWORD sc__gate_wait(const char *name);
-
-/* Makes a new, empty folder under %TEMP% ("sc-reliability-<pid>-<n>") and
- * writes its path, with a trailing backslash, into buf. Returns 0 or a Win32
- * error code. */
-DWORD sc__temp_dir_create(char *buf, size_t size);
-
-/* Deletes the files in the folder made by sc__temp_dir_create(), then the
- * folder. */
-void sc__temp_dir_remove(const char *dir);
-
-/* As a cmocka setup and teardown: *state is a new folder's path (a char
- * array of MAX_PATH), removed with its files even when the test fails. */
-int sc__temp_dir_setup(void **state);
-int sc__temp_dir_teardown(void **state);
 
 #endif /* SC_SELF_SPAWN_H */

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "scratch_dir.h"
 #include "value_line.h"
 
 void sc__test_path(char *buf, size_t size, const char *dir, const char *file)
@@ -45,6 +46,12 @@ void sc__test_run_free(struct sc_test_run *run)
     sc__child_output_free(&run->output);
 }
 
+void sc__test_assert_contains(const char *text, const char *part)
+{
+    if (strstr(text, part) == NULL)
+        fail_msg("\"%s\" not found in:\n%s", part, text);
+}
+
 void sc__test_session_start(struct sc_child *child, const char *program)
 {
     assert_int_equal(
@@ -79,50 +86,12 @@ void sc__test_session_end(struct sc_child *child)
 
 void sc__test_make_dir(char *buf, size_t size)
 {
-    static unsigned serial;
-    char temp[MAX_PATH];
-
-    assert_true(GetTempPathA(sizeof temp, temp) > 0);
-    /* Wine reuses process ids, and a crashed run may have left a folder of
-     * the same name behind: take the next free name instead. */
-    for (;;) {
-        assert_true((size_t)snprintf(buf, size, "%ssc-test-%lu-%u\\", temp,
-                                     (unsigned long)GetCurrentProcessId(),
-                                     serial++) < size);
-        if (CreateDirectoryA(buf, NULL))
-            return;
-        assert_int_equal(GetLastError(), ERROR_ALREADY_EXISTS);
-    }
-}
-
-/* A process that has just exited may still hold its image for a moment. */
-static BOOL delete_with_retry(const char *path)
-{
-    for (int attempt = 0; attempt < 50; attempt++) {
-        if (DeleteFileA(path))
-            return TRUE;
-        Sleep(20);
-    }
-    return FALSE;
+    assert_int_equal(sc__temp_dir_create(buf, size), 0);
 }
 
 void sc__test_remove_dir(const char *dir)
 {
-    char pattern[MAX_PATH], path[MAX_PATH];
-    WIN32_FIND_DATAA found;
-
-    sc__test_path(pattern, sizeof pattern, dir, "*");
-    HANDLE search = FindFirstFileA(pattern, &found);
-    if (search != INVALID_HANDLE_VALUE) {
-        do {
-            if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
-                continue;
-            sc__test_path(path, sizeof path, dir, found.cFileName);
-            assert_true(delete_with_retry(path));
-        } while (FindNextFileA(search, &found));
-        FindClose(search);
-    }
-    assert_true(RemoveDirectoryA(dir));
+    assert_int_equal(sc__temp_dir_remove(dir), 0);
 }
 
 void sc__test_copy(const char *file, const char *dir, const char *new_name)

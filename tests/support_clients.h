@@ -31,6 +31,9 @@ void sc__test_run(struct sc_test_run *run, const char *program,
 
 void sc__test_run_free(struct sc_test_run *run);
 
+/* Fails the test, showing text, unless part occurs in it. */
+void sc__test_assert_contains(const char *text, const char *part);
+
 /* Interactive sessions: one command line in, one value line out. */
 void sc__test_session_start(struct sc_child *child, const char *program);
 int64_t sc__test_session_send(struct sc_child *child, const char *line);
@@ -38,7 +41,8 @@ int64_t sc__test_session_send(struct sc_child *child, const char *line);
 void sc__test_session_end(struct sc_child *child);
 
 /* A new, empty folder under the temporary folder, path with a trailing
- * backslash; sc__test_remove_dir() removes it with everything in it. */
+ * backslash; sc__test_remove_dir() removes it with everything in it. Both
+ * fail the test if they cannot (see scratch_dir.h). */
 void sc__test_make_dir(char *buf, size_t size);
 void sc__test_remove_dir(const char *dir);
 

@@ -13,16 +13,12 @@
 
 #include <cmocka.h>
 
+#include "api_names.h"
 #include "read_file.h"
 #include "sectiondump.h"
 #include "spawn.h"
 
 #define SHARED_FLAGS 0xD0000040u
-
-static const char *const api[] = {
-    "sc_add", "sc_compare_exchange", "sc_decrement", "sc_exchange",
-    "sc_get", "sc_increment",        "sc_version"};
-enum { API_COUNT = sizeof api / sizeof api[0] };
 
 /* A parsed image and the bytes it points into. */
 struct loaded {
@@ -77,8 +73,8 @@ static int exported(const struct sc_sd_pe *pe, const char *name)
 
 static int in_api(const char *name)
 {
-    for (size_t i = 0; i < API_COUNT; i++) {
-        if (strcmp(api[i], name) == 0)
+    for (size_t i = 0; i < SC_API_COUNT; i++) {
+        if (strcmp(sc_api_names[i], name) == 0)
             return 1;
     }
     return 0;
@@ -91,16 +87,16 @@ static void dll_exports_exactly_the_api(void **state)
     load("sharedcounter.dll", &l);
     const struct sc_sd_pe *pe = &l.image.pe;
     assert_string_equal(pe->export_dll_name, "sharedcounter.dll");
-    for (size_t i = 0; i < API_COUNT; i++) {
-        if (!exported(pe, api[i]))
-            fail_msg("sharedcounter.dll does not export %s", api[i]);
+    for (size_t i = 0; i < SC_API_COUNT; i++) {
+        if (!exported(pe, sc_api_names[i]))
+            fail_msg("sharedcounter.dll does not export %s", sc_api_names[i]);
     }
     for (size_t i = 0; i < pe->export_name_count; i++) {
         if (!in_api(pe->export_names[i].name))
             fail_msg("sharedcounter.dll exports %s, which is not API",
                      pe->export_names[i].name);
     }
-    assert_int_equal(pe->export_name_count, API_COUNT);
+    assert_int_equal(pe->export_name_count, SC_API_COUNT);
     unload(&l);
 }
 

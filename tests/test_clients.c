@@ -71,12 +71,6 @@ static size_t values_of(const char *out, int64_t *values, size_t max)
     return count;
 }
 
-static void assert_contains(const char *text, const char *part)
-{
-    if (strstr(text, part) == NULL)
-        fail_msg("\"%s\" not found in:\n%s", part, text);
-}
-
 /* A bad stdin line or bad arguments, and what the error must say. */
 struct refusal {
     const char *input; /* NULL: a line of LONG_LINE_BYTES */
@@ -126,8 +120,8 @@ static void check_bad_line(const struct program *program,
     assert_int_equal(result.exit_code, 1);
     assert_int_equal(values_of(result.output.out, values, 2), 2);
     assert_int_equal(values[0], values[1]);
-    assert_contains(result.output.err, "line 2:");
-    assert_contains(result.output.err, bad->message);
+    sc__test_assert_contains(result.output.err, "line 2:");
+    sc__test_assert_contains(result.output.err, bad->message);
     sc__test_run_free(&result);
 }
 
@@ -149,8 +143,8 @@ static void line_with_nul_is_rejected(void **state)
     assert_int_equal(result.exit_code, 1);
     assert_int_equal(values_of(result.output.out, values, 2), 2);
     assert_int_equal(values[0], values[1]);
-    assert_contains(result.output.err, "line 2:");
-    assert_contains(result.output.err, "NUL");
+    sc__test_assert_contains(result.output.err, "line 2:");
+    sc__test_assert_contains(result.output.err, "NUL");
     sc__test_run_free(&result);
 }
 
@@ -232,9 +226,9 @@ static void check_bad_arguments(const struct program *program, const char *args,
     run(&result, program, args, "", 0, 0);
     assert_int_equal(result.exit_code, 2);
     assert_string_equal(result.output.out, "");
-    assert_contains(result.output.err, program->name);
-    assert_contains(result.output.err, message);
-    assert_contains(result.output.err, "--help");
+    sc__test_assert_contains(result.output.err, program->name);
+    sc__test_assert_contains(result.output.err, message);
+    sc__test_assert_contains(result.output.err, "--help");
     sc__test_run_free(&result);
 }
 
@@ -261,7 +255,7 @@ static void interactive_delta_needs_times(void **state)
     run(&result, *state, "--delta 5", "\n", 1, 0);
     assert_int_equal(result.exit_code, 2);
     assert_string_equal(result.output.out, "");
-    assert_contains(result.output.err, "--delta needs --times");
+    sc__test_assert_contains(result.output.err, "--delta needs --times");
     sc__test_run_free(&result);
 }
 
@@ -275,8 +269,8 @@ static void help_describes_usage(void **state)
     for (int i = 0; i < 2; i++) {
         run(&result, program, i == 0 ? "--help" : "-h", "", 0, 0);
         assert_int_equal(result.exit_code, 0);
-        assert_contains(result.output.out, usage);
-        assert_contains(result.output.out, "Exit status");
+        sc__test_assert_contains(result.output.out, usage);
+        sc__test_assert_contains(result.output.out, "Exit status");
         sc__test_run_free(&result);
     }
 }
@@ -332,8 +326,8 @@ static void check_dynamic_alone(const char *dll, const char *message)
 
     assert_int_equal(result.exit_code, 1);
     assert_string_equal(result.output.out, "");
-    assert_contains(result.output.err, "sharedcounter.dll");
-    assert_contains(result.output.err, message);
+    sc__test_assert_contains(result.output.err, "sharedcounter.dll");
+    sc__test_assert_contains(result.output.err, message);
     sc__test_run_free(&result);
 }
 

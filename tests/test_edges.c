@@ -9,16 +9,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <cmocka.h>
 #include <windows.h>
 
 #include "saved_counter.h"
-#include "self_spawn.h"
+#include "scratch_dir.h"
 #include "sharedcounter.h"
+#include "support_clients.h"
 
 /* ---- the API ----------------------------------------------------------- */
 
@@ -116,42 +115,15 @@ static void concurrent_increments_across_the_wrap_are_exact(void **state)
 
 /* ---- programs ---------------------------------------------------------- */
 
-struct program_run {
-    DWORD exit_code;
-    struct sc_child_output output;
-};
-
-/* Runs program (a path) with args, feeding it len bytes of input. */
-static void run_program(struct program_run *run, const char *program,
-                        const char *args, const char *input, size_t len)
-{
-    struct sc_child child;
-
-    assert_int_equal(
-        sc__child_start(&child, program, args,
-                        SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-        0);
-    assert_int_equal(sc__child_write(&child, input, len), 0);
-    assert_int_equal(
-        sc__child_finish(&child, 30000, &run->exit_code, &run->output), 0);
-    sc__child_close(&child);
-}
-
-static void run_from_program_dir(struct program_run *run, const char *file,
+/* Runs file, from the test program's folder, with args and input. */
+static void run_from_program_dir(struct sc_test_run *run, const char *file,
                                  const char *args, const char *input,
                                  size_t len)
 {
     char path[MAX_PATH];
 
-    assert_int_equal(sc__program_dir(path, sizeof path), 0);
-    strncat(path, file, sizeof path - strlen(path) - 1);
-    run_program(run, path, args, input, len);
-}
-
-static void assert_contains(const char *text, const char *part)
-{
-    if (strstr(text, part) == NULL)
-        fail_msg("\"%s\" not found in:\n%s", part, text);
+    sc__test_path(path, sizeof path, NULL, file);
+    sc__test_run(run, path, args, input, len);
 }
 
 /* Runs private_counter (its own counter starts at 0, so the output is
@@ -161,7 +133,7 @@ static void check_private_counter(const char *input, size_t len,
                                   DWORD exit_code, const char *out,
                                   const char *const *err_parts)
 {
-    struct program_run run;
+    struct sc_test_run run;
 
     run_from_program_dir(&run, "private_counter.exe", NULL, input, len);
     assert_int_equal(run.exit_code, exit_code);
@@ -169,8 +141,8 @@ static void check_private_counter(const char *input, size_t len,
     if (*err_parts == NULL)
         assert_string_equal(run.output.err, "");
     for (; *err_parts != NULL; err_parts++)
-        assert_contains(run.output.err, *err_parts);
-    sc__child_output_free(&run.output);
+        sc__test_assert_contains(run.output.err, *err_parts);
+    sc__test_run_free(&run);
 }
 
 /* Windows programs and files end lines with CRLF: the clients take it as
@@ -207,18 +179,16 @@ static void non_ascii_lines_are_refused(void **state)
 static void client_without_its_dll_does_not_start(void **state)
 {
     const char *dir = *state;
-    char from[MAX_PATH], to[MAX_PATH];
-    struct program_run run;
+    char path[MAX_PATH];
+    struct sc_test_run run;
 
-    assert_int_equal(sc__program_dir(from, sizeof from), 0);
-    strncat(from, "counter_client.exe", sizeof from - strlen(from) - 1);
-    snprintf(to, sizeof to, "%scounter_client.exe", dir);
-    assert_true(CopyFileA(from, to, TRUE));
-    run_program(&run, to, NULL, "=\n", 2);
+    sc__test_copy("counter_client.exe", dir, "counter_client.exe");
+    sc__test_path(path, sizeof path, dir, "counter_client.exe");
+    sc__test_run(&run, path, NULL, "=\n", 2);
 
     assert_int_equal(run.exit_code, (DWORD)STATUS_DLL_NOT_FOUND);
     assert_string_equal(run.output.out, "");
-    sc__child_output_free(&run.output);
+    sc__test_run_free(&run);
 }
 
 struct refusal {
@@ -243,7 +213,7 @@ static const struct refusal soak_refusals[] = {
 
 static void soak_refuses_bad_arguments(void **state)
 {
-    struct program_run run;
+    struct sc_test_run run;
     (void)state;
 
     for (size_t i = 0; i < sizeof soak_refusals / sizeof soak_refusals[0];
@@ -252,24 +222,24 @@ static void soak_refuses_bad_arguments(void **state)
         print_message("sc_soak %s\n", soak_refusals[i].args);
         assert_int_equal(run.exit_code, 2);
         assert_string_equal(run.output.out, "");
-        assert_contains(run.output.err, "sc_soak: ");
-        assert_contains(run.output.err, soak_refusals[i].message);
-        assert_contains(run.output.err, "Try 'sc_soak --help'");
-        sc__child_output_free(&run.output);
+        sc__test_assert_contains(run.output.err, "sc_soak: ");
+        sc__test_assert_contains(run.output.err, soak_refusals[i].message);
+        sc__test_assert_contains(run.output.err, "Try 'sc_soak --help'");
+        sc__test_run_free(&run);
     }
 }
 
 static void soak_help_describes_usage(void **state)
 {
-    struct program_run run;
+    struct sc_test_run run;
     (void)state;
 
     run_from_program_dir(&run, "sc_soak.exe", "--help", "", 0);
     assert_int_equal(run.exit_code, 0);
-    assert_contains(run.output.out, "usage: sc_soak");
-    assert_contains(run.output.out, "Exit status");
+    sc__test_assert_contains(run.output.out, "usage: sc_soak");
+    sc__test_assert_contains(run.output.out, "Exit status");
     assert_string_equal(run.output.err, "");
-    sc__child_output_free(&run.output);
+    sc__test_run_free(&run);
 }
 
 int main(void)

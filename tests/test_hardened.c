@@ -21,29 +21,20 @@
 
 #include <aclapi.h>
 
+#include "api_names.h"
+#include "find_function.h"
 #include "loaded_image.h"
 #include "mapping_name.h"
+#include "scratch_dir.h"
 #include "self_spawn.h"
 #include "sharedcounter.h"
-
-static const char *const api[] = {
-    "sc_add", "sc_compare_exchange", "sc_decrement", "sc_exchange",
-    "sc_get", "sc_increment",        "sc_version",
-};
-enum { API_COUNT = sizeof api / sizeof api[0] };
+#include "support_clients.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"
 #define SECTION_DLL "sharedcounter.dll"
 #define PROBE_EXE "probe_counter.exe"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static void path_in_program_dir(char *buf, size_t size, const char *file)
-{
-    assert_int_equal(sc__program_dir(buf, size), 0);
-    assert_true(strlen(buf) + strlen(file) < size);
-    strcat(buf, file);
-}
 
 static PSID current_user(union sc_user_sid *user)
 {
@@ -61,16 +52,6 @@ static void mapping_name_for(const char *dll_path,
     assert_true(MultiByteToWideChar(CP_ACP, 0, dll_path, -1, wide, MAX_PATH) >
                 0);
     assert_int_equal(sc__mapping_name(wide, current_user(&user), name), 0);
-}
-
-/* A folder holding copy_as, a copy of the program folder's file. */
-static void copy_into(const char *dir, const char *file, const char *copy_as)
-{
-    char from[MAX_PATH], to[MAX_PATH];
-
-    path_in_program_dir(from, sizeof from, file);
-    snprintf(to, sizeof to, "%s%s", dir, copy_as);
-    assert_true(CopyFileA(from, to, TRUE));
 }
 
 /* ---- the child --------------------------------------------------------- */
@@ -91,18 +72,18 @@ static void exports_are_those_of_sharedcounter_dll(void **state)
     HMODULE hardened = GetModuleHandleA(HARDENED_DLL);
     (void)state;
 
-    path_in_program_dir(path, sizeof path, SECTION_DLL);
+    sc__test_path(path, sizeof path, NULL, SECTION_DLL);
     HMODULE section = LoadLibraryA(path);
     assert_non_null(hardened);
     assert_non_null(section);
-    assert_int_equal(sc__export_count(hardened), API_COUNT);
-    assert_int_equal(sc__export_function_count(hardened), API_COUNT);
-    assert_int_equal(sc__export_count(section), API_COUNT);
-    assert_int_equal(sc__export_function_count(section), API_COUNT);
-    for (DWORD i = 0; i < API_COUNT; i++) {
-        assert_string_equal(sc__export_name(hardened, i), api[i]);
-        assert_string_equal(sc__export_name(section, i), api[i]);
-        assert_non_null(GetProcAddress(hardened, api[i]));
+    assert_int_equal(sc__export_count(hardened), SC_API_COUNT);
+    assert_int_equal(sc__export_function_count(hardened), SC_API_COUNT);
+    assert_int_equal(sc__export_count(section), SC_API_COUNT);
+    assert_int_equal(sc__export_function_count(section), SC_API_COUNT);
+    for (DWORD i = 0; i < SC_API_COUNT; i++) {
+        assert_string_equal(sc__export_name(hardened, i), sc_api_names[i]);
+        assert_string_equal(sc__export_name(section, i), sc_api_names[i]);
+        assert_non_null(GetProcAddress(hardened, sc_api_names[i]));
     }
     FreeLibrary(section);
 }
@@ -112,7 +93,7 @@ static void has_no_shared_section(void **state)
     char path[MAX_PATH];
     (void)state;
 
-    path_in_program_dir(path, sizeof path, SECTION_DLL);
+    sc__test_path(path, sizeof path, NULL, SECTION_DLL);
     HMODULE section = LoadLibraryA(path);
     assert_non_null(section);
     assert_true(sc__has_shared_section(section)); /* the check can tell */
@@ -175,7 +156,7 @@ static void mapping_admits_only_this_user(void **state)
     ACCESS_ALLOWED_ACE *ace;
     (void)state;
 
-    path_in_program_dir(path, sizeof path, HARDENED_DLL);
+    sc__test_path(path, sizeof path, NULL, HARDENED_DLL);
     mapping_name_for(path, name);
     HANDLE mapping =
         OpenFileMappingW(FILE_MAP_READ | READ_CONTROL, FALSE, name);
@@ -260,8 +241,8 @@ static void squatted_names_are_refused(void **state)
     WCHAR name[SC_MAPPING_NAME_SIZE];
     union sc_user_sid user;
 
-    copy_into(dir, HARDENED_DLL, "squat_target.dll");
-    snprintf(dll, sizeof dll, "%ssquat_target.dll", dir);
+    sc__test_copy(HARDENED_DLL, dir, "squat_target.dll");
+    sc__test_path(dll, sizeof dll, dir, "squat_target.dll");
     mapping_name_for(dll, name);
     for (int kind = 0; kind < SQUAT_KINDS; kind++) {
         HANDLE squat = squat_on(name, kind, current_user(&user));
@@ -284,8 +265,8 @@ static void squatted_names_are_refused(void **state)
      * own at 0, and takes the name with it when unloaded. */
     HMODULE loaded = LoadLibraryA(dll);
     assert_non_null(loaded);
-    int64_t (*increment)(void) = (int64_t(*)(void))(
-        void (*)(void))GetProcAddress(loaded, "sc_increment");
+    int64_t (*increment)(void) =
+        (int64_t(*)(void))sc__find_function(loaded, "sc_increment");
     assert_non_null(increment);
     assert_int_equal(increment(), 1);
     assert_true(FreeLibrary(loaded));
@@ -302,10 +283,10 @@ static void make_probe_folder(const char *dir, char *probe,
 {
     char dll[MAX_PATH];
 
-    copy_into(dir, PROBE_EXE, PROBE_EXE);
-    copy_into(dir, HARDENED_DLL, SECTION_DLL);
-    snprintf(probe, MAX_PATH, "%s%s", dir, PROBE_EXE);
-    snprintf(dll, sizeof dll, "%s%s", dir, SECTION_DLL);
+    sc__test_copy(PROBE_EXE, dir, PROBE_EXE);
+    sc__test_copy(HARDENED_DLL, dir, SECTION_DLL);
+    sc__test_path(probe, MAX_PATH, dir, PROBE_EXE);
+    sc__test_path(dll, sizeof dll, dir, SECTION_DLL);
     mapping_name_for(dll, name);
 }
 

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <windows.h>
 
+#include "scratch_dir.h"
 #include "self_spawn.h"
 #include "sharedcounter.h"
 

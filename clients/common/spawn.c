@@ -5,12 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void close_handle(HANDLE *h)
-{
-    if (*h != NULL && *h != INVALID_HANDLE_VALUE)
-        CloseHandle(*h);
-    *h = NULL;
-}
+#include "handle.h"
 
 /* A pipe whose child end is inheritable and whose parent end is not, so
  * that later children never inherit the parent's end by accident. */
@@ -128,7 +123,7 @@ DWORD sc__child_start(struct sc_child *child, const char *program,
     if (err == 0)
         err = create_process(child, program, command_line, ends, flags);
     for (int i = 0; i < 3; i++)
-        close_handle(&ends[i]);
+        sc__close_handle(&ends[i]);
     free(command_line);
     if (err != 0)
         sc__child_close(child);
@@ -154,7 +149,7 @@ DWORD sc__child_write(struct sc_child *child, const char *data, size_t len)
 
 void sc__child_close_stdin(struct sc_child *child)
 {
-    close_handle(&child->stdin_write);
+    sc__close_handle(&child->stdin_write);
 }
 
 DWORD sc__child_read_line(struct sc_child *child, char *buf, size_t size)
@@ -280,11 +275,11 @@ void sc__child_output_free(struct sc_child_output *output)
 
 void sc__child_close(struct sc_child *child)
 {
-    close_handle(&child->stdin_write);
-    close_handle(&child->stdout_read);
-    close_handle(&child->stderr_read);
-    close_handle(&child->thread);
-    close_handle(&child->process);
+    sc__close_handle(&child->stdin_write);
+    sc__close_handle(&child->stdout_read);
+    sc__close_handle(&child->stderr_read);
+    sc__close_handle(&child->thread);
+    sc__close_handle(&child->process);
 }
 
 DWORD sc__program_dir(char *buf, size_t size)
