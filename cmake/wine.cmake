@@ -15,11 +15,21 @@ set(CMAKE_CROSSCOMPILING_EMULATOR
     ${CMAKE_COMMAND} -E env ${SC_WINE_ENV} ${SC_WINE})
 
 # A CTest fixture creates the prefix before the first test, so that tests
-# running in parallel never race to initialise it.
+# running in parallel never race to initialise it, and then starts the
+# wineserver the tests share, with no test's output attached to it (see
+# wineserver.cmake).
 function(sc_add_wineprefix_fixture)
     add_test(NAME wineprefix_setup
              COMMAND ${CMAKE_COMMAND} -DPREFIX=${SC_WINEPREFIX}
                      -DWINEBOOT=wineboot -DWINESERVER=${SC_WINESERVER}
                      -P ${PROJECT_SOURCE_DIR}/cmake/wineprefix.cmake)
-    set_tests_properties(wineprefix_setup PROPERTIES FIXTURES_SETUP wine)
+    add_test(NAME wineserver_setup
+             COMMAND ${CMAKE_COMMAND} -E env ${SC_WINE_ENV}
+                     ${CMAKE_COMMAND} -DWINE=${SC_WINE}
+                     -DWINESERVER=${SC_WINESERVER}
+                     -P ${PROJECT_SOURCE_DIR}/cmake/wineserver.cmake)
+    set_tests_properties(wineprefix_setup wineserver_setup PROPERTIES
+                         FIXTURES_SETUP wine)
+    set_tests_properties(wineserver_setup PROPERTIES
+                         DEPENDS wineprefix_setup)
 endfunction()
