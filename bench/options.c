@@ -2,11 +2,11 @@
 #include "options.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "int_parse.h"
 #include "pool.h"
 #include "variants.h"
 #include "worker.h"
@@ -71,16 +71,13 @@ static enum sc_bench_parse bad_usage(const char *problem, const char *arg)
     return SC_BENCH_BAD;
 }
 
-/* Digits only, within [min, max]. */
+/* Digits only (no sign), within [min, max]. */
 static int parse_int(const char *text, long min, long max, int *value)
 {
-    char *end;
+    int64_t v;
 
-    if (!isdigit((unsigned char)text[0]))
-        return 0;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (*end != '\0' || errno != 0 || v < min || v > max)
+    if (!isdigit((unsigned char)text[0]) ||
+        sc__parse_int64(text, &v) != SC_PARSE_OK || v < min || v > max)
         return 0;
     *value = (int)v;
     return 1;

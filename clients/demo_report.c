@@ -4,16 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-/* The counters wrap, so the expected values are computed the same way. */
-static int64_t wrapping_product(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a * (uint64_t)b);
-}
-
-static int64_t wrapping_sum(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a + (uint64_t)b);
-}
+#include "wrapping.h"
 
 static void print_table(const struct sc_demo_plan *plan,
                         const struct sc_demo_process *processes, size_t count)
@@ -57,10 +48,11 @@ int sc__demo_report(const struct sc_demo_plan *plan,
                     const struct sc_demo_process *processes, size_t count,
                     int64_t before, int64_t after)
 {
-    int64_t per_process = wrapping_product(plan->times, plan->delta);
-    int64_t moved = wrapping_product(plan->clients, per_process);
-    int shared_ok =
-        workers_ok(processes, count) && after == wrapping_sum(before, moved);
+    /* The counters wrap, so the expected values wrap the same way. */
+    int64_t per_process = sc__wrapping_mul(plan->times, plan->delta);
+    int64_t moved = sc__wrapping_mul(plan->clients, per_process);
+    int shared_ok = workers_ok(processes, count) &&
+                    after == sc__wrapping_add(before, moved);
     int baseline_ok = private_ok(processes, count, per_process);
 
     print_table(plan, processes, count);

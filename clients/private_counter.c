@@ -5,13 +5,14 @@
 #include <stdint.h>
 
 #include "client.h"
+#include "wrapping.h"
 
 static int64_t counter = 0;
 
-/* Wraps like the shared counters do: the sum is formed unsigned. */
+/* Wraps like the shared counters do. */
 static int64_t add(int64_t delta)
 {
-    counter = (int64_t)((uint64_t)counter + (uint64_t)delta);
+    counter = sc__wrapping_add(counter, delta);
     return counter;
 }
 

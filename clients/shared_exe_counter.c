@@ -8,6 +8,7 @@
 
 #include "client.h"
 #include "shared_section.h"
+#include "wrapping.h"
 
 SC_SHARED_BEGIN
 SC_SHARED static _Alignas(8) volatile LONG64 counter = 0;
@@ -17,8 +18,7 @@ SC_SHARED_END
  * Interlocked operation. */
 static int64_t add(int64_t delta)
 {
-    LONG64 before = InterlockedExchangeAdd64(&counter, delta);
-    return (int64_t)((uint64_t)before + (uint64_t)delta);
+    return sc__wrapping_add(InterlockedExchangeAdd64(&counter, delta), delta);
 }
 
 static int64_t get(void)
