@@ -1,50 +1,450 @@
-/* The benchmark as the user starts it: times every variant with every process
- * count, in turns, then reports. */
-#include "launcher.h"
+/*
+ * counter_bench as the user starts it: the options, the plan (every variant
+ * with every process count, in turns), the pool of worker processes that
+ * the timed runs reuse, and the launch cost of a client. It starts its
+ * workers from itself (worker.c) and reports through report.c.
+ */
+#include "bench.h"
 
+#include <ctype.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <io.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "export.h"
-#include "launch_cost.h"
-#include "machine.h"
-#include "message.h"
-#include "pool.h"
-#include "report.h"
+#include "int_parse.h"
 #include "sharedcounter.h"
-#include "variants.h"
+#include "spawn.h"
+
+#define PROGRAM "counter_bench"
+
+/* How long a worker may take to exit once its input ends (a run in progress
+ * stops at its own deadline well before this), and a launch probe to run. */
+enum { EXIT_TIMEOUT_MS = 70000, LAUNCH_TIMEOUT_MS = 30000 };
+
+/* ---- Options ---- */
+
+struct options {
+    int repetitions;
+    int duration_ms;
+    int procs[SC_BENCH_MAX_COUNTS]; /* process counts, ascending */
+    int proc_count;
+    int launches;              /* of each probe; 0 skips the launch cost */
+    const char *csv_path;      /* NULL: no summary CSV */
+    const char *runs_csv_path; /* NULL: no CSV of single runs */
+};
+
+static const struct options defaults = {
+    .repetitions = 15,
+    .duration_ms = 50,
+    .procs = {1, 2, 4, 8},
+    .proc_count = 4,
+    .launches = 40,
+};
+
+enum option_kind { OPTION_INT, OPTION_INT_LIST, OPTION_PATH };
+
+/* Every option takes a value. The one OPTION_INT_LIST, "1,2,4,8", gives the
+ * process counts: each in [min, max], none twice; its field is their count,
+ * and they go to procs, sorted. */
+struct option_spec {
+    const char *name, *value_name, *help;
+    enum option_kind kind;
+    int64_t min, max;
+    size_t field; /* offset in struct options */
+};
+
+static const struct option_spec option_table[] = {
+    {"--repetitions", "N", "timed runs per variant and process count",
+     OPTION_INT, 1, SC_BENCH_MAX_REPETITIONS, offsetof(struct options,
+                                                       repetitions)},
+    {"--duration", "MS", "length of one timed run in ms", OPTION_INT, 1, 60000,
+     offsetof(struct options, duration_ms)},
+    {"--processes", "LIST", "process counts, comma-separated",
+     OPTION_INT_LIST, 1, SC_BENCH_MAX_PROCS,
+     offsetof(struct options, proc_count)},
+    {"--launches", "N", "starts of each probe for the launch cost (0: none)",
+     OPTION_INT, 0, 10000, offsetof(struct options, launches)},
+    {"--csv", "FILE", "write the table as CSV", OPTION_PATH, 0, 0,
+     offsetof(struct options, csv_path)},
+    {"--runs-csv", "FILE", "write every timed run as CSV", OPTION_PATH, 0, 0,
+     offsetof(struct options, runs_csv_path)},
+};
+
+enum { OPTION_COUNT = sizeof option_table / sizeof option_table[0] };
+
+static void usage(void)
+{
+    printf("usage: " PROGRAM " [options]\n\n"
+           "Times one increment of a counter that several processes share, "
+           "in each of\nthese ways, side by side in one run:\n");
+    for (int i = 0; i < sc__bench_variant_count(); i++)
+        printf("  %-14s %s\n", sc__bench_variant(i)->name,
+               sc__bench_variant(i)->what);
+    printf("(hardened only when sharedcounter_hardened.dll is next to this "
+           "program).\nEach runs with every process count, all processes "
+           "released together,\nseveral times, the variants taking turns; "
+           "then it times starting a client\nthat loads the DLL against one "
+           "that does not.\n\noptions:\n");
+    for (int i = 0; i < OPTION_COUNT; i++) {
+        const struct option_spec *o = &option_table[i];
+        char left[32];
+        snprintf(left, sizeof left, "%s %s", o->name, o->value_name);
+        printf("  %-19s %s", left, o->help);
+        if (o->kind == OPTION_INT)
+            printf(" (%" PRId64 "-%" PRId64 ", default %d)", o->min, o->max,
+                   *(const int *)((const char *)&defaults + o->field));
+        else if (o->kind == OPTION_INT_LIST)
+            printf(", %" PRId64 "-%" PRId64 " (default 1,2,4,8)", o->min,
+                   o->max);
+        printf("\n");
+    }
+    printf("  --help              show this text\n"
+           "  --version           show the version\n\n"
+           "Exit status: 0 done; 1 a safe variant lost an update, or a run "
+           "failed;\n2 bad usage.\n");
+}
+
+/* Prints the two lines of a usage error; returns its exit status. */
+static int bad_usage(const char *problem, const char *arg)
+{
+    fprintf(stderr, PROGRAM ": %s: '%s'\nTry '" PROGRAM " --help'.\n", problem,
+            arg);
+    return 2;
+}
+
+/* Digits only (no sign), within [min, max]. */
+static int parse_int(const char *text, int64_t min, int64_t max, int *value)
+{
+    int64_t v;
+
+    if (!isdigit((unsigned char)text[0]) ||
+        sc__parse_int64(text, &v) != SC_PARSE_OK || v < min || v > max)
+        return 0;
+    *value = (int)v;
+    return 1;
+}
+
+static int compare_ints(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+static int parse_list(const char *text, const struct option_spec *spec,
+                      int *count, int *items)
+{
+    *count = 0;
+    for (const char *item = text;; item++) {
+        char number[16];
+        size_t len = strcspn(item, ",");
+        if (len >= sizeof number || *count == SC_BENCH_MAX_COUNTS)
+            return 0;
+        memcpy(number, item, len);
+        number[len] = '\0';
+        if (!parse_int(number, spec->min, spec->max, &items[(*count)++]))
+            return 0;
+        item += len;
+        if (*item == '\0')
+            break;
+    }
+    qsort(items, (size_t)*count, sizeof items[0], compare_ints);
+    for (int i = 1; i < *count; i++)
+        if (items[i] == items[i - 1])
+            return 0;
+    return 1;
+}
+
+/* Stores value in the option's field; 0 if the value is not valid for it. */
+static int apply(const struct option_spec *spec, const char *value,
+                 struct options *o)
+{
+    char *field = (char *)o + spec->field;
+
+    switch (spec->kind) {
+    case OPTION_INT:
+        return parse_int(value, spec->min, spec->max, (int *)field);
+    case OPTION_INT_LIST:
+        return parse_list(value, spec, (int *)field, o->procs);
+    case OPTION_PATH:
+        *(const char **)field = value;
+        return value[0] != '\0';
+    }
+    return 0;
+}
+
+static const struct option_spec *find_option(const char *arg, size_t len)
+{
+    for (int i = 0; i < OPTION_COUNT; i++)
+        if (strlen(option_table[i].name) == len &&
+            strncmp(option_table[i].name, arg, len) == 0)
+            return &option_table[i];
+    return NULL;
+}
+
+/* "--name value" or "--name=value". Returns -1 to run, or an exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    int given[OPTION_COUNT] = {0};
+
+    *o = defaults;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            usage();
+            return 0;
+        }
+        if (strcmp(arg, "--version") == 0) {
+            printf(PROGRAM " (sharedcounter) " SC_VERSION_STRING "\n");
+            return 0;
+        }
+        const char *equals = strchr(arg, '=');
+        size_t len = equals != NULL ? (size_t)(equals - arg) : strlen(arg);
+        const struct option_spec *spec = find_option(arg, len);
+        if (spec == NULL)
+            return bad_usage("unknown option", arg);
+        if (given[spec - option_table]++)
+            return bad_usage("option given twice", spec->name);
+        const char *value = equals != NULL ? equals + 1 : argv[++i];
+        if (value == NULL)
+            return bad_usage("missing value after", spec->name);
+        if (!apply(spec, value, o)) {
+            char problem[64];
+            snprintf(problem, sizeof problem, "bad value for %s", spec->name);
+            return bad_usage(problem, value);
+        }
+    }
+    return -1;
+}
+
+/* ---- The pool of workers ---- */
+
+/* Started once and reused for every run, so that no timed run pays for
+ * starting a process. */
+struct pool {
+    struct sc_child workers[SC_BENCH_MAX_PROCS];
+    FILE *replies[SC_BENCH_MAX_PROCS]; /* each worker's stdout, buffered */
+    int count;
+    struct sc_bench_targets *targets; /* the launcher's own view */
+};
+
+/* What one worker reported for a run. */
+struct report {
+    uint64_t ops;
+    int64_t first, last; /* ticks */
+    int64_t seen;        /* counter change as that worker saw it */
+};
+
+/* Reading the replies through the C library's buffer takes one ReadFile a
+ * line instead of one a byte, which under Wine is a round trip to the server
+ * each: that made a run's bookkeeping cost more than a short run itself. The
+ * stream owns the pipe from here on. */
+static FILE *buffered_replies(struct sc_child *worker)
+{
+    int fd = _open_osfhandle((intptr_t)worker->stdout_read, _O_RDONLY);
+
+    if (fd < 0)
+        return NULL;
+    worker->stdout_read = NULL;
+    FILE *f = _fdopen(fd, "rb");
+    if (f == NULL)
+        _close(fd);
+    return f;
+}
+
+/* Returns 0 or the error code; call pool_stop() in either case. */
+static DWORD pool_start(struct pool *pool, int count,
+                        struct sc_bench_targets *targets)
+{
+    char exe[MAX_PATH], args[64];
+
+    pool->count = 0;
+    pool->targets = targets;
+    DWORD len = GetModuleFileNameA(NULL, exe, sizeof exe);
+    if (len == 0 || len >= sizeof exe)
+        return ERROR_INSUFFICIENT_BUFFER;
+    snprintf(args, sizeof args, SC_BENCH_WORKER_FLAG " %lu",
+             (unsigned long)GetCurrentProcessId());
+    for (int i = 0; i < count; i++) {
+        DWORD err = sc__child_start(&pool->workers[i], exe, args,
+                                    SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT);
+        if (err != 0)
+            return err;
+        pool->replies[i] = buffered_replies(&pool->workers[i]);
+        pool->count++;
+        if (pool->replies[i] == NULL)
+            return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    return 0;
+}
+
+/* Reads the next line of worker i, without its line end; 1 after a message
+ * if there is none or the worker reported an error. */
+static int read_reply(struct pool *pool, int i, char *line, size_t size)
+{
+    if (fgets(line, (int)size, pool->replies[i]) == NULL)
+        return sc__bench_error("worker %d stopped answering", i);
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strncmp(line, "error ", 6) == 0)
+        return sc__bench_error("worker %d: %s", i, line + 6);
+    return 0;
+}
+
+static int expect_ready(struct pool *pool, int procs)
+{
+    char line[256];
+
+    for (int i = 0; i < procs; i++) {
+        if (read_reply(pool, i, line, sizeof line) != 0)
+            return 1;
+        if (strcmp(line, "ready") != 0)
+            return sc__bench_error("worker %d: \"%s\" instead of \"ready\"", i,
+                                   line);
+    }
+    return 0;
+}
+
+static int collect_reports(struct pool *pool, int procs, struct report *reports)
+{
+    char line[256];
+
+    for (int i = 0; i < procs; i++) {
+        struct report *r = &reports[i];
+        if (read_reply(pool, i, line, sizeof line) != 0)
+            return 1;
+        if (sscanf(line, "done %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64,
+                   &r->ops, &r->first, &r->last, &r->seen) != 4 ||
+            r->ops == 0 || r->last <= r->first)
+            return sc__bench_error("worker %d: bad report \"%s\"", i, line);
+    }
+    return 0;
+}
+
+static void summarize_reports(const struct report *reports, int procs,
+                              int64_t shared_change, int shared,
+                              struct sc_bench_sample *sample)
+{
+    LARGE_INTEGER frequency;
+    int64_t first = reports[0].first, last = reports[0].last, seen = 0;
+    double ns_sum = 0;
+
+    QueryPerformanceFrequency(&frequency);
+    double ns_per_tick = 1e9 / (double)frequency.QuadPart;
+    sample->ops = 0;
+    for (int i = 0; i < procs; i++) {
+        const struct report *r = &reports[i];
+        sample->ops += r->ops;
+        seen = (int64_t)((uint64_t)seen + (uint64_t)r->seen);
+        first = r->first < first ? r->first : first;
+        last = r->last > last ? r->last : last;
+        ns_sum += (double)(r->last - r->first) * ns_per_tick / (double)r->ops;
+    }
+    /* A process-local counter is seen only by its own process. */
+    sample->counted = shared ? shared_change : seen;
+    sample->seconds = (double)(last - first) * ns_per_tick / 1e9;
+    sample->ns_per_op = ns_sum / procs;
+}
+
+/* Times v in the first procs workers for duration_ms, all released at once
+ * by the start event. Returns 0, or 1 after printing what failed. */
+static int pool_run(struct pool *pool, const struct sc_bench_variant *v,
+                    int procs, int duration_ms, struct sc_bench_sample *sample)
+{
+    struct report reports[SC_BENCH_MAX_PROCS];
+    char command[64];
+
+    int len = snprintf(command, sizeof command, "run %s %d\n", v->name,
+                       duration_ms);
+    for (int i = 0; i < procs; i++) {
+        DWORD err = sc__child_write(&pool->workers[i], command, (size_t)len);
+        if (err != 0)
+            return sc__bench_error("worker %d does not listen (error %lu)", i,
+                                   (unsigned long)err);
+    }
+    if (expect_ready(pool, procs) != 0)
+        return 1;
+
+    int64_t before = v->read(pool->targets);
+    SetEvent(pool->targets->start);
+    int failed = collect_reports(pool, procs, reports);
+    /* Every worker has reported, so every one is past the wait. */
+    ResetEvent(pool->targets->start);
+    if (failed)
+        return 1;
+    summarize_reports(reports, procs,
+                      sc__bench_moved(before, v->read(pool->targets)),
+                      v->shared, sample);
+    return 0;
+}
+
+/* Ends the workers. Returns 0, or 1 if one of them failed. */
+static int pool_stop(struct pool *pool)
+{
+    int failed = 0;
+
+    /* Workers still waiting for a start that a failed run never gave
+     * would otherwise sit out their whole timeout. */
+    SetEvent(pool->targets->start);
+    for (int i = 0; i < pool->count; i++) {
+        struct sc_child_output output;
+        DWORD code;
+        DWORD err = sc__child_finish(&pool->workers[i], EXIT_TIMEOUT_MS, &code,
+                                     &output);
+        if (err != 0) {
+            failed = sc__bench_error("worker %d did not end cleanly (error "
+                                     "%lu)",
+                                     i, (unsigned long)err);
+        } else {
+            if (code != 0)
+                failed =
+                    sc__bench_error("worker %d exited with status %lu%s%s", i,
+                                    (unsigned long)code,
+                                    output.err_len ? ": " : "", output.err);
+            sc__child_output_free(&output);
+        }
+        if (pool->replies[i] != NULL)
+            fclose(pool->replies[i]);
+        sc__child_close(&pool->workers[i]);
+    }
+    pool->count = 0;
+    return failed;
+}
+
+/* ---- The plan ---- */
 
 static void choose_variants(struct sc_bench_results *r,
                             const struct sc_bench_targets *t)
 {
     r->variant_count = 0;
     for (int i = 0; i < sc__bench_variant_count(); i++) {
-        if (sc__bench_variant_available(sc__bench_variant(i), t))
-            r->variants[r->variant_count++] = i;
+        const struct sc_bench_variant *v = sc__bench_variant(i);
+        if (sc__bench_variant_available(v, t))
+            r->variants[r->variant_count++] = v;
         else
-            printf("%s: skipped, %s\n", sc__bench_variant(i)->name,
-                   t->hardened_note);
+            printf("%s: skipped, %s\n", v->name, t->hardened_note);
     }
 }
 
 /* One short run of each variant in every worker first, so that page faults
  * and lazy binding are paid outside the timed runs. */
-static int warm_up(struct sc_bench_pool *pool, const struct sc_bench_results *r)
+static int warm_up(struct pool *pool, const struct sc_bench_results *r)
 {
     struct sc_bench_sample ignored;
     int procs = r->procs[r->proc_count - 1];
     int duration_ms = r->duration_ms / 5 > 0 ? r->duration_ms / 5 : 1;
 
     for (int v = 0; v < r->variant_count; v++)
-        if (sc__bench_pool_run(pool, r->variants[v], procs, duration_ms,
-                               &ignored) != 0)
+        if (pool_run(pool, r->variants[v], procs, duration_ms, &ignored) != 0)
             return 1;
     return 0;
 }
 
 /* Within a repetition the variants take turns, each repetition starting
  * with the next one, so that slow drifts of the machine hit them all. */
-static int time_all(struct sc_bench_pool *pool, struct sc_bench_results *r)
+static int time_all(struct pool *pool, struct sc_bench_results *r)
 {
     printf("timing, repetition");
     for (int rep = 0; rep < r->repetitions; rep++) {
@@ -53,9 +453,8 @@ static int time_all(struct sc_bench_pool *pool, struct sc_bench_results *r)
         for (int p = 0; p < r->proc_count; p++)
             for (int k = 0; k < r->variant_count; k++) {
                 int v = (k + rep) % r->variant_count;
-                if (sc__bench_pool_run(pool, r->variants[v], r->procs[p],
-                                       r->duration_ms,
-                                       sc__bench_sample_at(r, v, p, rep)) != 0)
+                if (pool_run(pool, r->variants[v], r->procs[p], r->duration_ms,
+                             sc__bench_sample_at(r, v, p, rep)) != 0)
                     return 1;
             }
     }
@@ -65,39 +464,94 @@ static int time_all(struct sc_bench_pool *pool, struct sc_bench_results *r)
 
 static int measure(struct sc_bench_targets *t, struct sc_bench_results *r)
 {
-    struct sc_bench_pool pool;
+    struct pool pool;
 
-    DWORD err = sc__bench_pool_start(&pool, r->procs[r->proc_count - 1], t);
+    DWORD err = pool_start(&pool, r->procs[r->proc_count - 1], t);
     int failed = err != 0 ? sc__bench_error("cannot start the workers "
                                             "(error %lu)",
                                             (unsigned long)err)
                           : warm_up(&pool, r) || time_all(&pool, r);
-    return sc__bench_pool_stop(&pool) || failed;
+    return pool_stop(&pool) || failed;
 }
 
-static int report(const struct sc_bench_options *o,
-                  const struct sc_bench_results *r,
-                  const struct sc_bench_launch_cost *cost)
+/* ---- The launch cost ---- */
+
+/* Runs program to its end; *ms is the time from CreateProcess to its exit. */
+static int time_launch(const char *program, double *ms)
 {
-    sc__bench_print_table(r);
-    if (cost != NULL)
-        sc__bench_print_launch_cost(cost);
-    printf("\n");
-    int failures = sc__bench_check(r, cost);
-    sc__bench_print_targets(r, failures);
-    int failed = sc__bench_write_csv(o->csv_path, r);
-    failed |= sc__bench_write_runs_csv(o->runs_csv_path, r);
-    failed |= sc__bench_write_svg(o->svg_path, r);
-    return failures > 0 || failed;
+    LARGE_INTEGER frequency, start, end;
+    struct sc_child child;
+    DWORD code = 1;
+
+    QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&start);
+    DWORD err = sc__child_start(&child, program, NULL, 0);
+    if (err == 0)
+        err = sc__child_finish(&child, LAUNCH_TIMEOUT_MS, &code, NULL);
+    QueryPerformanceCounter(&end);
+    sc__child_close(&child);
+    if (err != 0 || code != 0)
+        return sc__bench_error("%s failed: error %lu, exit status 0x%lx",
+                               program, (unsigned long)err,
+                               (unsigned long)code);
+    *ms = (double)(end.QuadPart - start.QuadPart) * 1000.0 /
+          (double)frequency.QuadPart;
+    return 0;
 }
 
-static int run(const struct sc_bench_options *o, struct sc_bench_targets *t,
+/* One untimed start of each first, then the two in turns. */
+static int time_launches(const char *plain, const char *client, int launches,
+                         double *plain_ms, double *client_ms)
+{
+    double untimed;
+
+    if (time_launch(plain, &untimed) != 0 || time_launch(client, &untimed) != 0)
+        return 1;
+    for (int i = 0; i < launches; i++)
+        if (time_launch(plain, &plain_ms[i]) != 0 ||
+            time_launch(client, &client_ms[i]) != 0)
+            return 1;
+    return 0;
+}
+
+/* The two probes are one source (probe.c), built with and without the DLL,
+ * and sit in this program's folder. */
+static int launch_cost(int launches, struct sc_bench_launch_cost *cost)
+{
+    char dir[MAX_PATH], plain[MAX_PATH + 32], client[MAX_PATH + 32];
+
+    if (sc__program_dir(dir, sizeof dir) != 0)
+        return sc__bench_error("the program's folder has too long a path");
+    snprintf(plain, sizeof plain, "%slaunch_plain.exe", dir);
+    snprintf(client, sizeof client, "%slaunch_client.exe", dir);
+
+    double *plain_ms = malloc(sizeof(double) * (size_t)launches);
+    double *client_ms = malloc(sizeof(double) * (size_t)launches);
+    int64_t before = sc_get();
+    int failed =
+        plain_ms == NULL || client_ms == NULL
+            ? sc__bench_error("out of memory")
+            : time_launches(plain, client, launches, plain_ms, client_ms);
+    if (!failed) {
+        cost->launches = launches;
+        cost->plain_ms = sc__bench_spread(plain_ms, (size_t)launches);
+        cost->client_ms = sc__bench_spread(client_ms, (size_t)launches);
+        cost->increments = launches + 1;
+        cost->counted = sc__bench_moved(before, sc_get());
+    }
+    free(plain_ms);
+    free(client_ms);
+    return failed;
+}
+
+/* ---- The whole run ---- */
+
+static int run(const struct options *o, struct sc_bench_targets *t,
                struct sc_bench_results *r)
 {
     struct sc_bench_launch_cost cost;
 
-    printf("counter_bench, sharedcounter " SC_VERSION_STRING ": %s\n",
-           r->machine);
+    printf(PROGRAM ", sharedcounter " SC_VERSION_STRING "\n");
     choose_variants(r, t);
     r->samples = calloc((size_t)r->variant_count * (size_t)r->proc_count *
                             (size_t)r->repetitions,
@@ -106,12 +560,19 @@ static int run(const struct sc_bench_options *o, struct sc_bench_targets *t,
         return sc__bench_error("out of memory");
     if (measure(t, r) != 0)
         return 1;
-    if (o->launches > 0 && sc__bench_launch_cost(o->launches, &cost) != 0)
+    if (o->launches > 0 && launch_cost(o->launches, &cost) != 0)
         return 1;
-    return report(o, r, o->launches > 0 ? &cost : NULL);
+    const struct sc_bench_launch_cost *measured_cost =
+        o->launches > 0 ? &cost : NULL;
+    printf("\n");
+    int failures = sc__bench_check(r, measured_cost);
+    sc__bench_print(r, measured_cost, failures);
+    int failed = sc__bench_write_csv(o->csv_path, r);
+    failed |= sc__bench_write_runs_csv(o->runs_csv_path, r);
+    return failures > 0 || failed;
 }
 
-int sc__bench_launcher_main(const struct sc_bench_options *o)
+static int launcher_main(const struct options *o)
 {
     struct sc_bench_targets targets;
     struct sc_bench_results results = {
@@ -121,8 +582,8 @@ int sc__bench_launcher_main(const struct sc_bench_options *o)
         .proc_count = o->proc_count,
     };
 
-    sc__bench_machine(results.machine, sizeof results.machine);
-    if (sc__bench_check_outputs(o) != 0)
+    if (sc__bench_check_output(o->csv_path) != 0 ||
+        sc__bench_check_output(o->runs_csv_path) != 0)
         return 1;
     DWORD err = sc__bench_targets_open(&targets, GetCurrentProcessId());
     int status = err != 0
@@ -132,4 +593,18 @@ int sc__bench_launcher_main(const struct sc_bench_options *o)
     free(results.samples);
     sc__bench_targets_close(&targets);
     return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct options options;
+    int pid;
+
+    if (argc > 1 && strcmp(argv[1], SC_BENCH_WORKER_FLAG) == 0) {
+        if (argc != 3 || !parse_int(argv[2], 1, 0x7fffffff, &pid))
+            return bad_usage("expected " SC_BENCH_WORKER_FLAG " PID", argv[1]);
+        return sc__bench_worker_main((DWORD)pid);
+    }
+    int status = parse_options(argc, argv, &options);
+    return status >= 0 ? status : launcher_main(&options);
 }

@@ -1,35 +1,165 @@
-/* The report on the terminal and the check of the counts; see report.h. */
-#include "report.h"
+/*
+ * What counter_bench makes of its timed runs: the checks of the counts, the
+ * table on stdout, and the CSV files that bench/plot.gp draws.
+ */
+#include "bench.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "numbers.h"
-#include "variants.h"
+/* The project's goals for sharedcounter (docs/performance.md). */
+#define GOAL_COST_VS_LIMIT 1.15
+#define GOAL_VS_FILE_MAPPING 0.90
 
-/* The targets. */
-#define TARGET_COST_VS_LIMIT 1.15
-#define TARGET_VS_FILE_MAPPING 0.90
+/* One variant with one process count, over all repetitions. */
+struct summary {
+    double ops_per_s, ops_per_s_min, ops_per_s_max; /* median, spread */
+    double ns_per_op;                               /* median */
+    double cost_vs_limit;   /* median of the limit's ops/s / this one's */
+    double vs_file_mapping; /* median of this one's ops/s / file-mapping's */
+    uint64_t ops;           /* summed over the repetitions */
+    int64_t lost;           /* increments made but not counted, summed */
+};
+
+int sc__bench_error(const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    fputs("counter_bench: ", stderr);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    va_end(args);
+    return 1;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+struct sc_bench_spread sc__bench_spread(double *values, size_t n)
+{
+    struct sc_bench_spread s;
+
+    qsort(values, n, sizeof values[0], compare_doubles);
+    s.median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    s.min = values[0];
+    s.max = values[n - 1];
+    return s;
+}
+
+/* value with an SI prefix and four significant digits: "162.4M", "31.05k". */
+static const char *si(double value, char *buf, size_t size)
+{
+    static const char prefixes[] = " kMGT";
+    int i = 0;
+
+    while (value >= 999.95 && prefixes[i + 1] != '\0') {
+        value /= 1000;
+        i++;
+    }
+    int decimals = value >= 99.995 ? 1 : value >= 9.9995 ? 2 : 3;
+    if (i == 0)
+        snprintf(buf, size, "%.*f", decimals, value);
+    else
+        snprintf(buf, size, "%.*f%c", decimals, value, prefixes[i]);
+    return buf;
+}
+
+struct sc_bench_sample *sc__bench_sample_at(const struct sc_bench_results *r,
+                                            int variant, int procs, int rep)
+{
+    return &r->samples[(variant * r->proc_count + procs) * r->repetitions +
+                       rep];
+}
+
+static double ops_per_s(const struct sc_bench_sample *s)
+{
+    return (double)s->ops / s->seconds;
+}
+
+/* Increments made but not counted; negative when the counter moved further. */
+static int64_t lost(const struct sc_bench_sample *s)
+{
+    return sc__bench_moved(s->counted, (int64_t)s->ops);
+}
+
+/* Position of the variant called name in r->variants, or -1. */
+static int measured(const struct sc_bench_results *r, const char *name)
+{
+    for (int i = 0; i < r->variant_count; i++)
+        if (strcmp(r->variants[i]->name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* The median over the repetitions of variant a's ops/s divided by b's: each
+ * repetition ran the two side by side, so drift in the machine's speed
+ * between repetitions cancels out. 0 when either was not measured (-1). */
+static double paired_ratio(const struct sc_bench_results *r, int a, int b,
+                           int procs)
+{
+    double ratios[SC_BENCH_MAX_REPETITIONS];
+
+    if (a < 0 || b < 0)
+        return 0;
+    for (int rep = 0; rep < r->repetitions; rep++)
+        ratios[rep] = ops_per_s(sc__bench_sample_at(r, a, procs, rep)) /
+                      ops_per_s(sc__bench_sample_at(r, b, procs, rep));
+    return sc__bench_spread(ratios, (size_t)r->repetitions).median;
+}
+
+static void summarize(const struct sc_bench_results *r, int variant, int procs,
+                      struct summary *s)
+{
+    double rates[SC_BENCH_MAX_REPETITIONS], ns[SC_BENCH_MAX_REPETITIONS];
+
+    memset(s, 0, sizeof *s);
+    for (int rep = 0; rep < r->repetitions; rep++) {
+        const struct sc_bench_sample *x =
+            sc__bench_sample_at(r, variant, procs, rep);
+        rates[rep] = ops_per_s(x);
+        ns[rep] = x->ns_per_op;
+        s->ops += x->ops;
+        s->lost = (int64_t)((uint64_t)s->lost + (uint64_t)lost(x));
+    }
+    struct sc_bench_spread rate =
+        sc__bench_spread(rates, (size_t)r->repetitions);
+    s->ops_per_s = rate.median;
+    s->ops_per_s_min = rate.min;
+    s->ops_per_s_max = rate.max;
+    s->ns_per_op = sc__bench_spread(ns, (size_t)r->repetitions).median;
+    s->cost_vs_limit =
+        paired_ratio(r, measured(r, "limit"), variant, procs);
+    s->vs_file_mapping =
+        paired_ratio(r, variant, measured(r, "file-mapping"), procs);
+}
 
 static int check_sample(const struct sc_bench_results *r, int v, int p, int rep)
 {
-    const struct sc_bench_variant *variant = sc__bench_variant(r->variants[v]);
+    const struct sc_bench_variant *variant = r->variants[v];
     const struct sc_bench_sample *s = sc__bench_sample_at(r, v, p, rep);
-    int64_t lost = (int64_t)s->ops - s->counted;
+    int64_t n = lost(s);
 
-    /* Only the unsafe variant, and only in company, may lose updates. */
-    if (lost == 0 || (lost > 0 && !variant->safe && r->procs[p] > 1))
+    /* Only an unsafe variant, and only in company, may lose updates. */
+    if (n == 0 || (n > 0 && !variant->safe && r->procs[p] > 1))
         return 0;
-    if (lost < 0)
-        printf("FAIL: %s, %d processes, run %d: the counter moved %" PRId64
+    if (n < 0)
+        printf("FAIL: %s, %d processes, run %d: the counter moved %" PRIu64
                " more than the %" PRIu64 " increments made; another program "
                "uses it\n",
-               variant->name, r->procs[p], rep + 1, -lost, s->ops);
+               variant->name, r->procs[p], rep + 1, 0 - (uint64_t)n, s->ops);
     else
         printf("FAIL: %s, %d processes, run %d: %" PRId64 " of %" PRIu64
                " increments lost\n",
-               variant->name, r->procs[p], rep + 1, lost, s->ops);
+               variant->name, r->procs[p], rep + 1, n, s->ops);
     return 1;
 }
 
@@ -51,8 +181,7 @@ int sc__bench_check(const struct sc_bench_results *r,
     return failures;
 }
 
-static const char *lost_text(const struct sc_bench_summary *s, char *buf,
-                             size_t size)
+static const char *lost_text(const struct summary *s, char *buf, size_t size)
 {
     if (s->lost == 0)
         snprintf(buf, size, "0");
@@ -64,20 +193,19 @@ static const char *lost_text(const struct sc_bench_summary *s, char *buf,
 
 static void print_row(const struct sc_bench_results *r, int v, int p)
 {
-    struct sc_bench_summary s;
-    char median[16], min[16], max[16], spread[40], lost[64];
+    struct summary s;
+    char median[16], min[16], max[16], spread[40], lost_buf[64];
 
-    sc__bench_summarize(r, v, p, &s);
+    summarize(r, v, p, &s);
     snprintf(spread, sizeof spread, "(%s - %s)",
-             sc__bench_si(s.ops_per_s_min, min, sizeof min),
-             sc__bench_si(s.ops_per_s_max, max, sizeof max));
-    printf("%-14s %5d %10.1f %8s %-18s %8.2f  %s\n",
-           sc__bench_variant(r->variants[v])->name, r->procs[p], s.ns_per_op,
-           sc__bench_si(s.ops_per_s, median, sizeof median), spread,
-           s.cost_vs_limit, lost_text(&s, lost, sizeof lost));
+             si(s.ops_per_s_min, min, sizeof min),
+             si(s.ops_per_s_max, max, sizeof max));
+    printf("%-14s %5d %10.1f %8s %-18s %8.2f  %s\n", r->variants[v]->name,
+           r->procs[p], s.ns_per_op, si(s.ops_per_s, median, sizeof median),
+           spread, s.cost_vs_limit, lost_text(&s, lost_buf, sizeof lost_buf));
 }
 
-void sc__bench_print_table(const struct sc_bench_results *r)
+static void print_table(const struct sc_bench_results *r)
 {
     printf("\nmedians of %d runs of %d ms; ns/op: each process's own time per "
            "increment;\nops/s: all processes together; x limit: the limit's "
@@ -93,7 +221,7 @@ void sc__bench_print_table(const struct sc_bench_results *r)
     }
 }
 
-void sc__bench_print_launch_cost(const struct sc_bench_launch_cost *cost)
+static void print_launch_cost(const struct sc_bench_launch_cost *cost)
 {
     const struct sc_bench_spread *plain = &cost->plain_ms,
                                  *client = &cost->client_ms;
@@ -117,54 +245,45 @@ void sc__bench_print_launch_cost(const struct sc_bench_launch_cost *cost)
            cost->increments, cost->counted);
 }
 
-static int index_of_procs(const struct sc_bench_results *r, int procs)
+static void print_cost_vs_limit(const struct sc_bench_results *r, int sc)
 {
-    for (int p = 0; p < r->proc_count; p++)
-        if (r->procs[p] == procs)
-            return p;
-    return -1;
-}
-
-static void print_cost_target(const struct sc_bench_results *r, int sc,
-                              int limit)
-{
-    int one = index_of_procs(r, 1);
+    int limit = measured(r, "limit");
 
     printf("  sharedcounter, 1 process, time per increment / the limit's: ");
-    if (one < 0 || sc < 0 || limit < 0) {
+    if (r->procs[0] != 1 || sc < 0 || limit < 0) {
         printf("not measured\n");
         return;
     }
-    double cost = sc__bench_paired_ratio(r, limit, sc, one);
-    printf("%.3f (target <= %.2f): %s\n", cost, TARGET_COST_VS_LIMIT,
-           cost <= TARGET_COST_VS_LIMIT ? "met" : "MISSED");
+    double cost = paired_ratio(r, limit, sc, 0);
+    printf("%.3f (goal <= %.2f: %s)\n", cost, GOAL_COST_VS_LIMIT,
+           cost <= GOAL_COST_VS_LIMIT ? "met" : "MISSED");
 }
 
-static void print_mapping_target(const struct sc_bench_results *r, int sc,
-                                 int mapping)
+static void print_vs_mapping(const struct sc_bench_results *r, int sc)
 {
+    int mapping = measured(r, "file-mapping");
     double worst = HUGE_VAL;
 
     printf("  sharedcounter / file-mapping, ops/s of all processes:");
     for (int p = 0; p < r->proc_count && sc >= 0 && mapping >= 0; p++) {
         if (r->procs[p] < 2)
             continue;
-        double ratio = sc__bench_paired_ratio(r, sc, mapping, p);
+        double ratio = paired_ratio(r, sc, mapping, p);
         printf(" %.3f (%d),", ratio, r->procs[p]);
         worst = fmin(worst, ratio);
     }
     if (worst == HUGE_VAL)
         printf(" not measured\n");
     else
-        printf(" target >= %.2f: %s\n", TARGET_VS_FILE_MAPPING,
-               worst >= TARGET_VS_FILE_MAPPING ? "met" : "MISSED");
+        printf(" goal >= %.2f: %s\n", GOAL_VS_FILE_MAPPING,
+               worst >= GOAL_VS_FILE_MAPPING ? "met" : "MISSED");
 }
 
-static void print_lost_target(const struct sc_bench_results *r, int unsafe,
-                              int failures)
+static void print_lost(const struct sc_bench_results *r, int failures)
 {
+    int unsafe = measured(r, "unsafe");
     uint64_t ops = 0;
-    int64_t lost = 0;
+    int64_t lost_sum = 0;
 
     if (failures == 0)
         printf("  lost updates: none in any run of a safe variant "
@@ -172,26 +291,108 @@ static void print_lost_target(const struct sc_bench_results *r, int unsafe,
     else
         printf("  lost updates: %d FAILED checks, listed above", failures);
     for (int p = 0; p < r->proc_count && unsafe >= 0; p++) {
-        struct sc_bench_summary s;
-        sc__bench_summarize(r, unsafe, p, &s);
+        struct summary s;
+        summarize(r, unsafe, p, &s);
         if (r->procs[p] >= 2) {
             ops += s.ops;
-            lost += s.lost;
+            lost_sum = (int64_t)((uint64_t)lost_sum + (uint64_t)s.lost);
         }
     }
     if (ops > 0)
         printf("; unsafe lost %" PRId64 " of %" PRIu64
                " increments (%.1f%%) with 2+ processes",
-               lost, ops, 100.0 * (double)lost / (double)ops);
+               lost_sum, ops, 100.0 * (double)lost_sum / (double)ops);
     printf("\n");
 }
 
-void sc__bench_print_targets(const struct sc_bench_results *r, int failures)
+void sc__bench_print(const struct sc_bench_results *r,
+                     const struct sc_bench_launch_cost *cost, int failures)
 {
-    int sc = sc__bench_measured(r, "sharedcounter");
+    int sc = measured(r, "sharedcounter");
 
-    printf("\ntargets\n");
-    print_cost_target(r, sc, sc__bench_measured(r, "limit"));
-    print_mapping_target(r, sc, sc__bench_measured(r, "file-mapping"));
-    print_lost_target(r, sc__bench_measured(r, "unsafe"), failures);
+    print_table(r);
+    if (cost != NULL)
+        print_launch_cost(cost);
+    printf("\nkey ratios\n");
+    print_cost_vs_limit(r, sc);
+    print_vs_mapping(r, sc);
+    print_lost(r, failures);
+}
+
+/* Append mode creates a missing file but leaves an existing one alone; a
+ * file that this check created goes again. */
+int sc__bench_check_output(const char *path)
+{
+    if (path == NULL)
+        return 0;
+    int existed = GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
+    FILE *f = fopen(path, "ab");
+    if (f == NULL)
+        return sc__bench_error("cannot write %s: %s", path, strerror(errno));
+    fclose(f);
+    if (!existed)
+        remove(path);
+    return 0;
+}
+
+typedef void (*rows_fn)(FILE *f, const struct sc_bench_results *r);
+
+/* Binary mode: the files get "\n" line ends on every system. */
+static int write_file(const char *path, rows_fn rows,
+                      const struct sc_bench_results *r)
+{
+    if (path == NULL)
+        return 0;
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return sc__bench_error("cannot create %s: %s", path, strerror(errno));
+    rows(f, r);
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed)
+        return sc__bench_error("cannot write %s: %s", path, strerror(errno));
+    return 0;
+}
+
+static void summary_rows(FILE *f, const struct sc_bench_results *r)
+{
+    fprintf(f, "variant,processes,repetitions,duration_ms,ns_per_op,"
+               "ops_per_s,ops_per_s_min,ops_per_s_max,cost_vs_limit,"
+               "vs_file_mapping,increments,lost_updates\n");
+    for (int v = 0; v < r->variant_count; v++)
+        for (int p = 0; p < r->proc_count; p++) {
+            struct summary s;
+            summarize(r, v, p, &s);
+            fprintf(f,
+                    "%s,%d,%d,%d,%.2f,%.0f,%.0f,%.0f,%.4f,%.4f,%" PRIu64
+                    ",%" PRId64 "\n",
+                    r->variants[v]->name, r->procs[p], r->repetitions,
+                    r->duration_ms, s.ns_per_op, s.ops_per_s, s.ops_per_s_min,
+                    s.ops_per_s_max, s.cost_vs_limit, s.vs_file_mapping, s.ops,
+                    s.lost);
+        }
+}
+
+static void run_rows(FILE *f, const struct sc_bench_results *r)
+{
+    fprintf(f, "variant,processes,repetition,increments,counted,seconds,"
+               "ops_per_s,ns_per_op\n");
+    for (int v = 0; v < r->variant_count; v++)
+        for (int p = 0; p < r->proc_count; p++)
+            for (int rep = 0; rep < r->repetitions; rep++) {
+                const struct sc_bench_sample *s =
+                    sc__bench_sample_at(r, v, p, rep);
+                fprintf(f, "%s,%d,%d,%" PRIu64 ",%" PRId64 ",%.6f,%.0f,%.2f\n",
+                        r->variants[v]->name, r->procs[p], rep + 1, s->ops,
+                        s->counted, s->seconds, ops_per_s(s), s->ns_per_op);
+            }
+}
+
+int sc__bench_write_csv(const char *path, const struct sc_bench_results *r)
+{
+    return write_file(path, summary_rows, r);
+}
+
+int sc__bench_write_runs_csv(const char *path, const struct sc_bench_results *r)
+{
+    return write_file(path, run_rows, r);
 }

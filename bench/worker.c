@@ -1,12 +1,306 @@
-/* One worker process of a benchmark run; the protocol is in worker.h. */
-#include "worker.h"
+/*
+ * The worker side of counter_bench: the objects every process of a run
+ * opens, the variants it times, and the loop that answers the launcher's
+ * commands (the protocol is in bench.h).
+ */
+#include "bench.h"
 
 #include <inttypes.h>
-#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
-#include "targets.h"
-#include "variants.h"
+#include "find_function.h"
+#include "handle.h"
+#include "shared_section.h"
+#include "sharedcounter.h"
+#include "spawn.h"
+
+#define HARDENED_DLL "sharedcounter_hardened.dll"
+
+static sc_bench_counter_fn find_counter_fn(HMODULE dll, const char *name)
+{
+    return (sc_bench_counter_fn)sc__find_function(dll, name);
+}
+
+static void free_library(HMODULE *dll)
+{
+    if (*dll != NULL)
+        FreeLibrary(*dll);
+    *dll = NULL;
+}
+
+/* The launcher's process id makes the names unique to one run, so that two
+ * runs at the same time never share a counter. */
+static void object_name(char *buf, size_t size, const char *what, DWORD pid)
+{
+    snprintf(buf, size, "Local\\sc_bench_%lu_%s", (unsigned long)pid, what);
+}
+
+static DWORD fail(struct sc_bench_targets *t, const char *step)
+{
+    DWORD err = GetLastError();
+
+    t->failed_step = step;
+    return err != 0 ? err : ERROR_GEN_FAILURE;
+}
+
+static DWORD open_named_objects(struct sc_bench_targets *t, DWORD pid)
+{
+    char name[64];
+
+    object_name(name, sizeof name, "start", pid);
+    t->start = CreateEventA(NULL, TRUE, FALSE, name);
+    if (t->start == NULL)
+        return fail(t, "CreateEvent");
+    object_name(name, sizeof name, "mutex", pid);
+    t->mutex = CreateMutexA(NULL, FALSE, name);
+    if (t->mutex == NULL)
+        return fail(t, "CreateMutex");
+    object_name(name, sizeof name, "mapping", pid);
+    t->mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE,
+                                    0, sizeof *t->slots, name);
+    if (t->mapping == NULL)
+        return fail(t, "CreateFileMapping");
+    t->slots =
+        MapViewOfFile(t->mapping, FILE_MAP_ALL_ACCESS, 0, 0, sizeof *t->slots);
+    if (t->slots == NULL)
+        return fail(t, "MapViewOfFile");
+    return 0;
+}
+
+/* By full path, as a careful client loads it: the folder of this program is
+ * where the import library's copy was found too, so both are one module. */
+static DWORD load_sharedcounter(struct sc_bench_targets *t, const char *dir)
+{
+    char path[MAX_PATH];
+
+    snprintf(path, sizeof path, "%ssharedcounter.dll", dir);
+    t->loaded = LoadLibraryA(path);
+    if (t->loaded == NULL)
+        return fail(t, "LoadLibrary(sharedcounter.dll)");
+    t->loaded_increment = find_counter_fn(t->loaded, "sc_increment");
+    if (t->loaded_increment == NULL)
+        return fail(t, "GetProcAddress(sc_increment)");
+    return 0;
+}
+
+static void load_hardened(struct sc_bench_targets *t, const char *dir)
+{
+    char path[MAX_PATH];
+
+    snprintf(path, sizeof path, "%s" HARDENED_DLL, dir);
+    if (GetFileAttributesA(path) == INVALID_FILE_ATTRIBUTES) {
+        snprintf(t->hardened_note, sizeof t->hardened_note,
+                 HARDENED_DLL " is not next to this program");
+        return;
+    }
+    t->hardened = LoadLibraryA(path);
+    if (t->hardened == NULL) {
+        snprintf(t->hardened_note, sizeof t->hardened_note,
+                 HARDENED_DLL " did not load: error %lu",
+                 (unsigned long)GetLastError());
+        return;
+    }
+    t->hardened_increment = find_counter_fn(t->hardened, "sc_increment");
+    t->hardened_get = find_counter_fn(t->hardened, "sc_get");
+    if (t->hardened_increment == NULL || t->hardened_get == NULL) {
+        snprintf(t->hardened_note, sizeof t->hardened_note,
+                 HARDENED_DLL " lacks sc_increment or sc_get");
+        free_library(&t->hardened);
+    }
+}
+
+DWORD sc__bench_targets_open(struct sc_bench_targets *t, DWORD launcher_pid)
+{
+    char dir[MAX_PATH];
+
+    memset(t, 0, sizeof *t);
+    DWORD err = open_named_objects(t, launcher_pid);
+    if (err == 0 && sc__program_dir(dir, sizeof dir) != 0) {
+        t->failed_step = "GetModuleFileName";
+        err = ERROR_INSUFFICIENT_BUFFER;
+    }
+    if (err == 0)
+        err = load_sharedcounter(t, dir);
+    if (err == 0)
+        load_hardened(t, dir);
+    return err;
+}
+
+void sc__bench_targets_close(struct sc_bench_targets *t)
+{
+    if (t->slots != NULL)
+        UnmapViewOfFile(t->slots);
+    t->slots = NULL;
+    sc__close_handle(&t->mapping);
+    sc__close_handle(&t->mutex);
+    sc__close_handle(&t->start);
+    free_library(&t->hardened);
+    free_library(&t->loaded);
+}
+
+/* The limit's counter: process-local, alone on its cache line. */
+static _Alignas(64) volatile LONG64 local_counter;
+
+/* The unsafe variant's counter lives in this program's own shared section,
+ * so every copy of the benchmark process updates the same variable. */
+SC_SHARED_BEGIN
+static SC_SHARED _Alignas(64) volatile LONG64 unsafe_counter = 0;
+SC_SHARED_END
+
+static DWORD run_limit(struct sc_bench_targets *t, uint32_t n)
+{
+    (void)t;
+    for (uint32_t i = 0; i < n; i++)
+        InterlockedIncrement64(&local_counter);
+    return 0;
+}
+
+static int64_t read_limit(const struct sc_bench_targets *t)
+{
+    (void)t;
+    return local_counter;
+}
+
+static DWORD run_imported(struct sc_bench_targets *t, uint32_t n)
+{
+    (void)t;
+    for (uint32_t i = 0; i < n; i++)
+        sc_increment();
+    return 0;
+}
+
+static int64_t read_imported(const struct sc_bench_targets *t)
+{
+    (void)t;
+    return sc_get();
+}
+
+static void call_n(sc_bench_counter_fn increment, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        increment();
+}
+
+static DWORD run_loaded(struct sc_bench_targets *t, uint32_t n)
+{
+    call_n(t->loaded_increment, n);
+    return 0;
+}
+
+static DWORD run_mapping(struct sc_bench_targets *t, uint32_t n)
+{
+    volatile LONG64 *counter = &t->slots->atomic;
+
+    for (uint32_t i = 0; i < n; i++)
+        InterlockedIncrement64(counter);
+    return 0;
+}
+
+static int64_t read_mapping(const struct sc_bench_targets *t)
+{
+    return t->slots->atomic;
+}
+
+static DWORD run_mutex(struct sc_bench_targets *t, uint32_t n)
+{
+    volatile LONG64 *counter = &t->slots->locked;
+
+    for (uint32_t i = 0; i < n; i++) {
+        DWORD waited = WaitForSingleObject(t->mutex, INFINITE);
+        if (waited != WAIT_OBJECT_0) /* failed, or abandoned by a crash */
+            return waited == WAIT_FAILED ? GetLastError()
+                                         : ERROR_ABANDONED_WAIT_0;
+        *counter = *counter + 1;
+        ReleaseMutex(t->mutex);
+    }
+    return 0;
+}
+
+static int64_t read_mutex(const struct sc_bench_targets *t)
+{
+    return t->slots->locked;
+}
+
+static DWORD run_unsafe(struct sc_bench_targets *t, uint32_t n)
+{
+    (void)t;
+    for (uint32_t i = 0; i < n; i++) {
+        /* A separate load and store: another process may store in between,
+         * and its update is then lost. That is what this variant shows. */
+        LONG64 seen = unsafe_counter;
+        unsafe_counter = seen + 1;
+    }
+    return 0;
+}
+
+static int64_t read_unsafe(const struct sc_bench_targets *t)
+{
+    (void)t;
+    return unsafe_counter;
+}
+
+static DWORD run_hardened(struct sc_bench_targets *t, uint32_t n)
+{
+    call_n(t->hardened_increment, n);
+    return 0;
+}
+
+static int64_t read_hardened(const struct sc_bench_targets *t)
+{
+    return t->hardened_get();
+}
+
+static int hardened_loaded(const struct sc_bench_targets *t)
+{
+    return t->hardened != NULL;
+}
+
+/* The atomic variants look at the clock every 65536 increments, a few
+ * hundred microseconds, so the clock costs them nothing measurable; a mutex
+ * round trip through Wine's server is some ten thousand times slower. */
+static const struct sc_bench_variant variants[] = {
+    {"limit", "InterlockedIncrement64 on a process-local variable", 1, 0, 65536,
+     run_limit, read_limit, NULL},
+    {"sharedcounter", "sc_increment() through the import library", 1, 1, 65536,
+     run_imported, read_imported, NULL},
+    /* The same DLL as the import library's: the same counter. */
+    {"sc-runtime", "sc_increment() through a GetProcAddress pointer", 1, 1,
+     65536, run_loaded, read_imported, NULL},
+    {"file-mapping", "InterlockedIncrement64 in a named file mapping", 1, 1,
+     65536, run_mapping, read_mapping, NULL},
+    {"named-mutex", "plain ++ in a file mapping, under a named mutex", 1, 1, 4,
+     run_mutex, read_mutex, NULL},
+    {"unsafe", "plain ++ (load, then store) on a .shared section variable", 0,
+     1, 65536, run_unsafe, read_unsafe, NULL},
+    {"hardened",
+     "sc_increment() of sharedcounter_hardened.dll, run-time loaded", 1, 1,
+     65536, run_hardened, read_hardened, hardened_loaded},
+};
+
+int sc__bench_variant_count(void)
+{
+    return (int)(sizeof variants / sizeof variants[0]);
+}
+
+const struct sc_bench_variant *sc__bench_variant(int index)
+{
+    return &variants[index];
+}
+
+int sc__bench_variant_available(const struct sc_bench_variant *v,
+                                const struct sc_bench_targets *t)
+{
+    return v->available == NULL || v->available(t);
+}
+
+const struct sc_bench_variant *sc__bench_variant_find(const char *name)
+{
+    for (int i = 0; i < sc__bench_variant_count(); i++)
+        if (strcmp(variants[i].name, name) == 0)
+            return &variants[i];
+    return NULL;
+}
 
 /* A launcher that died leaves its workers waiting; they give up after this. */
 enum { START_TIMEOUT_MS = 60000 };
@@ -56,20 +350,22 @@ static int timed_run(struct sc_bench_targets *t,
         return reply_error(v->name, err);
 
     printf("done %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 "\n", ops, first,
-           last, v->read(t) - before);
+           last, sc__bench_moved(before, v->read(t)));
     fflush(stdout);
     return 0;
 }
 
 static int run_command(struct sc_bench_targets *t, const char *line)
 {
-    int index, duration_ms;
+    char name[32];
+    int duration_ms;
 
-    if (sscanf(line, "run %d %d", &index, &duration_ms) != 2 || index < 0 ||
-        index >= sc__bench_variant_count() || duration_ms <= 0)
+    const struct sc_bench_variant *v = NULL;
+    if (sscanf(line, "run %31s %d", name, &duration_ms) == 2)
+        v = sc__bench_variant_find(name);
+    if (v == NULL || duration_ms <= 0)
         return reply_error("bad command from the launcher",
                            ERROR_INVALID_PARAMETER);
-    const struct sc_bench_variant *v = sc__bench_variant(index);
     if (!sc__bench_variant_available(v, t))
         return reply_error("variant not available to the worker",
                            ERROR_MOD_NOT_FOUND);
