@@ -1,0 +1,246 @@
+/*
+ * Tests of counter_bench that need no timing: the check that fails a run
+ * which lost an update, the CSV it writes, its command line, and the two
+ * launch probes (their --help and --version must not touch the counter).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bench.h"
+#include "sharedcounter.h"
+#include "spawn.h"
+
+enum { CHILD_TIMEOUT_MS = 30000 };
+
+static const struct sc_bench_variant safe = {"sharedcounter", "", 1, 1, 1,
+                                             NULL, NULL, NULL};
+static const struct sc_bench_variant unsafe = {"unsafe", "", 0, 1, 1,
+                                               NULL, NULL, NULL};
+
+/* sc__bench_check() on one run of variant v with procs processes. */
+static int check_one(const struct sc_bench_variant *v, int procs,
+                     uint64_t ops, int64_t counted)
+{
+    int proc_list[1] = {procs};
+    struct sc_bench_sample sample = {ops, counted, 1.0, 1.0};
+    struct sc_bench_results r = {.duration_ms = 1,
+                                 .repetitions = 1,
+                                 .variants = {v},
+                                 .variant_count = 1,
+                                 .procs = proc_list,
+                                 .proc_count = 1,
+                                 .samples = &sample};
+
+    return sc__bench_check(&r, NULL);
+}
+
+static void exact_counts_pass(void **state)
+{
+    (void)state;
+    assert_int_equal(check_one(&safe, 2, 1000, 1000), 0);
+    assert_int_equal(check_one(&unsafe, 1, 1000, 1000), 0);
+}
+
+static void safe_variant_losing_one_increment_fails(void **state)
+{
+    (void)state;
+    assert_int_equal(check_one(&safe, 2, 1000, 999), 1);
+    assert_int_equal(check_one(&safe, 1, 1000, 999), 1);
+}
+
+static void unsafe_variant_may_lose_only_in_company(void **state)
+{
+    (void)state;
+    assert_int_equal(check_one(&unsafe, 2, 1000, 400), 0);
+    assert_int_equal(check_one(&unsafe, 1, 1000, 999), 1);
+}
+
+static void counter_moving_further_than_increments_fails(void **state)
+{
+    (void)state;
+    assert_int_equal(check_one(&safe, 1, 1000, 1001), 1);
+    assert_int_equal(check_one(&unsafe, 2, 1000, 1001), 1);
+}
+
+static void counts_past_int64_max_compare_wrapping(void **state)
+{
+    uint64_t ops = (UINT64_C(1) << 63) + 5;
+
+    (void)state;
+    assert_int_equal(check_one(&safe, 1, ops, INT64_MIN + 5), 0);
+    assert_int_equal(check_one(&safe, 1, ops, INT64_MIN + 4), 1);
+}
+
+static void launch_increment_not_counted_fails(void **state)
+{
+    int proc_list[1] = {1};
+    struct sc_bench_sample sample = {10, 10, 1.0, 1.0};
+    struct sc_bench_results r = {.repetitions = 1,
+                                 .variants = {&safe},
+                                 .variant_count = 1,
+                                 .procs = proc_list,
+                                 .proc_count = 1,
+                                 .samples = &sample};
+    struct sc_bench_launch_cost cost = {.increments = 3, .counted = 3};
+
+    (void)state;
+    assert_int_equal(sc__bench_check(&r, &cost), 0);
+    cost.counted = 2;
+    assert_int_equal(sc__bench_check(&r, &cost), 1);
+}
+
+static void temp_file(char *path)
+{
+    char dir[MAX_PATH];
+
+    assert_true(GetTempPathA(sizeof dir, dir) != 0);
+    assert_true(GetTempFileNameA(dir, "scb", 0, path) != 0);
+}
+
+/* Two repetitions of limit and file-mapping with two processes: limit makes
+ * 100 then 200 increments a second, file-mapping 50 both times, so the
+ * paired ratio of the two is the median of 2 and 4. */
+static void summary_csv_has_medians_and_paired_ratios(void **state)
+{
+    static const struct sc_bench_variant limit = {"limit", "", 1, 0, 1,
+                                                  NULL, NULL, NULL};
+    static const struct sc_bench_variant mapping = {"file-mapping", "", 1, 1,
+                                                    1, NULL, NULL, NULL};
+    int proc_list[1] = {2};
+    struct sc_bench_sample samples[4] = {
+        {100, 100, 1.0, 1.0}, {200, 200, 1.0, 1.0},
+        {50, 50, 1.0, 1.0},   {50, 49, 1.0, 1.0},
+    };
+    struct sc_bench_results r = {.duration_ms = 7,
+                                 .repetitions = 2,
+                                 .variants = {&limit, &mapping},
+                                 .variant_count = 2,
+                                 .procs = proc_list,
+                                 .proc_count = 1,
+                                 .samples = samples};
+    char path[MAX_PATH], text[1024];
+
+    (void)state;
+    temp_file(path);
+    assert_int_equal(sc__bench_write_csv(path, &r), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    remove(path);
+    text[len] = '\0';
+    assert_string_equal(
+        text, "variant,processes,repetitions,duration_ms,ns_per_op,ops_per_s,"
+              "ops_per_s_min,ops_per_s_max,cost_vs_limit,vs_file_mapping,"
+              "increments,lost_updates\n"
+              "limit,2,2,7,1.00,150,100,200,1.0000,3.0000,300,0\n"
+              "file-mapping,2,2,7,1.00,50,50,50,3.0000,1.0000,100,1\n");
+}
+
+/* Runs bin/<program> with args; returns its exit code and its output. */
+static DWORD run(const char *program, const char *args,
+                 struct sc_child_output *output)
+{
+    char dir[MAX_PATH], path[MAX_PATH + 32];
+    struct sc_child child;
+    DWORD code = 0;
+
+    assert_int_equal(sc__program_dir(dir, sizeof dir), 0);
+    snprintf(path, sizeof path, "%s%s", dir, program);
+    assert_int_equal(sc__child_start(&child, path, args, SC_CHILD_PIPE_OUTPUT),
+                     0);
+    assert_int_equal(sc__child_finish(&child, CHILD_TIMEOUT_MS, &code, output),
+                     0);
+    sc__child_close(&child);
+    return code;
+}
+
+/* Runs program with args and checks its exit code and what it printed on
+ * stdout (out) or stderr (err), whichever is not NULL. */
+static void expect(const char *program, const char *args, DWORD code,
+                   const char *out, const char *err)
+{
+    struct sc_child_output output;
+
+    assert_int_equal(run(program, args, &output), code);
+    if (out != NULL)
+        assert_non_null(strstr(output.out, out));
+    if (err != NULL)
+        assert_non_null(strstr(output.err, err));
+    sc__child_output_free(&output);
+}
+
+static void bench_answers_help_and_version(void **state)
+{
+    (void)state;
+    expect("counter_bench.exe", "--help", 0, "usage: counter_bench", NULL);
+    expect("counter_bench.exe", "--help", 0, "--processes LIST", NULL);
+    expect("counter_bench.exe", "--version",
+           0, "counter_bench (sharedcounter) " SC_VERSION_STRING, NULL);
+}
+
+static void bench_rejects_bad_usage_with_status_2(void **state)
+{
+    (void)state;
+    expect("counter_bench.exe", "--bogus", 2, NULL,
+           "counter_bench: unknown option: '--bogus'\r\n"
+           "Try 'counter_bench --help'.");
+    expect("counter_bench.exe", "--processes 1,1", 2, NULL,
+           "counter_bench: bad value for --processes: '1,1'");
+    expect("counter_bench.exe", "--duration=0", 2, NULL,
+           "counter_bench: bad value for --duration: '0'");
+    expect("counter_bench.exe", "--repetitions", 2, NULL,
+           "counter_bench: missing value after: '--repetitions'");
+    expect("counter_bench.exe", "--launches 1 --launches 2", 2, NULL,
+           "counter_bench: option given twice: '--launches'");
+}
+
+static void probes_help_and_version_leave_the_counter(void **state)
+{
+    static const char *const probes[] = {"launch_client.exe",
+                                         "launch_plain.exe"};
+    (void)state;
+    int64_t before = sc_get();
+    for (int i = 0; i < 2; i++) {
+        expect(probes[i], "--help", 0, "usage: launch_", NULL);
+        expect(probes[i], "--version", 0, "(sharedcounter) " SC_VERSION_STRING,
+               NULL);
+        expect(probes[i], "--bogus", 2, NULL, "Try 'launch_");
+    }
+    assert_int_equal(sc_get(), before);
+}
+
+static void only_the_client_probe_increments(void **state)
+{
+    (void)state;
+    int64_t before = sc_get();
+    expect("launch_plain.exe", NULL, 0, NULL, NULL);
+    assert_int_equal(sc_get(), before);
+    expect("launch_client.exe", NULL, 0, NULL, NULL);
+    assert_int_equal(sc__bench_moved(before, sc_get()), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exact_counts_pass),
+        cmocka_unit_test(safe_variant_losing_one_increment_fails),
+        cmocka_unit_test(unsafe_variant_may_lose_only_in_company),
+        cmocka_unit_test(counter_moving_further_than_increments_fails),
+        cmocka_unit_test(counts_past_int64_max_compare_wrapping),
+        cmocka_unit_test(launch_increment_not_counted_fails),
+        cmocka_unit_test(summary_csv_has_medians_and_paired_ratios),
+        cmocka_unit_test(bench_answers_help_and_version),
+        cmocka_unit_test(bench_rejects_bad_usage_with_status_2),
+        cmocka_unit_test(probes_help_and_version_leave_the_counter),
+        cmocka_unit_test(only_the_client_probe_increments),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
