@@ -80,19 +80,22 @@ soak: build $(PREFIX)/system.reg
 	exit $$status
 
 # Run it alone: other clients of the same DLL would count as lost updates.
-# The table goes to the terminal, the CSV files and the plot to $(BUILD)/bench.
+# The table goes to the terminal; the CSV files, a line about the machine and
+# the plot that bench/plot.gp draws from the CSV go to $(BUILD)/bench.
 bench: deps $(BUILD)/$(BENCH_TREE)/CMakeCache.txt $(PREFIX)/system.reg
 	cmake --build $(BUILD)/$(BENCH_TREE) -j $(JOBS) --target counter_bench
 	@mkdir -p $(BUILD)/bench
+	@echo "$$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -n 1)," \
+	    "$$(nproc) CPUs, $$(wine --version 2>/dev/null)" > $(BUILD)/bench/machine.txt
 	@$(WINESERVER_UP)
 	@env $(WINE_ENV) wine $(BUILD)/$(BENCH_TREE)/bin/counter_bench.exe \
 	    --csv $(BUILD)/bench/bench.csv --runs-csv $(BUILD)/bench/runs.csv \
-	    --svg $(BUILD)/bench/bench.svg $(BENCH_ARGS); \
+	    $(BENCH_ARGS); \
 	status=$$?; \
 	env $(WINE_ENV) wineserver -w; \
-	test $$status -ne 0 || \
-	    echo "bench: wrote bench.csv, runs.csv and bench.svg in $(BUILD)/bench"; \
-	exit $$status
+	test $$status -eq 0 || exit $$status; \
+	gnuplot -c bench/plot.gp $(BUILD)/bench || exit 1; \
+	echo "bench: wrote bench.csv, runs.csv, machine.txt and bench.svg in $(BUILD)/bench"
 
 # libFuzzer on sectiondump's parser, with ASan and UBSan. It starts from the
 # checked-in regression corpus and adds what it finds to $(BUILD)/fuzz/corpus;

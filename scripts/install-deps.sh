@@ -8,7 +8,7 @@ set -eu
 deps_dir=${1:-build/deps}
 packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
           wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev
-          llvm"
+          llvm gnuplot-nox"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
