@@ -14,9 +14,9 @@
 #include <windows.h>
 
 enum {
-    SC_BENCH_MAX_PROCS = 64,    /* largest process count */
-    SC_BENCH_MAX_COUNTS = 8,    /* process counts in one run */
-    SC_BENCH_MAX_VARIANTS = 8,  /* entries of the variant table */
+    SC_BENCH_MAX_PROCS = 64,   /* largest process count */
+    SC_BENCH_MAX_COUNTS = 8,   /* process counts in one run */
+    SC_BENCH_MAX_VARIANTS = 8, /* entries of the variant table */
     SC_BENCH_MAX_REPETITIONS = 1000,
 };
 
@@ -67,7 +67,7 @@ struct sc_bench_slots {
  * DLLs loaded at run time. The launcher and its workers open them in the
  * same way, so they all reach the same objects. */
 struct sc_bench_targets {
-    HANDLE start;   /* manual-reset event: the workers of a run begin together */
+    HANDLE start; /* manual-reset event: the workers of a run begin together */
     HANDLE mapping; /* holds struct sc_bench_slots */
     HANDLE mutex;   /* guards slots->locked */
     struct sc_bench_slots *slots;

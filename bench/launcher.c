@@ -59,13 +59,12 @@ struct option_spec {
 
 static const struct option_spec option_table[] = {
     {"--repetitions", "N", "timed runs per variant and process count",
-     OPTION_INT, 1, SC_BENCH_MAX_REPETITIONS, offsetof(struct options,
-                                                       repetitions)},
+     OPTION_INT, 1, SC_BENCH_MAX_REPETITIONS,
+     offsetof(struct options, repetitions)},
     {"--duration", "MS", "length of one timed run in ms", OPTION_INT, 1, 60000,
      offsetof(struct options, duration_ms)},
-    {"--processes", "LIST", "process counts, comma-separated",
-     OPTION_INT_LIST, 1, SC_BENCH_MAX_PROCS,
-     offsetof(struct options, proc_count)},
+    {"--processes", "LIST", "process counts, comma-separated", OPTION_INT_LIST,
+     1, SC_BENCH_MAX_PROCS, offsetof(struct options, proc_count)},
     {"--launches", "N", "starts of each probe for the launch cost (0: none)",
      OPTION_INT, 0, 10000, offsetof(struct options, launches)},
     {"--csv", "FILE", "write the table as CSV", OPTION_PATH, 0, 0,
@@ -356,8 +355,8 @@ static int pool_run(struct pool *pool, const struct sc_bench_variant *v,
     struct report reports[SC_BENCH_MAX_PROCS];
     char command[64];
 
-    int len = snprintf(command, sizeof command, "run %s %d\n", v->name,
-                       duration_ms);
+    int len =
+        snprintf(command, sizeof command, "run %s %d\n", v->name, duration_ms);
     for (int i = 0; i < procs; i++) {
         DWORD err = sc__child_write(&pool->workers[i], command, (size_t)len);
         if (err != 0)

@@ -30,9 +30,8 @@ static int answer(const char *arg)
         printf(PROGRAM " (sharedcounter) " SC_VERSION_STRING "\n");
         return 0;
     }
-    fprintf(stderr, PROGRAM ": unknown option: '%s'\nTry '" PROGRAM
-                    " --help'.\n",
-            arg);
+    fprintf(stderr,
+            PROGRAM ": unknown option: '%s'\nTry '" PROGRAM " --help'.\n", arg);
     return 2;
 }
 

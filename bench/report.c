@@ -136,8 +136,7 @@ static void summarize(const struct sc_bench_results *r, int variant, int procs,
     s->ops_per_s_min = rate.min;
     s->ops_per_s_max = rate.max;
     s->ns_per_op = sc__bench_spread(ns, (size_t)r->repetitions).median;
-    s->cost_vs_limit =
-        paired_ratio(r, measured(r, "limit"), variant, procs);
+    s->cost_vs_limit = paired_ratio(r, measured(r, "limit"), variant, procs);
     s->vs_file_mapping =
         paired_ratio(r, variant, measured(r, "file-mapping"), procs);
 }

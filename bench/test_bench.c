@@ -18,14 +18,14 @@
 
 enum { CHILD_TIMEOUT_MS = 30000 };
 
-static const struct sc_bench_variant safe = {"sharedcounter", "", 1, 1, 1,
-                                             NULL, NULL, NULL};
-static const struct sc_bench_variant unsafe = {"unsafe", "", 0, 1, 1,
-                                               NULL, NULL, NULL};
+static const struct sc_bench_variant safe = {
+    "sharedcounter", "", 1, 1, 1, NULL, NULL, NULL};
+static const struct sc_bench_variant unsafe = {"unsafe", "",   0,    1,
+                                               1,        NULL, NULL, NULL};
 
 /* sc__bench_check() on one run of variant v with procs processes. */
-static int check_one(const struct sc_bench_variant *v, int procs,
-                     uint64_t ops, int64_t counted)
+static int check_one(const struct sc_bench_variant *v, int procs, uint64_t ops,
+                     int64_t counted)
 {
     int proc_list[1] = {procs};
     struct sc_bench_sample sample = {ops, counted, 1.0, 1.0};
@@ -108,14 +108,16 @@ static void temp_file(char *path)
  * paired ratio of the two is the median of 2 and 4. */
 static void summary_csv_has_medians_and_paired_ratios(void **state)
 {
-    static const struct sc_bench_variant limit = {"limit", "", 1, 0, 1,
-                                                  NULL, NULL, NULL};
-    static const struct sc_bench_variant mapping = {"file-mapping", "", 1, 1,
-                                                    1, NULL, NULL, NULL};
+    static const struct sc_bench_variant limit = {"limit", "",   1,    0,
+                                                  1,       NULL, NULL, NULL};
+    static const struct sc_bench_variant mapping = {
+        "file-mapping", "", 1, 1, 1, NULL, NULL, NULL};
     int proc_list[1] = {2};
     struct sc_bench_sample samples[4] = {
-        {100, 100, 1.0, 1.0}, {200, 200, 1.0, 1.0},
-        {50, 50, 1.0, 1.0},   {50, 49, 1.0, 1.0},
+        {100, 100, 1.0, 1.0},
+        {200, 200, 1.0, 1.0},
+        {50, 50, 1.0, 1.0},
+        {50, 49, 1.0, 1.0},
     };
     struct sc_bench_results r = {.duration_ms = 7,
                                  .repetitions = 2,
@@ -181,8 +183,8 @@ static void bench_answers_help_and_version(void **state)
     (void)state;
     expect("counter_bench.exe", "--help", 0, "usage: counter_bench", NULL);
     expect("counter_bench.exe", "--help", 0, "--processes LIST", NULL);
-    expect("counter_bench.exe", "--version",
-           0, "counter_bench (sharedcounter) " SC_VERSION_STRING, NULL);
+    expect("counter_bench.exe", "--version", 0,
+           "counter_bench (sharedcounter) " SC_VERSION_STRING, NULL);
 }
 
 static void bench_rejects_bad_usage_with_status_2(void **state)
