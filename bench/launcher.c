@@ -65,7 +65,7 @@ static const struct option_spec option_table[] = {
      offsetof(struct options, duration_ms)},
     {"--processes", "LIST", "process counts, comma-separated", OPTION_INT_LIST,
      1, SC_BENCH_MAX_PROCS, offsetof(struct options, proc_count)},
-    {"--launches", "N", "starts of each probe for the launch cost (0: none)",
+    {"--launches", "N", "starts of each probe for the launch cost; 0 skips it",
      OPTION_INT, 0, 10000, offsetof(struct options, launches)},
     {"--csv", "FILE", "write the table as CSV", OPTION_PATH, 0, 0,
      offsetof(struct options, csv_path)},
