@@ -63,16 +63,20 @@ static int run(const struct sc_demo_plan *plan)
 
 int main(int argc, char **argv)
 {
-    struct sc_int_option options[OPTION_COUNT] = {
-        [OPTION_CLIENTS] = {"--clients", 1, MAX_CLIENTS, DEFAULT_CLIENTS, 0},
-        [OPTION_TIMES] = {"--times", 0, MAX_TIMES, DEFAULT_TIMES, 0},
-        [OPTION_DELTA] = {"--delta", INT64_MIN, INT64_MAX, 1, 0},
+    struct sc_option options[OPTION_COUNT] = {
+        [OPTION_CLIENTS] =
+            SC_INT_OPTION("--clients", 1, MAX_CLIENTS, DEFAULT_CLIENTS),
+        [OPTION_TIMES] = SC_INT_OPTION("--times", 0, MAX_TIMES, DEFAULT_TIMES),
+        [OPTION_DELTA] = SC_INT_OPTION("--delta", INT64_MIN, INT64_MAX, 1),
     };
 
     switch (sc__parse_args(argc, argv, "counter_demo", options, OPTION_COUNT)) {
     case SC_ARGS_HELP:
         print_help();
         return SC_EXIT_OK;
+    case SC_ARGS_VERSION:
+        return sc__print_program_version("counter_demo") == 0 ? SC_EXIT_OK
+                                                                : SC_EXIT_FAILURE;
     case SC_ARGS_BAD:
         return SC_EXIT_USAGE;
     case SC_ARGS_OK:

@@ -1,64 +1,150 @@
 /*
- * An interactive client of sharedcounter.dll that loads the DLL at run time,
- * from its own folder, instead of linking its import library. It behaves
- * like counter_client, and says clearly what is wrong when the DLL or one
- * of its functions is missing.
+ * An interactive client of sharedcounter.dll that loads the DLL at run time
+ * instead of linking its import library: LoadLibraryW on the DLL in this
+ * program's own folder, GetProcAddress for each function, and every command
+ * a call through the pointer it got. It says clearly what is wrong when the
+ * DLL or one of its functions is missing or unusable.
+ *
+ * Paths are wide strings from end to end, so that a folder whose name the
+ * ANSI code page cannot spell (CJK, accents, emoji) works, and of any
+ * length; messages show them as UTF-8.
  */
-#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <wchar.h>
 
 #include <windows.h>
 
 #include "client.h"
-#include "find_function.h"
-#include "spawn.h"
-#include "win32_error.h"
 
 #define NAME "counter_dynamic"
-#define DLL_NAME "sharedcounter.dll"
+#define DLL_NAME L"sharedcounter.dll"
 
-static sc__any_fn find(HMODULE dll, const char *path, const char *symbol)
+struct sharedcounter {
+    HMODULE module;
+    char *path; /* UTF-8, for messages */
+    int64_t (*get)(void);
+    int64_t (*add)(int64_t delta);
+    int64_t (*exchange)(int64_t value);
+    uint32_t (*version)(void);
+};
+
+/* GetProcAddress's result goes through the generic function pointer type
+ * void (*)(void): converting from it to the real type tells the compiler
+ * that the change of signature is intended. */
+typedef void (*any_function)(void);
+
+static any_function find(const struct sharedcounter *dll, const char *symbol)
 {
-    sc__any_fn function = sc__find_function(dll, symbol);
+    any_function function = (any_function)GetProcAddress(dll->module, symbol);
     char why[300];
 
     if (function == NULL)
-        fprintf(stderr, NAME ": %s has no function %s: %s\n", path, symbol,
-                sc__win32_message(GetLastError(), why, sizeof why));
+        sc__error(NAME, "%s has no function %s: %s", dll->path, symbol,
+                  sc__win32_message(GetLastError(), why, sizeof why));
     return function;
+}
+
+/* This program's full path with its file name replaced by DLL_NAME. */
+static wchar_t *dll_path_next_to_program(void)
+{
+    wchar_t *program = sc__module_path(NULL);
+    if (program == NULL)
+        return NULL;
+    wchar_t *slash = wcsrchr(program, L'\\');
+    size_t dir_len = slash != NULL ? (size_t)(slash - program) + 1 : 0;
+    wchar_t *path = malloc((dir_len + wcslen(DLL_NAME) + 1) * sizeof *path);
+    if (path != NULL) {
+        wmemcpy(path, program, dir_len);
+        wcscpy(path + dir_len, DLL_NAME);
+    }
+    free(program);
+    return path;
 }
 
 /* The DLL stays loaded until the process exits: the counter lives only
  * while some process has it loaded. */
-static int connect_dynamic(struct sc_counter_ops *ops)
+static int load(struct sharedcounter *dll)
 {
-    char dir[MAX_PATH], path[MAX_PATH + sizeof DLL_NAME], why[300];
+    wchar_t *path = dll_path_next_to_program();
+    char why[300];
 
-    if (sc__program_dir(dir, sizeof dir) != 0) {
-        fputs(NAME ": cannot find the folder of this program\n", stderr);
-        return 1;
+    dll->path = path ? sc__utf8_from_wide(path) : NULL;
+    if (dll->path == NULL) {
+        sc__error(NAME, "cannot find the folder of this program");
+        free(path);
+        return -1;
     }
-    snprintf(path, sizeof path, "%s" DLL_NAME, dir);
-    HMODULE dll = LoadLibraryA(path);
-    if (dll == NULL) {
-        fprintf(stderr, NAME ": cannot load %s: %s\n", path,
-                sc__win32_message(GetLastError(), why, sizeof why));
-        return 1;
+    dll->module = LoadLibraryW(path);
+    DWORD error = GetLastError();
+    free(path);
+    if (dll->module == NULL) {
+        sc__error(NAME, "cannot load %s: %s", dll->path,
+                  sc__win32_message(error, why, sizeof why));
+        return -1;
     }
-    sc__any_fn add = find(dll, path, "sc_add");
-    sc__any_fn get = find(dll, path, "sc_get");
-    if (add == NULL || get == NULL)
-        return 1;
-    ops->add = (int64_t(*)(int64_t))add;
-    ops->get = (int64_t(*)(void))get;
+    dll->get = (int64_t(*)(void))find(dll, "sc_get");
+    dll->add = (int64_t(*)(int64_t))find(dll, "sc_add");
+    dll->exchange = (int64_t(*)(int64_t))find(dll, "sc_exchange");
+    dll->version = (uint32_t(*)(void))find(dll, "sc_version");
+    if (!dll->get || !dll->add || !dll->exchange || !dll->version)
+        return -1;
     return 0;
+}
+
+static int run_batch(struct sc_client *client, const struct sharedcounter *dll)
+{
+    int64_t last = dll->get();
+
+    for (int64_t i = 0; i < client->times; i++)
+        last = dll->add(client->delta);
+    return sc__client_result(client, last);
+}
+
+static int run_interactive(struct sc_client *client,
+                           const struct sharedcounter *dll)
+{
+    struct sc_command command;
+
+    sc__client_begin(client, dll->get());
+    while (sc__client_next(client, &command)) {
+        int64_t returned = 0;
+        switch (command.kind) {
+        case SC_COMMAND_ADD:
+            returned = dll->add(command.number); /* the new value */
+            break;
+        case SC_COMMAND_SET:
+            returned = dll->exchange(command.number); /* the old value */
+            break;
+        case SC_COMMAND_SHOW:
+            returned = dll->get();
+            break;
+        }
+        sc__client_reply(client, &command, returned);
+    }
+    return sc__client_end(client);
 }
 
 int main(int argc, char **argv)
 {
-    static const struct sc_client client = {
-        NAME,
-        "the counter in sharedcounter.dll (loaded at run time from this\n"
-        "program's folder), shared by every process that loads that DLL file",
-        0, connect_dynamic};
-    return sc__client_main(&client, argc, argv);
+    struct sc_client client = {
+        .name = NAME,
+        .counter = "the counter in sharedcounter.dll (loaded at run time from\n"
+                   "this program's folder), shared by every process that loads\n"
+                   "that DLL file"};
+    struct sharedcounter dll = {NULL};
+    int status = sc__client_parse(&client, argc, argv);
+
+    if (status != SC_CLIENT_RUN)
+        return status;
+    if (load(&dll) != 0)
+        status = SC_EXIT_FAILURE;
+    else if (client.mode == SC_MODE_VERSION)
+        status = sc__client_version(&client, dll.module, dll.version());
+    else if (client.mode == SC_MODE_BATCH)
+        status = run_batch(&client, &dll);
+    else
+        status = run_interactive(&client, &dll);
+    free(dll.path);
+    return status;
 }

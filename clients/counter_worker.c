@@ -1,10 +1,26 @@
-/* A non-interactive client of sharedcounter.dll, for scripts and tests. */
+/*
+ * A non-interactive client of sharedcounter.dll, for scripts, the launcher
+ * and the tests: "--times N --delta D" calls sc_add(D) N times, then prints
+ * the last value the DLL returned.
+ */
 #include "client.h"
-#include "dll_counter.h"
+#include "sharedcounter.h"
 
 int main(int argc, char **argv)
 {
-    static const struct sc_client client = {
-        "counter_worker", SC_DLL_COUNTER_TEXT, 1, sc__connect_dll_counter};
-    return sc__client_main(&client, argc, argv);
+    struct sc_client client = {.name = "counter_worker",
+                               .counter = SC_DLL_COUNTER_TEXT,
+                               .batch_only = 1};
+    int status = sc__client_parse(&client, argc, argv);
+
+    if (status != SC_CLIENT_RUN)
+        return status;
+    if (client.mode == SC_MODE_VERSION)
+        return sc__client_version(&client, sc__module_of((const void *)sc_get),
+                                  sc_version());
+    /* With --times 0 the value before is the last one seen. */
+    int64_t last = sc_get();
+    for (int64_t i = 0; i < client.times; i++)
+        last = sc_add(client.delta);
+    return sc__client_result(&client, last);
 }

@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "value_line.h"
-#include "win32_error.h"
+#include "client.h"
 
 static void report_error(const char *what, const char *program, DWORD error)
 {

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "wrapping.h"
+#include "options.h"
 
 static void print_table(const struct sc_demo_plan *plan,
                         const struct sc_demo_process *processes, size_t count)

@@ -33,11 +33,11 @@ enum { SECONDS, CLIENTS, WAVE, SEED, OPTION_COUNT };
 static enum sc_args_result parse_args(int argc, char **argv,
                                       struct sc_soak_plan *plan)
 {
-    struct sc_int_option options[OPTION_COUNT] = {
-        [SECONDS] = {"--seconds", 1, 3600, 30, 0},
-        [CLIENTS] = {"--clients", 1, 1000, 64, 0},
-        [WAVE] = {"--wave", 1, 1000, 8, 0},
-        [SEED] = {"--seed", 0, INT64_MAX, 1, 0},
+    struct sc_option options[OPTION_COUNT] = {
+        [SECONDS] = SC_INT_OPTION("--seconds", 1, 3600, 30),
+        [CLIENTS] = SC_INT_OPTION("--clients", 1, 1000, 64),
+        [WAVE] = SC_INT_OPTION("--wave", 1, 1000, 8),
+        [SEED] = SC_INT_OPTION("--seed", 0, INT64_MAX, 1),
     };
 
     enum sc_args_result result =
@@ -45,11 +45,9 @@ static enum sc_args_result parse_args(int argc, char **argv,
     if (result != SC_ARGS_OK)
         return result;
     if (options[WAVE].value > options[CLIENTS].value) {
-        fprintf(stderr,
-                "sc_soak: --wave %lld is larger than --clients %lld\n"
-                "Try 'sc_soak --help' for more information.\n",
-                (long long)options[WAVE].value,
-                (long long)options[CLIENTS].value);
+        sc__usage_error("sc_soak", "--wave %lld is larger than --clients %lld",
+                        (long long)options[WAVE].value,
+                        (long long)options[CLIENTS].value);
         return SC_ARGS_BAD;
     }
     *plan = (struct sc_soak_plan){
@@ -94,6 +92,9 @@ int main(int argc, char **argv)
     case SC_ARGS_HELP:
         fputs(usage, stdout);
         return SC_EXIT_OK;
+    case SC_ARGS_VERSION:
+        return sc__print_program_version("sc_soak") == 0 ? SC_EXIT_OK
+                                                           : SC_EXIT_FAILURE;
     case SC_ARGS_BAD:
         return SC_EXIT_USAGE;
     case SC_ARGS_OK:

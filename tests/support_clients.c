@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "scratch_dir.h"
-#include "value_line.h"
+#include "client.h"
 
 void sc__test_path(char *buf, size_t size, const char *dir, const char *file)
 {

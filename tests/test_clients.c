@@ -17,7 +17,7 @@
 
 #include "sharedcounter.h"
 #include "support_clients.h"
-#include "value_line.h"
+#include "client.h"
 
 struct program {
     const char *file;

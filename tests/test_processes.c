@@ -19,7 +19,7 @@
 
 #include "sharedcounter.h"
 #include "support_clients.h"
-#include "value_line.h"
+#include "client.h"
 
 enum { WORKERS = 8, WORKER_TIMES = 1000000, WORKER_DELTA = 3 };
 

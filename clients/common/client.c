@@ -1,13 +1,23 @@
-/* Options, help and batch mode of every client; see client.h. */
+/* The client runner; see client.h. */
 #include "client.h"
 
-#include <stdio.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "command.h"
-#include "options.h"
-#include "value_line.h"
+/* ---- the command line ----------------------------------------------------- */
 
-enum { OPTION_TIMES, OPTION_DELTA, OPTION_COUNT };
+static const char commands_help[] =
+    "  (empty line)  add 1: ENTER alone adds 1\n"
+    "  N, +N, -N     add N or -N (any 64-bit integer)\n"
+    "  =             show the value\n"
+    "  =N            set the value to N\n"
+    "  help          list these commands\n"
+    "  q, quit       quit (so does the end of input)\n";
+
+#define COMMANDS_SUMMARY                                                       \
+    "ENTER adds 1, N/+N/-N adds N, = shows, =N sets, q quits, help lists "    \
+    "them"
 
 static void print_help(const struct sc_client *client)
 {
@@ -17,66 +27,445 @@ static void print_help(const struct sc_client *client)
         printf("usage: %s [--times N] [--delta D]\n", name);
     else
         printf("usage: %s\n       %s --times N [--delta D]\n", name, name);
-    printf("\nWorks on %s.\n\n", client->counter);
+    printf("       %s --help | --version\n\nWorks on %s.\n\n", name,
+           client->counter);
     if (!client->batch_only)
-        printf("Without options, reads one command per line from stdin:\n"
-               "  (empty line)  add 1\n"
-               "  +N, -N        add N or -N (any 64-bit integer)\n"
-               "  =             show the value\n"
-               "  q             quit (so does end of input)\n"
-               "and prints \"counter: <value>\" after each. A line it cannot\n"
-               "accept is reported on stderr and changes nothing.\n\n");
+        printf("Without options, prints the value, then reads one command per"
+               " line\nfrom stdin:\n%s"
+               "After each it prints \"counter: <value>\", followed by\n"
+               "\"(+N from other processes)\" when other processes changed "
+               "the\ncounter since the line before. A line it cannot accept "
+               "is reported\non stderr and changes nothing.\n\n",
+               commands_help);
     printf("--times N  add D to the counter N times (N >= 0, default 1),\n"
            "           then print the last value seen\n"
            "--delta D  the amount to add each time (default 1)\n"
+           "--version  show the version of this program, and of the DLL it\n"
+           "           uses, if any; changes no counter\n"
            "--help     show this help\n\n"
            "Exit status: 0 success; 1 %s; 2 bad arguments.\n",
            client->batch_only ? "the counter is unavailable"
-                              : "a line was rejected, or the counter\n"
-                                "is unavailable");
+                              : "a line was rejected, input or output\n"
+                                "failed, or the counter is unavailable");
 }
 
-static int run_batch(const struct sc_client *client,
-                     const struct sc_counter_ops *ops, int64_t times,
-                     int64_t delta)
+int sc__client_parse(struct sc_client *client, int argc, char **argv)
 {
-    int64_t last = times == 0 ? ops->get() : 0;
-
-    for (int64_t i = 0; i < times; i++)
-        last = ops->add(delta);
-    if (sc__print_value(stdout, last) == 0)
-        return SC_EXIT_OK;
-    fprintf(stderr, "%s: cannot write to stdout\n", client->name);
-    return SC_EXIT_FAILURE;
-}
-
-int sc__client_main(const struct sc_client *client, int argc, char **argv)
-{
-    struct sc_int_option options[OPTION_COUNT] = {
-        [OPTION_TIMES] = {"--times", 0, INT64_MAX, 1, 0},
-        [OPTION_DELTA] = {"--delta", INT64_MIN, INT64_MAX, 1, 0},
+    enum { TIMES, DELTA, COUNT };
+    struct sc_option options[COUNT] = {
+        [TIMES] = SC_INT_OPTION("--times", 0, INT64_MAX, 1),
+        [DELTA] = SC_INT_OPTION("--delta", INT64_MIN, INT64_MAX, 1),
     };
-    struct sc_counter_ops ops;
 
-    switch (sc__parse_args(argc, argv, client->name, options, OPTION_COUNT)) {
+    switch (sc__parse_args(argc, argv, client->name, options, COUNT)) {
     case SC_ARGS_HELP:
         print_help(client);
-        return SC_EXIT_OK;
+        return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
+    case SC_ARGS_VERSION:
+        client->mode = SC_MODE_VERSION;
+        return SC_CLIENT_RUN;
     case SC_ARGS_BAD:
         return SC_EXIT_USAGE;
     case SC_ARGS_OK:
         break;
     }
-    if (!client->batch_only && options[OPTION_DELTA].given &&
-        !options[OPTION_TIMES].given) {
-        fprintf(stderr, "%s: --delta needs --times (see --help)\n",
-                client->name);
-        return SC_EXIT_USAGE;
+    if (!client->batch_only && options[DELTA].given && !options[TIMES].given)
+        return sc__usage_error(client->name, "--delta needs --times");
+    client->mode = client->batch_only || options[TIMES].given
+                       ? SC_MODE_BATCH
+                       : SC_MODE_INTERACTIVE;
+    client->times = options[TIMES].value;
+    client->delta = options[DELTA].value;
+    return SC_CLIENT_RUN;
+}
+
+/* ---- versions ------------------------------------------------------------- */
+
+HMODULE sc__module_of(const void *address)
+{
+    HMODULE module;
+
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCWSTR)address, &module))
+        return NULL;
+    return module;
+}
+
+wchar_t *sc__module_path(HMODULE module)
+{
+    /* 32767 characters is the longest path Windows has. */
+    for (DWORD size = MAX_PATH; size <= 65536; size *= 2) {
+        wchar_t *path = malloc(size * sizeof *path);
+        if (path == NULL)
+            return NULL;
+        DWORD len = GetModuleFileNameW(module, path, size);
+        if (len > 0 && len < size)
+            return path;
+        free(path);
+        if (len == 0)
+            return NULL;
     }
-    if (client->connect(&ops) != 0)
+    return NULL;
+}
+
+/* Which build of the library the file is. Each build's VERSIONINFO says so
+ * in a string of its own (dll/sharedcounter*.rc). That is read rather than
+ * guessed from the file name, because a hardened DLL renamed to
+ * sharedcounter.dll is the documented way to use it, and rather than from
+ * the sections, because the resource states the intent in one word. */
+static const char *dll_build(const wchar_t *path)
+{
+    static const wchar_t key[] =
+        L"\\StringFileInfo\\040904B0\\SharedCounterBuild";
+    DWORD ignored, size = GetFileVersionInfoSizeW(path, &ignored);
+    void *data = size > 0 ? malloc(size) : NULL;
+    const char *build = "unknown (no build in its version resource)";
+    wchar_t *value;
+    UINT len;
+
+    if (data != NULL && GetFileVersionInfoW(path, 0, size, data) &&
+        VerQueryValueW(data, key, (void **)&value, &len) && len > 0) {
+        if (wcscmp(value, L"section") == 0)
+            build = "section";
+        else if (wcscmp(value, L"hardened") == 0)
+            build = "hardened";
+    }
+    free(data);
+    return build;
+}
+
+int sc__client_version(const struct sc_client *client, HMODULE dll,
+                       uint32_t dll_version)
+{
+    if (sc__print_program_version(client->name) != 0)
         return SC_EXIT_FAILURE;
-    if (client->batch_only || options[OPTION_TIMES].given)
-        return run_batch(client, &ops, options[OPTION_TIMES].value,
-                         options[OPTION_DELTA].value);
-    return sc__run_commands(client, &ops);
+    if (dll == NULL)
+        return SC_EXIT_OK;
+    wchar_t *wide_path = sc__module_path(dll);
+    char *path = wide_path ? sc__utf8_from_wide(wide_path) : NULL;
+    int status = SC_EXIT_FAILURE;
+    if (path != NULL) {
+        printf("DLL version: %u.%u.%u\nDLL build:   %s\nDLL path:    ",
+               (unsigned)(dll_version >> 16), (unsigned)(dll_version >> 8) & 0xff,
+               (unsigned)dll_version & 0xff, dll_build(wide_path));
+        status = sc__write_text(stdout, path) == 0 &&
+                         sc__write_text(stdout, "\n") == 0
+                     ? SC_EXIT_OK
+                     : SC_EXIT_FAILURE;
+    } else {
+        sc__error(client->name, "cannot find the path of the DLL");
+    }
+    free(path);
+    free(wide_path);
+    return status;
+}
+
+/* ---- the value line ------------------------------------------------------- */
+
+/* Prints the value line and flushes it, so that a program reading the
+ * other end of a pipe sees it at once. */
+static void print_value(struct sc_client *client, int64_t value,
+                        int64_t others)
+{
+    if (others != 0)
+        printf(SC_VALUE_PREFIX "%" PRId64 " (%+" PRId64
+                               " from other processes)\n",
+               value, others);
+    else
+        printf(SC_VALUE_PREFIX "%" PRId64 "\n", value);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        sc__error(client->name, "cannot write to stdout; stopped");
+        client->failed = 1;
+    }
+}
+
+int sc__client_result(struct sc_client *client, int64_t last)
+{
+    print_value(client, last, 0);
+    return client->failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
+}
+
+/* Parses one line of text, which ends at '\r', '\n' or '\0': the prefix,
+ * the number, and nothing else but an optional " (...)" note. */
+static int parse_value_line(const char *line, int64_t *value)
+{
+    char number[24];
+    size_t len = strcspn(line, "\r\n");
+    size_t prefix = sizeof SC_VALUE_PREFIX - 1;
+
+    if (len <= prefix || strncmp(line, SC_VALUE_PREFIX, prefix) != 0)
+        return -1;
+    size_t digits = strcspn(line + prefix, " \r\n");
+    if (digits >= sizeof number)
+        return -1;
+    const char *note = line + prefix + digits;
+    if (note != line + len &&
+        (strncmp(note, " (", 2) != 0 || line[len - 1] != ')'))
+        return -1;
+    memcpy(number, line + prefix, digits);
+    number[digits] = '\0';
+    return sc__parse_int64(number, value) == SC_PARSE_OK ? 0 : -1;
+}
+
+int sc__last_value(const char *text, int64_t *value)
+{
+    int found = -1;
+
+    for (const char *line = text; *line != '\0';) {
+        if (parse_value_line(line, value) == 0)
+            found = 0;
+        line += strcspn(line, "\n");
+        if (*line == '\n')
+            line++;
+    }
+    return found;
+}
+
+/* ---- reading lines -------------------------------------------------------- */
+
+/* Long enough for any valid command with room to spare; longer lines are
+ * rejected whole. */
+#define LINE_MAX_CHARS 255
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+enum line_status { LINE_OK, LINE_TOO_LONG, LINE_END, LINE_ERROR };
+
+/* stdin is read with ReadFile, as bytes: the C library's text mode would
+ * end the input at a 0x1A byte and drop '\r's. Returns 1 when the buffer
+ * holds new bytes, 0 at the end of input, -1 after reporting an error. */
+static int refill(struct sc_client *client)
+{
+    DWORD got;
+
+    if (ReadFile(client->in, client->buffer, sizeof client->buffer, &got,
+                 NULL)) {
+        client->start = 0;
+        client->end = got;
+        return got > 0;
+    }
+    DWORD error = GetLastError();
+    /* A pipe whose writer has closed it ends like a file. */
+    if (error == ERROR_BROKEN_PIPE || error == ERROR_HANDLE_EOF)
+        return 0;
+    char why[300];
+    sc__error(client->name, "cannot read stdin: %s; stopped",
+              sc__win32_message(error, why, sizeof why));
+    return -1;
+}
+
+/* Reads one line into line (size bytes), without its line ending: '\n',
+ * or "\r\n". A last line without '\n' still counts; a line cut short by a
+ * read error does not. */
+static enum line_status read_line(struct sc_client *client, char *line,
+                                  size_t size, size_t *len)
+{
+    size_t n = 0;
+    int too_long = 0;
+
+    for (;;) {
+        if (client->start == client->end) {
+            int status = refill(client);
+            if (status < 0)
+                return LINE_ERROR;
+            if (status == 0 && n == 0 && !too_long)
+                return LINE_END;
+            if (status == 0)
+                break;
+        }
+        char c = client->buffer[client->start++];
+        if (c == '\n')
+            break;
+        if (n + 1 < size)
+            line[n++] = c;
+        else
+            too_long = 1;
+    }
+    if (!too_long && n > 0 && line[n - 1] == '\r')
+        n--;
+    line[n] = '\0';
+    *len = n;
+    return too_long ? LINE_TOO_LONG : LINE_OK;
+}
+
+/* ---- parsing commands ----------------------------------------------------- */
+
+enum parsed { PARSED_COMMAND, PARSED_HELP, PARSED_QUIT, PARSED_BAD };
+
+static enum parsed parse_number(const char *text, const char *not_number,
+                                int64_t *number, const char **problem)
+{
+    switch (sc__parse_int64(text, number)) {
+    case SC_PARSE_OK:
+        return PARSED_COMMAND;
+    case SC_PARSE_OUT_OF_RANGE:
+        *problem = "number out of range (the limits are "
+                   "-9223372036854775808 and +9223372036854775807)";
+        return PARSED_BAD;
+    default:
+        *problem = not_number;
+        return PARSED_BAD;
+    }
+}
+
+static int has_control_character(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
+static enum parsed parse_line(const char *line, size_t len,
+                              struct sc_command *command, const char **problem)
+{
+    command->kind = SC_COMMAND_ADD;
+    command->number = 1;
+    if (has_control_character(line, len)) {
+        *problem = "control characters are not allowed";
+        return PARSED_BAD;
+    }
+    /* Spaces get their own message: "+ 5" or "5 " is the likeliest slip. */
+    if (strchr(line, ' ') != NULL) {
+        *problem = "spaces are not allowed in a command";
+        return PARSED_BAD;
+    }
+    if (len == 0)
+        return PARSED_COMMAND;
+    if (strcmp(line, "q") == 0 || strcmp(line, "quit") == 0)
+        return PARSED_QUIT;
+    if (strcmp(line, "help") == 0)
+        return PARSED_HELP;
+    if (strcmp(line, "=") == 0) {
+        command->kind = SC_COMMAND_SHOW;
+        return PARSED_COMMAND;
+    }
+    if (line[0] == '=') {
+        command->kind = SC_COMMAND_SET;
+        return parse_number(line + 1, "not a whole number after =",
+                            &command->number, problem);
+    }
+    if (line[0] == '+' || line[0] == '-')
+        return parse_number(line, "not a whole number after + or -",
+                            &command->number, problem);
+    if (line[0] >= '0' && line[0] <= '9')
+        return parse_number(line, "not a whole number", &command->number,
+                            problem);
+    *problem = "unknown command (" COMMANDS_SUMMARY ")";
+    return PARSED_BAD;
+}
+
+/* ---- the loop ------------------------------------------------------------- */
+
+enum { QUOTE_MAX_BYTES = 40 };
+
+/* Writes the start of a rejected line into out, in quotes, with every byte
+ * that is not printable ASCII escaped ("\x04", "\r"), so that garbage
+ * cannot garble the terminal and every byte can be told apart. */
+static void quote_line(const char *line, size_t len, char *out, size_t size)
+{
+    size_t n = 0, i;
+
+    out[n++] = '"';
+    for (i = 0; i < len && i < QUOTE_MAX_BYTES && n + 8 < size; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c == '"' || c == '\\')
+            n += (size_t)snprintf(out + n, size - n, "\\%c", c);
+        else if (c == '\r' || c == '\t')
+            n += (size_t)snprintf(out + n, size - n, "\\%c",
+                                  c == '\r' ? 'r' : 't');
+        else if (c < 0x20 || c >= 0x7f)
+            n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+        else
+            out[n++] = (char)c;
+    }
+    snprintf(out + n, size - n, "%s\"", i < len ? "..." : "");
+}
+
+static void reject(struct sc_client *client, const char *line, size_t len,
+                   const char *problem)
+{
+    char quoted[8 * QUOTE_MAX_BYTES];
+
+    client->rejected = 1;
+    if (line == NULL) {
+        sc__error(client->name, "line %lu: %s; ignored", client->line_number,
+                  problem);
+        return;
+    }
+    quote_line(line, len, quoted, sizeof quoted);
+    sc__error(client->name, "line %lu: %s: %s; ignored", client->line_number,
+              quoted, problem);
+}
+
+void sc__client_begin(struct sc_client *client, int64_t value)
+{
+    DWORD mode;
+
+    client->in = GetStdHandle(STD_INPUT_HANDLE);
+    if (GetConsoleMode(client->in, &mode))
+        sc__error(client->name, "%s", COMMANDS_SUMMARY);
+    client->expected = value;
+    print_value(client, value, 0);
+}
+
+int sc__client_next(struct sc_client *client, struct sc_command *command)
+{
+    char line[LINE_MAX_CHARS + 1];
+    const char *problem;
+    size_t len;
+
+    while (!client->failed) {
+        switch (read_line(client, line, sizeof line, &len)) {
+        case LINE_END:
+            return 0;
+        case LINE_ERROR:
+            client->failed = 1;
+            return 0;
+        case LINE_TOO_LONG:
+            client->line_number++;
+            reject(client, NULL, 0,
+                   "line too long (the limit is " STRINGIFY(
+                       LINE_MAX_CHARS) " characters)");
+            continue;
+        case LINE_OK:
+            client->line_number++;
+            break;
+        }
+        switch (parse_line(line, len, command, &problem)) {
+        case PARSED_COMMAND:
+            return 1;
+        case PARSED_QUIT:
+            return 0;
+        case PARSED_HELP:
+            fputs(commands_help, stdout);
+            fflush(stdout);
+            break;
+        case PARSED_BAD:
+            reject(client, line, len, problem);
+            break;
+        }
+    }
+    return 0;
+}
+
+void sc__client_reply(struct sc_client *client,
+                      const struct sc_command *command, int64_t returned)
+{
+    int64_t before = returned, after = returned;
+
+    if (command->kind == SC_COMMAND_ADD)
+        before = sc__wrapping_sub(returned, command->number);
+    else if (command->kind == SC_COMMAND_SET)
+        after = command->number;
+    /* What this process did not do itself since its previous line. */
+    int64_t others = sc__wrapping_sub(before, client->expected);
+    client->expected = after;
+    print_value(client, after, others);
+}
+
+int sc__client_end(struct sc_client *client)
+{
+    return client->rejected || client->failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
 }

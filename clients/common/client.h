@@ -1,39 +1,135 @@
 /*
- * The body of every counter client. A program says where its counter lives
- * (struct sc_client); sc__client_main() does the rest: options, --help, the
- * interactive command loop (see command.h) or the batch run.
+ * The client runner: everything a counter client does besides calling its
+ * counter. The client keeps the calls; the runner parses the command line,
+ * reads and parses commands, and prints what the client hands back:
  *
- *   interactive  reads commands from stdin, prints "counter: <value>" after
- *                each; exit 0 if every line was accepted, 1 if any was not.
- *   batch        "--times N --delta D": adds D, N times, then prints the
- *                last value it saw; exit 0.
- *   bad usage    exit 2.
+ *     struct sc_client client = {"counter_client", "the counter in ..."};
+ *     int status = sc__client_parse(&client, argc, argv);
+ *     if (status != SC_CLIENT_RUN)
+ *         return status;                         (--help, bad usage)
+ *     ...  client.mode: SC_MODE_VERSION, SC_MODE_BATCH or SC_MODE_INTERACTIVE
+ *     sc__client_begin(&client, sc_get());
+ *     while (sc__client_next(&client, &command)) {
+ *         switch (command.kind) { ... returned = sc_add(command.number) ... }
+ *         sc__client_reply(&client, &command, returned);
+ *     }
+ *     return sc__client_end(&client);
+ *
+ * The command language, one command per line on stdin:
+ *
+ *     (empty line)  add 1             =      show the value
+ *     +N, -N, N     add N or -N       =N     set the value to N
+ *     help          list these        q, quit  quit (so does end of input)
+ *
+ * N is a decimal int64_t; "-9223372036854775808" is valid. Nothing else is
+ * accepted: no spaces, no control characters, no trailing characters.
+ * stdin is read as bytes: a Ctrl+Z (0x1A) byte is a character like any
+ * other, not the end of input.
+ *
+ * After each command the client prints the value line "counter: <value>",
+ * followed by " (+N from other processes)" when the counter moved by more
+ * than this client's own change since its previous line. The launcher and
+ * the tests read the value back with sc__last_value().
  */
 #ifndef SC_CLIENT_H
 #define SC_CLIENT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-/* The counter a client works on. */
-struct sc_counter_ops {
-    int64_t (*add)(int64_t delta); /* atomic; returns the new value */
-    int64_t (*get)(void);
+#include <windows.h>
+
+#include "options.h"
+
+#define SC_VALUE_PREFIX "counter: "
+
+/* The --help text of the clients of sharedcounter.dll. */
+#define SC_DLL_COUNTER_TEXT                                                    \
+    "the counter in sharedcounter.dll, shared by every process that\n"         \
+    "loads that DLL file"
+
+enum sc_client_mode {
+    SC_MODE_INTERACTIVE, /* commands from stdin */
+    SC_MODE_BATCH,       /* --times N --delta D */
+    SC_MODE_VERSION,     /* --version */
 };
+
+enum sc_command_kind {
+    SC_COMMAND_ADD,  /* hand back the new value */
+    SC_COMMAND_SET,  /* hand back the old value */
+    SC_COMMAND_SHOW, /* hand back the value */
+};
+
+struct sc_command {
+    enum sc_command_kind kind;
+    int64_t number; /* ADD: the delta; SET: the new value */
+};
+
+enum { SC_READ_BUFFER = 4096 };
 
 struct sc_client {
-    const char *name;    /* in messages and --help */
-    const char *counter; /* what is counted, for --help: "the counter in ..." */
+    const char *name;    /* in messages, --help and --version */
+    const char *counter; /* what is counted, for --help */
     int batch_only;      /* no interactive mode (counter_worker) */
-    /* Sets up *ops once the arguments are known to be good. Returns 0, or
-     * non-zero after reporting on stderr why the counter is unavailable. */
-    int (*connect)(struct sc_counter_ops *ops);
+
+    /* Set by sc__client_parse(). */
+    enum sc_client_mode mode;
+    int64_t times, delta; /* SC_MODE_BATCH */
+
+    /* The runner's state; zero before sc__client_begin(). */
+    HANDLE in;
+    char buffer[SC_READ_BUFFER];
+    size_t start, end;
+    unsigned long line_number;
+    int64_t expected; /* the value with no other process involved */
+    int rejected, failed;
 };
 
-/* Runs the client; returns the process exit code. */
-int sc__client_main(const struct sc_client *client, int argc, char **argv);
+/* sc__client_parse()'s answer when the client is to run. */
+enum { SC_CLIENT_RUN = -1 };
 
-/* Runs the interactive command loop on stdin; returns the exit code. */
-int sc__run_commands(const struct sc_client *client,
-                     const struct sc_counter_ops *ops);
+/* Parses the command line: "--times N [--delta D]" for batch mode,
+ * --version, --help. Returns SC_CLIENT_RUN with client->mode set, or the
+ * exit code once --help is printed or bad usage reported. */
+int sc__client_parse(struct sc_client *client, int argc, char **argv);
+
+/* --version: the program's version and, when dll is not NULL, the version,
+ * build and full path of that loaded sharedcounter DLL (dll_version is
+ * what its sc_version() returned). Returns the exit code. */
+int sc__client_version(const struct sc_client *client, HMODULE dll,
+                       uint32_t dll_version);
+
+/* The module that holds address (a function of a DLL), or NULL. */
+HMODULE sc__module_of(const void *address);
+
+/* The full path of module (NULL: this program), of any length; malloc'd,
+ * NULL when out of memory. */
+wchar_t *sc__module_path(HMODULE module);
+
+/* Batch mode's end: prints the last value seen; returns the exit code. */
+int sc__client_result(struct sc_client *client, int64_t last);
+
+/* Interactive mode: prints the value the counter has at the start. */
+void sc__client_begin(struct sc_client *client, int64_t value);
+
+/* Reads lines until one is a command for the counter and returns 1 with it
+ * in *command, or returns 0 at "q", at the end of input, or when stdin or
+ * stdout fails. Lines it cannot accept are reported on stderr and skipped;
+ * "help" is answered here. */
+int sc__client_next(struct sc_client *client, struct sc_command *command);
+
+/* Prints the value line for command, given what the counter call returned
+ * (see enum sc_command_kind). */
+void sc__client_reply(struct sc_client *client,
+                      const struct sc_command *command, int64_t returned);
+
+/* Returns the exit code: 0 when every line was accepted and every write
+ * and read worked, 1 otherwise. */
+int sc__client_end(struct sc_client *client);
+
+/* Finds the last value line in text (a client's whole stdout, "\r\n" or
+ * "\n" line endings). Returns 0 with *value set, or -1 if there is none. */
+int sc__last_value(const char *text, int64_t *value);
 
 #endif /* SC_CLIENT_H */

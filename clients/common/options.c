@@ -1,23 +1,235 @@
-/* Integer options; see options.h. */
+/* Options and messages; see options.h. */
 #include "options.h"
 
 #include <inttypes.h>
-#include <stdio.h>
+#include <io.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
-#include "int_parse.h"
+#include "sharedcounter.h"
 
-static enum sc_args_result bad(const char *program)
+/* ---- numbers -------------------------------------------------------------- */
+
+enum sc_parse_status sc__parse_int64(const char *text, int64_t *value)
 {
-    fprintf(stderr, "Try '%s --help' for more information.\n", program);
+    int negative = *text == '-';
+    if (*text == '+' || *text == '-')
+        text++;
+    if (*text == '\0')
+        return SC_PARSE_NOT_NUMBER;
+
+    /* The magnitude is gathered unsigned, where the one value beyond
+     * INT64_MAX that is still valid, 2^63 for INT64_MIN, fits. */
+    uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    uint64_t magnitude = 0;
+    int too_big = 0;
+    for (; *text != '\0'; text++) {
+        if (*text < '0' || *text > '9')
+            return SC_PARSE_NOT_NUMBER;
+        unsigned digit = (unsigned)(*text - '0');
+        if (magnitude > (limit - digit) / 10)
+            too_big = 1;
+        else
+            magnitude = magnitude * 10 + digit;
+    }
+    if (too_big)
+        return SC_PARSE_OUT_OF_RANGE;
+    /* Negating in unsigned arithmetic turns 2^63 into INT64_MIN without
+     * overflowing a signed type. */
+    *value = negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
+    return SC_PARSE_OK;
+}
+
+/* ---- messages ------------------------------------------------------------- */
+
+char *sc__utf8_from_wide(const wchar_t *text)
+{
+    int size = WideCharToMultiByte(CP_UTF8, 0, text, -1, NULL, 0, NULL, NULL);
+    char *utf8 = size > 0 ? malloc((size_t)size) : NULL;
+
+    if (utf8 != NULL &&
+        WideCharToMultiByte(CP_UTF8, 0, text, -1, utf8, size, NULL, NULL) == 0) {
+        free(utf8);
+        utf8 = NULL;
+    }
+    return utf8;
+}
+
+wchar_t *sc__wide_from_utf8(const char *text)
+{
+    int size = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text, -1,
+                                   NULL, 0);
+    wchar_t *wide = size > 0 ? malloc((size_t)size * sizeof *wide) : NULL;
+
+    if (wide != NULL && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text,
+                                            -1, wide, size) == 0) {
+        free(wide);
+        wide = NULL;
+    }
+    return wide;
+}
+
+/* A console shows bytes in its own code page, which cannot hold every
+ * character of a path; WriteConsoleW takes the characters themselves. */
+static int write_console(FILE *out, const char *text)
+{
+    HANDLE handle = (HANDLE)_get_osfhandle(_fileno(out));
+    DWORD mode, written;
+
+    if (handle == INVALID_HANDLE_VALUE || !GetConsoleMode(handle, &mode))
+        return 1;
+    wchar_t *wide = sc__wide_from_utf8(text);
+    if (wide == NULL)
+        return 1;
+    fflush(out);
+    BOOL ok = WriteConsoleW(handle, wide, (DWORD)wcslen(wide), &written, NULL);
+    free(wide);
+    return ok ? 0 : -1;
+}
+
+int sc__write_text(FILE *out, const char *text)
+{
+    int status = write_console(out, text);
+
+    if (status <= 0)
+        return status;
+    return fputs(text, out) < 0 || fflush(out) != 0 ? -1 : 0;
+}
+
+static void report(const char *program, const char *format, va_list args)
+{
+    char message[1024];
+    int len = snprintf(message, sizeof message, "%s: ", program);
+
+    if (len < 0 || (size_t)len >= sizeof message)
+        len = 0;
+    vsnprintf(message + len, sizeof message - (size_t)len, format, args);
+    sc__write_text(stderr, message);
+    sc__write_text(stderr, "\n");
+}
+
+void sc__error(const char *program, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    report(program, format, args);
+    va_end(args);
+}
+
+static void report_usage(const char *program, const char *format,
+                         va_list args)
+{
+    report(program, format, args);
+    fprintf(stderr, "Try '%s --help'.\n", program);
+}
+
+int sc__usage_error(const char *program, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    report_usage(program, format, args);
+    va_end(args);
+    return SC_EXIT_USAGE;
+}
+
+int sc__print_program_version(const char *program)
+{
+    printf("%s %s\n", program, SC_VERSION_STRING);
+    return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
+}
+
+/* Our own words where the system's text needs a name filled in or says
+ * something misleading for a DLL ("Win32 application"). */
+static const struct {
+    DWORD error;
+    const char *text;
+} own_texts[] = {
+    {ERROR_BAD_EXE_FORMAT, "not a valid Windows program"},
+    {ERROR_EXE_MACHINE_TYPE_MISMATCH, "built for another kind of processor"},
+};
+
+/* Copies the system text to out (room for as many characters) on one
+ * line: inserts such as "%1" or "%2!d!", which IGNORE_INSERTS leaves in,
+ * become "it"; "%n", tabs and line breaks become single spaces. */
+static void clean_system_text(const wchar_t *in, wchar_t *out, size_t room)
+{
+    size_t len = 0;
+
+    for (; *in != L'\0' && len + 3 < room; in++) {
+        wchar_t c = *in;
+        if (c == L'%' && in[1] >= L'1' && in[1] <= L'9') {
+            while (in[1] >= L'0' && in[1] <= L'9')
+                in++;
+            if (in[1] == L'!' && wcschr(in + 2, L'!') != NULL)
+                in = wcschr(in + 2, L'!');
+            out[len++] = L'i';
+            out[len++] = L't';
+            continue;
+        }
+        if (c == L'%' && in[1] == L'0')
+            break;
+        if (c == L'%' && in[1] != L'\0')
+            c = wcschr(L"nrt", *++in) != NULL ? L' ' : *in;
+        if (c == L'\r' || c == L'\n' || c == L'\t')
+            c = L' ';
+        if (c != L' ' || (len > 0 && out[len - 1] != L' '))
+            out[len++] = c;
+    }
+    /* System messages end in ".\r\n", which would end our sentence early. */
+    while (len > 0 && (out[len - 1] == L' ' || out[len - 1] == L'.'))
+        len--;
+    out[len] = L'\0';
+}
+
+static char *system_text(DWORD error)
+{
+    wchar_t *raw = NULL, clean[512];
+
+    for (size_t i = 0; i < sizeof own_texts / sizeof own_texts[0]; i++)
+        if (own_texts[i].error == error)
+            return _strdup(own_texts[i].text);
+    if (FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER |
+                           FORMAT_MESSAGE_FROM_SYSTEM |
+                           FORMAT_MESSAGE_IGNORE_INSERTS,
+                       NULL, error, MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT),
+                       (LPWSTR)&raw, 0, NULL) == 0)
+        return NULL;
+    clean_system_text(raw, clean, sizeof clean / sizeof clean[0]);
+    LocalFree(raw);
+    return clean[0] != L'\0' ? sc__utf8_from_wide(clean) : NULL;
+}
+
+const char *sc__win32_message(DWORD error, char *buf, size_t size)
+{
+    char *text = system_text(error);
+
+    if (text == NULL)
+        snprintf(buf, size, "error %lu", (unsigned long)error);
+    else
+        snprintf(buf, size, "%s (error %lu)", text, (unsigned long)error);
+    free(text);
+    return buf;
+}
+
+/* ---- the command line ----------------------------------------------------- */
+
+static enum sc_args_result bad(const char *program, const char *format, ...)
+{
+    va_list args;
+
+    va_start(args, format);
+    report_usage(program, format, args);
+    va_end(args);
     return SC_ARGS_BAD;
 }
 
 /* Finds the option arg names, alone ("--times") or with "=value". */
-static struct sc_int_option *find_option(const char *arg,
-                                         struct sc_int_option *options,
-                                         size_t count,
-                                         const char **inline_value)
+static struct sc_option *find_option(const char *arg, struct sc_option *options,
+                                     size_t count, const char **inline_value)
 {
     for (size_t i = 0; i < count; i++) {
         size_t len = strlen(options[i].name);
@@ -31,51 +243,109 @@ static struct sc_int_option *find_option(const char *arg,
     return NULL;
 }
 
-static enum sc_args_result
-set_value(const char *program, struct sc_int_option *option, const char *text)
+/* One number of an INT or INT_LIST option: text is the number alone, shown
+ * is what the user typed, for the message. */
+static enum sc_args_result parse_number(const char *program,
+                                        const struct sc_option *option,
+                                        const char *text, int64_t *value)
 {
-    int64_t value;
-    enum sc_parse_status status = sc__parse_int64(text, &value);
+    enum sc_parse_status status = sc__parse_int64(text, value);
 
-    if (option->given) {
-        fprintf(stderr, "%s: %s given more than once\n", program, option->name);
-        return bad(program);
-    }
-    if (status == SC_PARSE_NOT_NUMBER) {
-        fprintf(stderr, "%s: %s needs a whole number, not \"%s\"\n", program,
-                option->name, text);
-        return bad(program);
-    }
-    if (status == SC_PARSE_OUT_OF_RANGE || value < option->min ||
-        value > option->max) {
-        fprintf(stderr,
-                "%s: %s %s is out of range (%" PRId64 " to %" PRId64 ")\n",
-                program, option->name, text, option->min, option->max);
-        return bad(program);
-    }
-    option->value = value;
-    option->given = 1;
+    if (status == SC_PARSE_NOT_NUMBER)
+        return bad(program, "%s needs a whole number, not \"%s\"",
+                   option->name, text);
+    if (status == SC_PARSE_OUT_OF_RANGE || *value < option->min ||
+        *value > option->max)
+        return bad(program,
+                   "%s %s is out of range (%" PRId64 " to %" PRId64 ")",
+                   option->name, text, option->min, option->max);
     return SC_ARGS_OK;
 }
 
+static int listed(const struct sc_option *option, int64_t value)
+{
+    for (size_t i = 0; i < option->list_len; i++)
+        if (option->list[i] == value)
+            return 1;
+    return 0;
+}
+
+/* "1,2,4": each item a number in range, none twice, at most list_max. */
+static enum sc_args_result parse_list(const char *program,
+                                      struct sc_option *option,
+                                      const char *text)
+{
+    char item[32];
+
+    option->list_len = 0;
+    for (const char *p = text;; p++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof item)
+            return bad(program,
+                       "%s needs whole numbers separated by commas, not "
+                       "\"%s\"",
+                       option->name, text);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        int64_t value;
+        if (parse_number(program, option, item, &value) != SC_ARGS_OK)
+            return SC_ARGS_BAD;
+        if (listed(option, value))
+            return bad(program, "%s lists %s twice", option->name, item);
+        if (option->list_len == option->list_max)
+            return bad(program, "%s takes at most %zu numbers", option->name,
+                       option->list_max);
+        option->list[option->list_len++] = value;
+        p += len;
+        if (*p == '\0')
+            return SC_ARGS_OK;
+    }
+}
+
+static enum sc_args_result set_value(const char *program,
+                                     struct sc_option *option, const char *text)
+{
+    if (option->given)
+        return bad(program, "%s given more than once", option->name);
+    option->given = 1;
+    switch (option->kind) {
+    case SC_OPTION_INT:
+        return parse_number(program, option, text, &option->value);
+    case SC_OPTION_INT_LIST:
+        return parse_list(program, option, text);
+    case SC_OPTION_STRING:
+        if (*text == '\0')
+            return bad(program, "%s needs a value, not \"\"", option->name);
+        option->text = text;
+        return SC_ARGS_OK;
+    case SC_OPTION_FLAG:
+        break;
+    }
+    return bad(program, "%s takes no value", option->name);
+}
+
 enum sc_args_result sc__parse_args(int argc, char **argv, const char *program,
-                                   struct sc_int_option *options, size_t count)
+                                   struct sc_option *options, size_t count)
 {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
             return SC_ARGS_HELP;
-        struct sc_int_option *option = find_option(arg, options, count, &value);
-        if (option == NULL) {
-            fprintf(stderr, "%s: %s \"%s\"\n", program,
-                    arg[0] == '-' ? "unknown option" : "unexpected argument",
-                    arg);
-            return bad(program);
+        if (strcmp(arg, "--version") == 0)
+            return SC_ARGS_VERSION;
+        struct sc_option *option = find_option(arg, options, count, &value);
+        if (option == NULL)
+            return bad(program, "%s \"%s\"",
+                       arg[0] == '-' ? "unknown option" : "unexpected argument",
+                       arg);
+        if (option->kind == SC_OPTION_FLAG && value == NULL) {
+            if (option->given)
+                return bad(program, "%s given more than once", option->name);
+            option->given = 1;
+            continue;
         }
-        if (value == NULL && i + 1 == argc) {
-            fprintf(stderr, "%s: %s needs a value\n", program, option->name);
-            return bad(program);
-        }
+        if (value == NULL && i + 1 == argc)
+            return bad(program, "%s needs a value", option->name);
         if (set_value(program, option, value ? value : argv[++i]) != SC_ARGS_OK)
             return SC_ARGS_BAD;
     }
