@@ -29,6 +29,7 @@ static void print_help(void)
            "--clients K  processes of each kind, 1 to %d (default %d)\n"
            "--times N    additions per process, 0 to %d (default %d)\n"
            "--delta D    the amount of each addition (default 1)\n"
+           "--version    show the version of this program\n"
            "--help       show this help\n\n"
            "Exit status: 0 both checks hold; 1 a check failed or a process\n"
            "could not run; 2 bad arguments.\n",

@@ -52,12 +52,19 @@ void sc__test_assert_contains(const char *text, const char *part)
         fail_msg("\"%s\" not found in:\n%s", part, text);
 }
 
-void sc__test_session_start(struct sc_child *child, const char *program)
+int64_t sc__test_session_start(struct sc_child *child, const char *program)
 {
+    char line[128];
+    int64_t value;
+
     assert_int_equal(
         sc__child_start(child, program, NULL,
                         SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
         0);
+    assert_int_equal(sc__child_read_line(child, line, sizeof line), 0);
+    if (sc__last_value(line, &value) != 0)
+        fail_msg("expected the start value, got \"%s\"", line);
+    return value;
 }
 
 int64_t sc__test_session_send(struct sc_child *child, const char *line)

@@ -34,8 +34,9 @@ void sc__test_run_free(struct sc_test_run *run);
 /* Fails the test, showing text, unless part occurs in it. */
 void sc__test_assert_contains(const char *text, const char *part);
 
-/* Interactive sessions: one command line in, one value line out. */
-void sc__test_session_start(struct sc_child *child, const char *program);
+/* Interactive sessions: one command line in, one value line out. Starting
+ * one returns the value the client printed when it started. */
+int64_t sc__test_session_start(struct sc_child *child, const char *program);
 int64_t sc__test_session_send(struct sc_child *child, const char *line);
 /* Sends "q" and checks that the client exits with code 0. */
 void sc__test_session_end(struct sc_child *child);
