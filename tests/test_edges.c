@@ -2,14 +2,16 @@
  * The edges of the bad-input table in docs/reliability.md that the client
  * tests (test_clients) do not cover: extreme deltas and wrap-around,
  * concurrent updates across the wrap, line endings and bytes a Windows
- * pipe may carry, a client started without its DLL, and sc_soak's own
- * arguments.
+ * pipe may carry, a read error in the middle of a line, a client started
+ * without its DLL, and sc_soak's own arguments.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <windows.h>
@@ -154,22 +156,126 @@ static void crlf_line_endings_are_accepted(void **state)
     (void)state;
 
     check_private_counter(input, sizeof input - 1, 0,
-                          "counter: 0\r\ncounter: 5\r\n"
+                          "counter: 0\r\ncounter: 0\r\ncounter: 5\r\n"
                           "counter: 6\r\ncounter: 4\r\n",
                           no_error);
 }
 
 /* Non-ASCII bytes (UTF-8 text, a UTF-16 byte-order mark) are no command:
- * refused like any other, and the value does not move. */
+ * refused like any other, shown byte by byte, and the value does not move. */
 static void non_ascii_lines_are_refused(void **state)
 {
     static const char input[] = "=\n\xc3\xa9\n\xff\xfe+1\n=\n";
     static const char *const errors[] = {
-        "line 2: ", "line 3: ", "unknown command", NULL};
+        "line 2: \"\\xc3\\xa9\": unknown command",
+        "line 3: \"\\xff\\xfe+1\": unknown command", NULL};
     (void)state;
 
     check_private_counter(input, sizeof input - 1, 1,
-                          "counter: 0\r\ncounter: 0\r\n", errors);
+                          "counter: 0\r\ncounter: 0\r\ncounter: 0\r\n",
+                          errors);
+}
+
+/* The bytes a text-mode C library would swallow or stop at: a Ctrl+Z
+ * (0x1A) is refused as a character, and the lines after it still run. */
+static void ctrl_z_does_not_end_the_input(void **state)
+{
+    static const char input[] = "+1\n\x1a\n+2\n";
+    static const char *const errors[] = {
+        "line 2: \"\\x1a\": control characters are not allowed", NULL};
+    (void)state;
+
+    check_private_counter(input, sizeof input - 1, 1,
+                          "counter: 0\r\ncounter: 1\r\ncounter: 3\r\n",
+                          errors);
+}
+
+/* ---- a read error in the middle of a line -------------------------------- */
+
+static HANDLE open_inheritable(const char *path, DWORD access, DWORD create)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE h = CreateFileA(path, access, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                           &sa, create, 0, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    return h;
+}
+
+/* Reads from h into buf until it holds lines '\n's (-1: until h ends). */
+static void read_lines(HANDLE h, char *buf, size_t size, int lines)
+{
+    size_t len = 0;
+    DWORD got;
+
+    while (lines != 0 && len + 1 < size &&
+           ReadFile(h, buf + len, 1, &got, NULL) && got == 1)
+        if (buf[len++] == '\n')
+            lines--;
+    buf[len] = '\0';
+}
+
+/* private_counter reads stdin from a named pipe: the test sends "=" and
+ * half a line, "+5", waits for the answer to "=", then disconnects the
+ * pipe, which the client sees as a failed read, not as the end of input.
+ * It must report the error, exit 1, and never run the partial "+5". */
+static void read_error_mid_line_fails_without_running_it(void **state)
+{
+    const char *dir = *state;
+    char pipe_name[64], err_path[MAX_PATH], program[MAX_PATH];
+    char command_line[MAX_PATH + 4], out[256];
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    HANDLE out_read;
+    DWORD exit_code, written;
+
+    snprintf(pipe_name, sizeof pipe_name, "\\\\.\\pipe\\sc-test-stdin-%lu",
+             (unsigned long)GetCurrentProcessId());
+    HANDLE server = CreateNamedPipeA(pipe_name, PIPE_ACCESS_OUTBOUND,
+                                     PIPE_TYPE_BYTE | PIPE_WAIT, 1, 4096, 4096,
+                                     0, NULL);
+    assert_true(server != INVALID_HANDLE_VALUE);
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = open_inheritable(pipe_name, GENERIC_READ, OPEN_EXISTING);
+    assert_true(CreatePipe(&out_read, &si.hStdOutput, &sa, 0));
+    SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
+    sc__test_path(err_path, sizeof err_path, dir, "err.txt");
+    si.hStdError = open_inheritable(err_path, GENERIC_WRITE, CREATE_ALWAYS);
+    sc__test_path(program, sizeof program, NULL, "private_counter.exe");
+    snprintf(command_line, sizeof command_line, "\"%s\"", program);
+    assert_true(CreateProcessA(program, command_line, NULL, NULL, TRUE, 0,
+                               NULL, NULL, &si, &pi));
+    CloseHandle(si.hStdInput);
+    CloseHandle(si.hStdOutput);
+    CloseHandle(si.hStdError);
+
+    assert_true(WriteFile(server, "=\n+5", 4, &written, NULL));
+    /* The start value and the answer to "=": "+5" is now in the client's
+     * hands or in the pipe, with no line ending after it. */
+    read_lines(out_read, out, sizeof out, 2);
+    assert_string_equal(out, "counter: 0\r\ncounter: 0\r\n");
+    assert_true(DisconnectNamedPipe(server));
+    assert_int_equal(WaitForSingleObject(pi.hProcess, SC_TEST_CHILD_TIMEOUT_MS),
+                     WAIT_OBJECT_0);
+    GetExitCodeProcess(pi.hProcess, &exit_code);
+    read_lines(out_read, out, sizeof out, -1);
+    CloseHandle(out_read);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    CloseHandle(server);
+
+    FILE *f = fopen(err_path, "rb");
+    char err[512] = "";
+    assert_non_null(f);
+    fread(err, 1, sizeof err - 1, f);
+    fclose(f);
+    print_message("%s", err);
+    assert_int_equal(exit_code, 1);
+    assert_string_equal(out, "");
+    sc__test_assert_contains(err, "private_counter: cannot read stdin: ");
+    sc__test_assert_contains(err, "; stopped");
 }
 
 /* A program linked against sharedcounter.dll, alone in a folder: the
@@ -207,6 +313,7 @@ static const struct refusal soak_refusals[] = {
     {"--seconds", "--seconds needs a value"},
     {"--seconds 1x", "--seconds needs a whole number, not \"1x\""},
     {"--seconds 1 --seconds 2", "--seconds given more than once"},
+    {"--seconds=", "--seconds needs a whole number, not \"\""},
     {"--bogus", "unknown option \"--bogus\""},
     {"stray", "unexpected argument \"stray\""},
 };
@@ -224,7 +331,7 @@ static void soak_refuses_bad_arguments(void **state)
         assert_string_equal(run.output.out, "");
         sc__test_assert_contains(run.output.err, "sc_soak: ");
         sc__test_assert_contains(run.output.err, soak_refusals[i].message);
-        sc__test_assert_contains(run.output.err, "Try 'sc_soak --help'");
+        sc__test_assert_contains(run.output.err, "\nTry 'sc_soak --help'.");
         sc__test_run_free(&run);
     }
 }
@@ -250,6 +357,10 @@ int main(void)
         cmocka_unit_test(concurrent_increments_across_the_wrap_are_exact),
         cmocka_unit_test(crlf_line_endings_are_accepted),
         cmocka_unit_test(non_ascii_lines_are_refused),
+        cmocka_unit_test(ctrl_z_does_not_end_the_input),
+        cmocka_unit_test_setup_teardown(
+            read_error_mid_line_fails_without_running_it, sc__temp_dir_setup,
+            sc__temp_dir_teardown),
         cmocka_unit_test_setup_teardown(client_without_its_dll_does_not_start,
                                         sc__temp_dir_setup,
                                         sc__temp_dir_teardown),
