@@ -27,9 +27,10 @@
  * other, not the end of input.
  *
  * After each command the client prints the value line "counter: <value>",
- * followed by " (+N from other processes)" when the counter moved by more
- * than this client's own change since its previous line. The launcher and
- * the tests read the value back with sc__last_value().
+ * followed by " (+N from other processes)" when other processes changed
+ * the counter since this client's previous line (N in wrapping arithmetic,
+ * may be negative). The launcher and the tests read the value back with
+ * sc__last_value().
  */
 #ifndef SC_CLIENT_H
 #define SC_CLIENT_H
