@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         .counter = "the counter in sharedcounter.dll (loaded at run time from\n"
                    "this program's folder), shared by every process that loads\n"
                    "that DLL file"};
-    struct sharedcounter dll = {NULL};
+    struct sharedcounter dll = {.module = NULL};
     int status = sc__client_parse(&client, argc, argv);
 
     if (status != SC_CLIENT_RUN)
