@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "api_names.h"
-#include "read_file.h"
+#include "platform.h"
 #include "sectiondump.h"
 #include "spawn.h"
 
@@ -23,7 +23,7 @@
 /* A parsed image and the bytes it points into. */
 struct loaded {
     unsigned char *data;
-    struct sc_sd_image image;
+    struct sd_image image;
 };
 
 static void load(const char *file, struct loaded *l)
@@ -33,15 +33,15 @@ static void load(const char *file, struct loaded *l)
     size_t size;
     assert_int_equal(sc__program_dir(path, sizeof path - strlen(file)), 0);
     strcat(path, file);
-    if (sc__sd_read_file(path, &l->data, &size, error, sizeof error) != 0)
+    if (sd__read_file(path, &l->data, &size, error, sizeof error) != 0)
         fail_msg("%s: %s", path, error);
-    if (sc_sd_parse(&l->image, l->data, size) != 0)
+    if (sd_parse(&l->image, l->data, size) != 0)
         fail_msg("%s: %s", path, l->image.error);
 }
 
 static void unload(struct loaded *l)
 {
-    sc_sd_release(&l->image);
+    sd_release(&l->image);
     free(l->data);
 }
 
@@ -49,7 +49,7 @@ static void assert_shared_section(const char *file)
 {
     struct loaded l;
     load(file, &l);
-    long index = sc_sd_pe_find_section(&l.image.pe, ".shared");
+    long index = sd_pe_find_section(&l.image.pe, ".shared");
     if (index < 0)
         fail_msg("%s has no .shared section", file);
     assert_int_equal(l.image.pe.sections[index].characteristics, SHARED_FLAGS);
@@ -62,7 +62,7 @@ static void dll_has_the_shared_section(void **state)
     assert_shared_section("sharedcounter.dll");
 }
 
-static int exported(const struct sc_sd_pe *pe, const char *name)
+static int exported(const struct sd_pe *pe, const char *name)
 {
     for (size_t i = 0; i < pe->export_name_count; i++) {
         if (strcmp(pe->export_names[i].name, name) == 0)
@@ -85,7 +85,7 @@ static void dll_exports_exactly_the_api(void **state)
     (void)state;
     struct loaded l;
     load("sharedcounter.dll", &l);
-    const struct sc_sd_pe *pe = &l.image.pe;
+    const struct sd_pe *pe = &l.image.pe;
     assert_string_equal(pe->export_dll_name, "sharedcounter.dll");
     for (size_t i = 0; i < SC_API_COUNT; i++) {
         if (!exported(pe, sc_api_names[i]))
@@ -106,9 +106,9 @@ static void baseline_exe_shares_nothing(void **state)
     struct loaded l;
     load("private_counter.exe", &l);
     assert_true(l.image.pe.section_count > 0);
-    assert_int_equal(sc_sd_pe_find_section(&l.image.pe, ".shared"), -1);
+    assert_int_equal(sd_pe_find_section(&l.image.pe, ".shared"), -1);
     for (size_t i = 0; i < l.image.pe.section_count; i++) {
-        if (l.image.pe.sections[i].characteristics & SC_SD_SCN_MEM_SHARED)
+        if (l.image.pe.sections[i].characteristics & SD_SCN_MEM_SHARED)
             fail_msg("private_counter.exe: section %s is shared",
                      l.image.pe.sections[i].name);
     }

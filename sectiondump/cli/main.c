@@ -1,121 +1,213 @@
 /* sectiondump: shows the headers, sections, exports, imports and dynamic
- * symbols of a PE/COFF or ELF file, like dumpbin /headers or readelf -S. */
+ * symbols of PE/COFF and ELF files, and the members of archives, like
+ * dumpbin /headers or readelf -S. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "check_shared.h"
-#include "print.h"
-#include "read_file.h"
+#include "platform.h"
+#include "report.h"
 #include "sectiondump.h"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 struct options {
-    const char *path;
+    char **paths;
+    int path_count;
     const char *check_shared; /* section name, or NULL */
-    int json;
+    uint64_t max_size;
+    bool json;
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: sectiondump [--json] [--check-shared NAME] FILE\n"
+            "usage: sectiondump [--json] [--check-shared NAME] [--max-size "
+            "N] FILE...\n"
             "\n"
             "Shows the headers and sections of a PE image (EXE, DLL), a COFF\n"
             "object or an ELF file, with section flags in hex and decoded,\n"
-            "and the exports and imports (PE) or dynamic symbols (ELF).\n"
+            "and the exports and imports (PE) or dynamic symbols (ELF); for\n"
+            "an archive (.a, .lib), its members and the import objects in it.\n"
+            "FILE - reads standard input. With several files, each report\n"
+            "starts with \"Dump of file FILE\" (--json: a JSON array).\n"
             "\n"
-            "  --json               print the report as JSON\n"
+            "  --json               print the report, or the error, as JSON\n"
             "  --check-shared NAME  only check that section NAME is shared,\n"
             "                       readable and writable (PE flags\n"
             "                       Shared|Read|Write); exit 0 if it is, 1 if\n"
             "                       not\n"
+            "  --max-size N         read files of up to N bytes (suffix K, M\n"
+            "                       or G for KiB, MiB, GiB; default 1G)\n"
             "  -h, --help           show this help\n"
             "  --version            show the version\n"
             "\n"
-            "Exit status: 0 success, 1 unreadable or malformed file or failed\n"
-            "check, 2 bad usage.\n");
+            "Exit status: 0 success, 1 a file could not be read or parsed or\n"
+            "a check failed (the other files are still shown), 2 bad usage.\n");
+}
+
+static int bad_usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "sectiondump: %s '%s'\nTry 'sectiondump --help'.\n", what,
+            arg);
+    return EXIT_USAGE;
+}
+
+/* A byte count: digits and an optional K, M or G. */
+static bool parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    if (text[0] < '0' || text[0] > '9')
+        return false;
+    unsigned long long value = strtoull(text, &end, 10);
+    const char *units = "KMG";
+    const char *unit = *end != '\0' ? strchr(units, *end) : NULL;
+    if (unit != NULL && end[1] == '\0') {
+        unsigned shift = 10u * (unsigned)(unit - units + 1);
+        if (value > (UINT64_MAX >> shift))
+            return false;
+        value <<= shift;
+    } else if (*end != '\0') {
+        return false;
+    }
+    *out = value;
+    return value > 0;
+}
+
+/* The value of option name at argv[*i], as "--name VALUE" or
+ * "--name=VALUE"; NULL when arg is another option. */
+static const char *option_value(int argc, char **argv, int *i, const char *name,
+                                bool *missing)
+{
+    size_t length = strlen(name);
+    const char *arg = argv[*i];
+    if (strncmp(arg, name, length) != 0)
+        return NULL;
+    if (arg[length] == '=')
+        return arg + length + 1;
+    if (arg[length] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
 }
 
 /* Returns -1 to go on, or the exit code. */
 static int parse_arguments(int argc, char **argv, struct options *opt)
 {
+    bool options_done = false;
     for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+        const char *arg = argv[i], *value;
+        bool missing = false;
+        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            argv[opt->path_count++] = argv[i];
+        } else if (strcmp(arg, "--") == 0) {
+            options_done = true;
+        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             usage(stdout);
             return EXIT_OK;
         } else if (strcmp(arg, "--version") == 0) {
-            printf("sectiondump %s\n", SC_SD_VERSION);
+            printf("sectiondump %s\n", SD_VERSION);
             return EXIT_OK;
         } else if (strcmp(arg, "--json") == 0) {
-            opt->json = 1;
-        } else if (strcmp(arg, "--check-shared") == 0 && i + 1 < argc) {
-            opt->check_shared = argv[++i];
-        } else if (strncmp(arg, "--check-shared=", 15) == 0) {
-            opt->check_shared = arg + 15;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr,
-                    "sectiondump: unknown or incomplete option '%s'\n"
-                    "Try 'sectiondump --help'.\n",
-                    arg);
-            return EXIT_USAGE;
-        } else if (opt->path != NULL) {
-            fprintf(stderr,
-                    "sectiondump: one FILE at a time, got '%s' and "
-                    "'%s'\n",
-                    opt->path, arg);
-            return EXIT_USAGE;
+            opt->json = true;
+        } else if ((value = option_value(argc, argv, &i, "--check-shared",
+                                         &missing)) != NULL) {
+            opt->check_shared = value;
+        } else if ((value = option_value(argc, argv, &i, "--max-size",
+                                         &missing)) != NULL) {
+            if (!parse_size(value, &opt->max_size))
+                return bad_usage("--max-size wants a positive byte count, "
+                                 "not",
+                                 value);
         } else {
-            opt->path = arg;
+            return bad_usage(
+                missing ? "option needs a value:" : "unknown option", arg);
         }
     }
-    if (opt->path == NULL) {
-        usage(stderr);
+    /* The paths were moved to the front of argv, in order. */
+    opt->paths = argv;
+    if (opt->path_count == 0) {
+        fprintf(stderr, "sectiondump: no FILE given\n"
+                        "Try 'sectiondump --help'.\n");
         return EXIT_USAGE;
     }
     return -1;
 }
 
-static int inspect(const struct options *opt, const unsigned char *data,
-                   size_t size)
+static int report(const struct options *opt, const char *path,
+                  const unsigned char *data, size_t size)
 {
-    struct sc_sd_image image;
+    struct sd_image image;
     int status = EXIT_OK;
-    if (sc_sd_parse(&image, data, size) != 0) {
-        fprintf(stderr, "sectiondump: %s: %s\n", opt->path, image.error);
+    if (sd_parse(&image, data, size) != 0) {
+        sd__print_error(stdout, stderr, opt->json, path, image.error);
         status = EXIT_FAILED;
     } else if (opt->check_shared != NULL) {
-        status = sc__sd_check_shared(stdout, stderr, opt->path, &image,
-                                     opt->check_shared) == 0
-                     ? EXIT_OK
-                     : EXIT_FAILED;
+        if (sd__check_shared(stdout, stderr, opt->json, path, &image,
+                             opt->check_shared) != 0)
+            status = EXIT_FAILED;
     } else if (opt->json) {
-        sc__sd_print_json(stdout, opt->path, &image);
+        sd__print_json(stdout, path, &image);
     } else {
-        sc__sd_print_text(stdout, opt->path, &image);
+        sd__print_text(stdout, path, &image);
     }
-    sc_sd_release(&image);
+    sd_release(&image);
+    return status;
+}
+
+static int inspect(const struct options *opt, const char *path)
+{
+    unsigned char *data;
+    size_t size;
+    char error[160];
+    if (sd__read_input(path, opt->max_size, &data, &size, error,
+                       sizeof error) != 0) {
+        sd__print_error(stdout, stderr, opt->json, path, error);
+        return EXIT_FAILED;
+    }
+    int status = report(opt, path, data, size);
+    free(data);
+    return status;
+}
+
+/* One file keeps the single-file form; several are separated by a blank
+ * line (text, each under its own "Dump of file" heading) or are the
+ * elements of a JSON array. */
+static int inspect_all(const struct options *opt)
+{
+    bool array = opt->json && opt->path_count > 1;
+    bool separate = !opt->json && opt->check_shared == NULL;
+    int status = EXIT_OK;
+    if (array)
+        printf("[\n");
+    for (int i = 0; i < opt->path_count; i++) {
+        if (i > 0)
+            printf(array ? ",\n" : separate ? "\n" : "");
+        if (inspect(opt, opt->paths[i]) != EXIT_OK)
+            status = EXIT_FAILED;
+        fflush(stdout);
+    }
+    if (array)
+        printf("]\n");
     return status;
 }
 
 int main(int argc, char **argv)
 {
-    struct options opt = {0};
+    struct options opt = {.max_size = SD_DEFAULT_MAX_SIZE};
+    if (sd__utf8_arguments(&argc, &argv) != 0) {
+        fprintf(stderr, "sectiondump: cannot read the command line\n");
+        return EXIT_FAILED;
+    }
     int status = parse_arguments(argc, argv, &opt);
     if (status >= 0)
         return status;
-    unsigned char *data;
-    size_t size;
-    char error[128];
-    if (sc__sd_read_file(opt.path, &data, &size, error, sizeof error) != 0) {
-        fprintf(stderr, "sectiondump: %s: %s\n", opt.path, error);
-        return EXIT_FAILED;
-    }
-    status = inspect(&opt, data, size);
-    free(data);
-    if (fflush(stdout) != 0) {
+    status = inspect_all(&opt);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "sectiondump: cannot write the report\n");
         return EXIT_FAILED;
     }

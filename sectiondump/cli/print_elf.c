@@ -2,13 +2,13 @@
 #include <inttypes.h>
 #include <stdbool.h>
 
-#include "print.h"
+#include "report.h"
 
 enum { SHN_ABS = 0xfff1, SHN_COMMON = 0xfff2 };
 
-static bool is64(const struct sc_sd_image *image)
+static bool is64(const struct sd_image *image)
 {
-    return image->format == SC_SD_FORMAT_ELF64;
+    return image->format == SD_FORMAT_ELF64;
 }
 
 static void put_known(FILE *out, const char *name, unsigned value)
@@ -19,9 +19,9 @@ static void put_known(FILE *out, const char *name, unsigned value)
         fprintf(out, "<unknown: %x>\n", value);
 }
 
-static void print_header(FILE *out, const struct sc_sd_image *image)
+static void print_header(FILE *out, const struct sd_image *image)
 {
-    const struct sc_sd_elf *elf = &image->elf;
+    const struct sd_elf *elf = &image->elf;
     fprintf(out, "ELF Header:\n");
     fprintf(out, "  Class:                             %s\n",
             is64(image) ? "ELF64" : "ELF32");
@@ -29,9 +29,9 @@ static void print_header(FILE *out, const struct sc_sd_image *image)
             elf->big_endian ? "big endian" : "little endian");
     fprintf(out, "  OS/ABI:                            %u\n", elf->osabi);
     fprintf(out, "  Type:                              ");
-    put_known(out, sc_sd_elf_file_type_name(elf->type), elf->type);
+    put_known(out, sd_elf_file_type_name(elf->type), elf->type);
     fprintf(out, "  Machine:                           ");
-    put_known(out, sc_sd_elf_machine_name(elf->machine), elf->machine);
+    put_known(out, sd_elf_machine_name(elf->machine), elf->machine);
     fprintf(out, "  Entry point address:               0x%" PRIx64 "\n",
             elf->entry);
     fprintf(out,
@@ -45,16 +45,15 @@ static void print_header(FILE *out, const struct sc_sd_image *image)
             elf->section_name_index);
 }
 
-static void print_section(FILE *out, const struct sc_sd_image *image,
-                          size_t index)
+static void print_section(FILE *out, const struct sd_image *image, size_t index)
 {
-    const struct sc_sd_elf_section *s = &image->elf.sections[index];
+    const struct sd_elf_section *s = &image->elf.sections[index];
     char type[40], flags[16];
-    sc_sd_elf_section_type_name(s->type, image->elf.machine, type, sizeof type);
-    sc_sd_elf_section_flag_letters(s->flags, image->elf.machine,
-                                   image->elf.osabi, flags, sizeof flags);
+    sd_elf_section_type_name(s->type, image->elf.machine, type, sizeof type);
+    sd_elf_section_flag_letters(s->flags, image->elf.machine, image->elf.osabi,
+                                flags, sizeof flags);
     fprintf(out, "  [%2zu] ", index);
-    sc__sd_put_name(out, s->name, -17);
+    sd__put_name(out, s->name, -17);
     fprintf(out,
             " %-15s %0*" PRIx64 " %06" PRIx64 " %06" PRIx64 " %02" PRIx64
             " %3s %2u %3u %2" PRIu64 "\n",
@@ -62,7 +61,7 @@ static void print_section(FILE *out, const struct sc_sd_image *image,
             s->entry_size, flags, s->link, s->info, s->alignment);
 }
 
-static void print_sections(FILE *out, const struct sc_sd_image *image)
+static void print_sections(FILE *out, const struct sd_image *image)
 {
     fprintf(out,
             "\nSection Headers:\n  [Nr] Name              Type"
@@ -82,7 +81,7 @@ static void print_sections(FILE *out, const struct sc_sd_image *image)
 
 static void put_section_index(FILE *out, uint16_t index)
 {
-    if (index == SC_SD_SHN_UNDEF)
+    if (index == SD_SHN_UNDEF)
         fprintf(out, "UND");
     else if (index == SHN_ABS)
         fprintf(out, "ABS");
@@ -97,32 +96,32 @@ static const char *or_unknown(const char *name)
     return name != NULL ? name : "<unknown>";
 }
 
-static void print_symbols(FILE *out, const struct sc_sd_image *image)
+static void print_symbols(FILE *out, const struct sd_image *image)
 {
-    const struct sc_sd_elf *elf = &image->elf;
+    const struct sd_elf *elf = &image->elf;
     if (elf->dynamic_symbol_section == 0)
         return;
     fprintf(out, "\nSymbol table '");
-    sc__sd_put_name(out, elf->sections[elf->dynamic_symbol_section].name, 0);
+    sd__put_name(out, elf->sections[elf->dynamic_symbol_section].name, 0);
     fprintf(out,
             "' contains %zu entries:\n   Num:    %-*s Size Type    "
             "Bind   Vis      Ndx Name\n",
             elf->dynamic_symbol_count, is64(image) ? 16 : 8, "Value");
     for (size_t i = 0; i < elf->dynamic_symbol_count; i++) {
-        const struct sc_sd_elf_symbol *sym = &elf->dynamic_symbols[i];
+        const struct sd_elf_symbol *sym = &elf->dynamic_symbols[i];
         fprintf(out, "%6zu: %0*" PRIx64 " %5" PRIu64 " %-7s %-6s %-9s ", i,
                 is64(image) ? 16 : 8, sym->value, sym->size,
-                or_unknown(sc_sd_elf_symbol_type_name(sym->type)),
-                or_unknown(sc_sd_elf_binding_name(sym->binding)),
-                or_unknown(sc_sd_elf_visibility_name(sym->visibility)));
+                or_unknown(sd_elf_symbol_type_name(sym->type)),
+                or_unknown(sd_elf_binding_name(sym->binding)),
+                or_unknown(sd_elf_visibility_name(sym->visibility)));
         put_section_index(out, sym->section_index);
         fprintf(out, " ");
-        sc__sd_put_name(out, sym->name, 0);
+        sd__put_name(out, sym->name, 0);
         fprintf(out, "\n");
     }
 }
 
-void sc__sd_print_elf_text(FILE *out, const struct sc_sd_image *image)
+void sd__print_elf_text(FILE *out, const struct sd_image *image)
 {
     print_header(out, image);
     print_sections(out, image);

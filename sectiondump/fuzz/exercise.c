@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "exercise.h"
-#include "print.h"
+#include "report.h"
 #include "sectiondump.h"
 
 static FILE *null_output(void)
@@ -16,20 +16,20 @@ static FILE *null_output(void)
     return sink;
 }
 
-int sc__sd_exercise(const uint8_t *data, size_t size)
+int sd__exercise(const uint8_t *data, size_t size)
 {
-    struct sc_sd_image image;
-    int rc = sc_sd_parse(&image, data, size);
+    struct sd_image image;
+    int rc = sd_parse(&image, data, size);
     if (rc == 0) {
         FILE *out = null_output();
         if (out != NULL) {
-            sc__sd_print_text(out, "input", &image);
-            sc__sd_print_json(out, "input", &image);
+            sd__print_text(out, "input", &image);
+            sd__print_json(out, "input", &image);
         }
     } else if (strlen(image.error) == 0 || strchr(image.error, '\n') != NULL) {
         /* A rejection must explain itself in exactly one line. */
         abort();
     }
-    sc_sd_release(&image);
+    sd_release(&image);
     return rc;
 }

@@ -1,13 +1,13 @@
 /* One run of the parser on untrusted bytes, shared by the fuzzer and the
  * test that replays the fuzzer's corpus. */
-#ifndef SC_SD_EXERCISE_H
-#define SC_SD_EXERCISE_H
+#ifndef SD_EXERCISE_H
+#define SD_EXERCISE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* Parses size bytes at data and reads every string and table the parse
  * produced. Returns 0 when the input parsed, -1 when it was rejected. */
-int sc__sd_exercise(const uint8_t *data, size_t size);
+int sd__exercise(const uint8_t *data, size_t size);
 
-#endif /* SC_SD_EXERCISE_H */
+#endif /* SD_EXERCISE_H */

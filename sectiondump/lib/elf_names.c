@@ -29,7 +29,7 @@ enum {
 #define NAME_AT(table, value)                                                  \
     ((value) < sizeof(table) / sizeof((table)[0]) ? (table)[value] : NULL)
 
-const char *sc_sd_elf_machine_name(uint16_t machine)
+const char *sd_elf_machine_name(uint16_t machine)
 {
     switch (machine) {
     case 3:
@@ -55,7 +55,7 @@ const char *sc_sd_elf_machine_name(uint16_t machine)
     }
 }
 
-const char *sc_sd_elf_file_type_name(uint16_t type)
+const char *sd_elf_file_type_name(uint16_t type)
 {
     static const char *const names[] = {
         "NONE (None)", "REL (Relocatable file)", "EXEC (Executable file)",
@@ -63,7 +63,7 @@ const char *sc_sd_elf_file_type_name(uint16_t type)
     return NAME_AT(names, type);
 }
 
-const char *sc_sd_elf_symbol_type_name(uint8_t type)
+const char *sd_elf_symbol_type_name(uint8_t type)
 {
     static const char *const names[] = {"NOTYPE",  "OBJECT",      "FUNC",
                                         "SECTION", "FILE",        "COMMON",
@@ -71,14 +71,14 @@ const char *sc_sd_elf_symbol_type_name(uint8_t type)
     return NAME_AT(names, type);
 }
 
-const char *sc_sd_elf_binding_name(uint8_t binding)
+const char *sd_elf_binding_name(uint8_t binding)
 {
     static const char *const names[] = {"LOCAL", "GLOBAL",
                                         "WEAK", [10] = "UNIQUE"};
     return NAME_AT(names, binding);
 }
 
-const char *sc_sd_elf_visibility_name(uint8_t visibility)
+const char *sd_elf_visibility_name(uint8_t visibility)
 {
     static const char *const names[] = {"DEFAULT", "INTERNAL", "HIDDEN",
                                         "PROTECTED"};
@@ -105,8 +105,8 @@ static const char *gnu_section_type_name(uint32_t type)
     }
 }
 
-const char *sc_sd_elf_section_type_name(uint32_t type, uint16_t machine,
-                                        char *buf, size_t size)
+const char *sd_elf_section_type_name(uint32_t type, uint16_t machine, char *buf,
+                                     size_t size)
 {
     static const char *const names[] = {"NULL",
                                         "PROGBITS",
@@ -177,9 +177,8 @@ static char flag_letter(uint64_t bit, uint16_t machine, uint8_t osabi)
     return 'x';
 }
 
-const char *sc_sd_elf_section_flag_letters(uint64_t flags, uint16_t machine,
-                                           uint8_t osabi, char *buf,
-                                           size_t size)
+const char *sd_elf_section_flag_letters(uint64_t flags, uint16_t machine,
+                                        uint8_t osabi, char *buf, size_t size)
 {
     size_t n = 0;
     bool seen_os = false, seen_proc = false;

@@ -1,16 +1,16 @@
 /* Bounds-checked reads of little- and big-endian fields. */
 #include "parse_internal.h"
 
-bool sc__sd_fits(uint64_t offset, uint64_t length, uint64_t limit)
+bool sd__fits(uint64_t offset, uint64_t length, uint64_t limit)
 {
     return offset <= limit && length <= limit - offset;
 }
 
 /* Assembles count bytes at offset, in the input's byte order. */
-static bool read_field(const struct sc__sd_input *in, uint64_t offset,
+static bool read_field(const struct sd__input *in, uint64_t offset,
                        unsigned count, uint64_t *out)
 {
-    if (!sc__sd_fits(offset, count, in->size))
+    if (!sd__fits(offset, count, in->size))
         return false;
     const uint8_t *p = in->data + offset;
     uint64_t value = 0;
@@ -22,7 +22,7 @@ static bool read_field(const struct sc__sd_input *in, uint64_t offset,
     return true;
 }
 
-bool sc__sd_u8(const struct sc__sd_input *in, uint64_t offset, uint8_t *out)
+bool sd__u8(const struct sd__input *in, uint64_t offset, uint8_t *out)
 {
     uint64_t value;
     if (!read_field(in, offset, 1, &value))
@@ -31,7 +31,7 @@ bool sc__sd_u8(const struct sc__sd_input *in, uint64_t offset, uint8_t *out)
     return true;
 }
 
-bool sc__sd_u16(const struct sc__sd_input *in, uint64_t offset, uint16_t *out)
+bool sd__u16(const struct sd__input *in, uint64_t offset, uint16_t *out)
 {
     uint64_t value;
     if (!read_field(in, offset, 2, &value))
@@ -40,7 +40,7 @@ bool sc__sd_u16(const struct sc__sd_input *in, uint64_t offset, uint16_t *out)
     return true;
 }
 
-bool sc__sd_u32(const struct sc__sd_input *in, uint64_t offset, uint32_t *out)
+bool sd__u32(const struct sd__input *in, uint64_t offset, uint32_t *out)
 {
     uint64_t value;
     if (!read_field(in, offset, 4, &value))
@@ -49,13 +49,12 @@ bool sc__sd_u32(const struct sc__sd_input *in, uint64_t offset, uint32_t *out)
     return true;
 }
 
-bool sc__sd_u64(const struct sc__sd_input *in, uint64_t offset, uint64_t *out)
+bool sd__u64(const struct sd__input *in, uint64_t offset, uint64_t *out)
 {
     return read_field(in, offset, 8, out);
 }
 
-uint64_t sc__sd_word(const struct sc__sd_input *in, uint64_t offset,
-                     unsigned size)
+uint64_t sd__word(const struct sd__input *in, uint64_t offset, unsigned size)
 {
     uint64_t value = 0;
     if (!read_field(in, offset, size, &value))

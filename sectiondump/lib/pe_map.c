@@ -1,10 +1,10 @@
 /* From relative virtual addresses (RVAs) to file offsets. */
 #include "pe_internal.h"
 
-int sc__sd_pe_map(struct sc_sd_image *image, const struct sc__sd_input *in,
-                  uint32_t rva, const char *what, struct sc__sd_span *out)
+int sd__pe_map(struct sd_image *image, const struct sd__input *in, uint32_t rva,
+               const char *what, struct sd__span *out)
 {
-    const struct sc_sd_pe *pe = &image->pe;
+    const struct sd_pe *pe = &image->pe;
     /* The headers are mapped at RVA 0 as they are in the file. */
     if (rva < pe->size_of_headers && rva < in->size) {
         out->offset = rva;
@@ -13,29 +13,29 @@ int sc__sd_pe_map(struct sc_sd_image *image, const struct sc__sd_input *in,
         return 0;
     }
     for (size_t i = 0; i < pe->section_count; i++) {
-        const struct sc_sd_pe_section *s = &pe->sections[i];
+        const struct sd_pe_section *s = &pe->sections[i];
         uint32_t span = s->virtual_size != 0 ? s->virtual_size : s->raw_size;
         if (rva < s->virtual_address || rva - s->virtual_address >= span)
             continue;
         uint32_t delta = rva - s->virtual_address;
         if (s->raw_offset == 0 || delta >= s->raw_size)
-            return sc__sd_fail(image,
-                               "%s: RVA 0x%x lies in section %zu beyond its "
-                               "file data",
-                               what, rva, i + 1);
+            return sd__fail(image,
+                            "%s: RVA 0x%x lies in section %zu beyond its "
+                            "file data",
+                            what, rva, i + 1);
         /* parse_sections() checked that the raw data is inside the file. */
         out->offset = (uint64_t)s->raw_offset + delta;
         out->end = (uint64_t)s->raw_offset + s->raw_size;
         return 0;
     }
-    return sc__sd_fail(image, "%s: RVA 0x%x is in no section", what, rva);
+    return sd__fail(image, "%s: RVA 0x%x is in no section", what, rva);
 }
 
-int sc__sd_pe_string(struct sc_sd_image *image, const struct sc__sd_input *in,
-                     uint32_t rva, const char *what, const char **out)
+int sd__pe_string(struct sd_image *image, const struct sd__input *in,
+                  uint32_t rva, const char *what, const char **out)
 {
-    struct sc__sd_span span;
-    if (sc__sd_pe_map(image, in, rva, what, &span) != 0)
+    struct sd__span span;
+    if (sd__pe_map(image, in, rva, what, &span) != 0)
         return -1;
-    return sc__sd_string(image, in, span.offset, span.end, what, out);
+    return sd__string(image, in, span.offset, span.end, what, out);
 }

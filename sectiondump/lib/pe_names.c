@@ -1,7 +1,7 @@
 /* Names of PE/COFF constants, as dumpbin spells them. */
 #include "sectiondump.h"
 
-const char *sc_sd_pe_machine_name(uint16_t machine)
+const char *sd_pe_machine_name(uint16_t machine)
 {
     switch (machine) {
     case 0x014c:
@@ -23,7 +23,7 @@ const char *sc_sd_pe_machine_name(uint16_t machine)
     }
 }
 
-const char *sc_sd_pe_subsystem_name(uint16_t subsystem)
+const char *sd_pe_subsystem_name(uint16_t subsystem)
 {
     static const char *const names[] = {
         [1] = "Native",

@@ -1,13 +1,13 @@
 /* Compares what the parser reads with what binutils prints for one file. */
-#ifndef SC_SD_CROSSCHECK_H
-#define SC_SD_CROSSCHECK_H
+#ifndef SD_CROSSCHECK_H
+#define SD_CROSSCHECK_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sectiondump.h"
 
-struct sc_sd_crosscheck_counts {
+struct sd_crosscheck_counts {
     size_t files;
     size_t sections;
     size_t fields; /* single values compared */
@@ -17,29 +17,28 @@ struct sc_sd_crosscheck_counts {
 };
 
 /* A value sectiondump read and the label a reference tool prints it with. */
-struct sc_sd_labelled_value {
+struct sd_labelled_value {
     const char *label;
     uint64_t ours;
 };
 
 /* Against x86_64-w64-mingw32-objdump -f -h -p. */
-void sc__sd_crosscheck_pe(const char *path, const struct sc_sd_image *image,
-                          struct sc_sd_crosscheck_counts *counts);
+void sd__crosscheck_pe(const char *path, const struct sd_image *image,
+                       struct sd_crosscheck_counts *counts);
 
 /* The fields objdump does not print, against llvm-readobj --file-headers
  * --sections. */
-void sc__sd_crosscheck_pe_raw(const char *path, const struct sc_sd_image *image,
-                              struct sc_sd_crosscheck_counts *counts);
+void sd__crosscheck_pe_raw(const char *path, const struct sd_image *image,
+                           struct sd_crosscheck_counts *counts);
 
 /* Against readelf -h -S -W --dyn-syms. */
-void sc__sd_crosscheck_elf(const char *path, const struct sc_sd_image *image,
-                           struct sc_sd_crosscheck_counts *counts);
+void sd__crosscheck_elf(const char *path, const struct sd_image *image,
+                        struct sd_crosscheck_counts *counts);
 
 /* Fail the test, naming the file and the field, when the values differ. */
-void sc__sd_expect_u64(const char *path, const char *what, uint64_t ours,
-                       uint64_t theirs, struct sc_sd_crosscheck_counts *counts);
-void sc__sd_expect_str(const char *path, const char *what, const char *ours,
-                       const char *theirs,
-                       struct sc_sd_crosscheck_counts *counts);
+void sd__expect_u64(const char *path, const char *what, uint64_t ours,
+                    uint64_t theirs, struct sd_crosscheck_counts *counts);
+void sd__expect_str(const char *path, const char *what, const char *ours,
+                    const char *theirs, struct sd_crosscheck_counts *counts);
 
-#endif /* SC_SD_CROSSCHECK_H */
+#endif /* SD_CROSSCHECK_H */

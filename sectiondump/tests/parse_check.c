@@ -22,35 +22,33 @@ static uint8_t *copy_of(const uint8_t *data, size_t size)
 /* The copy an image points into, freed with the image. */
 static uint8_t *parsed_copy;
 
-void sc__sd_parse_ok(struct sc_sd_image *image, const uint8_t *data,
-                     size_t size)
+void sd__parse_ok(struct sd_image *image, const uint8_t *data, size_t size)
 {
     parsed_copy = copy_of(data, size);
-    int rc = sc_sd_parse(image, parsed_copy, size);
+    int rc = sd_parse(image, parsed_copy, size);
     if (rc != 0)
         print_error("unexpected parse error: %s\n", image->error);
     assert_int_equal(rc, 0);
 }
 
-void sc__sd_parse_done(struct sc_sd_image *image)
+void sd__parse_done(struct sd_image *image)
 {
-    sc_sd_release(image);
+    sd_release(image);
     free(parsed_copy);
     parsed_copy = NULL;
 }
 
-void sc__sd_assert_rejected(const uint8_t *data, size_t size,
-                            const char *expected)
+void sd__assert_rejected(const uint8_t *data, size_t size, const char *expected)
 {
     uint8_t *copy = copy_of(data, size);
-    struct sc_sd_image image;
-    int rc = sc_sd_parse(&image, copy, size);
+    struct sd_image image;
+    int rc = sd_parse(&image, copy, size);
     if (rc == 0 || strstr(image.error, expected) == NULL)
         print_error("expected an error with '%s', got rc %d: '%s'\n", expected,
                     rc, image.error);
     assert_int_equal(rc, -1);
     assert_non_null(strstr(image.error, expected));
     assert_null(strchr(image.error, '\n'));
-    sc_sd_release(&image);
+    sd_release(&image);
     free(copy);
 }

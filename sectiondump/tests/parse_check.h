@@ -1,6 +1,6 @@
 /* Assertions shared by the parser tests. */
-#ifndef SC_SD_PARSE_CHECK_H
-#define SC_SD_PARSE_CHECK_H
+#ifndef SD_PARSE_CHECK_H
+#define SD_PARSE_CHECK_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -9,14 +9,13 @@
 
 /* Parses a private copy of exactly size bytes (so that AddressSanitizer
  * sees any read past the end) and asserts that it parses. The image keeps
- * pointing into the copy: free both with sc__sd_parse_done(). */
-void sc__sd_parse_ok(struct sc_sd_image *image, const uint8_t *data,
-                     size_t size);
-void sc__sd_parse_done(struct sc_sd_image *image);
+ * pointing into the copy: free both with sd__parse_done(). */
+void sd__parse_ok(struct sd_image *image, const uint8_t *data, size_t size);
+void sd__parse_done(struct sd_image *image);
 
 /* Asserts that the bytes are rejected with a one-line error that contains
  * expected. */
-void sc__sd_assert_rejected(const uint8_t *data, size_t size,
-                            const char *expected);
+void sd__assert_rejected(const uint8_t *data, size_t size,
+                         const char *expected);
 
-#endif /* SC_SD_PARSE_CHECK_H */
+#endif /* SD_PARSE_CHECK_H */

@@ -16,39 +16,39 @@
 
 #include <cmocka.h>
 
-#include "read_file.h"
+#include "platform.h"
 #include "sectiondump.h"
 #include "tool_output.h"
 
 /* The Windows build trees, "|"-separated; set by the build. */
-static const char windows_trees[] = SC_SD_WINDOWS_TREES;
+static const char windows_trees[] = SD_WINDOWS_TREES;
 
 static const char *const api[] = {
     "sc_add", "sc_compare_exchange", "sc_decrement", "sc_exchange",
     "sc_get", "sc_increment",        "sc_version"};
 
 /* Runs the tool with args (stderr joined to stdout); returns its exit code. */
-static int run(const char *args, struct sc_sd_tool_output *out)
+static int run(const char *args, struct sd_tool_output *out)
 {
     char command[4096];
-    snprintf(command, sizeof command, "'%s' %s 2>&1", SC_SD_TOOL, args);
+    snprintf(command, sizeof command, "'%s' %s 2>&1", SD_TOOL, args);
     int exit_code;
-    if (sc__sd_tool_capture(out, command, &exit_code) != 0)
+    if (sd__tool_capture(out, command, &exit_code) != 0)
         fail_msg("cannot run %s", command);
     return exit_code;
 }
 
 static void expect_run(const char *args, int exit_code, const char *contains)
 {
-    struct sc_sd_tool_output out;
+    struct sd_tool_output out;
     int got = run(args, &out);
-    size_t line = sc__sd_tool_find(&out, 0, contains);
+    size_t line = sd__tool_find(&out, 0, contains);
     if (got != exit_code || line == out.count)
         fail_msg("sectiondump %s: exit %d (want %d), no line starting with "
                  "'%s' in:\n%s",
                  args, got, exit_code, contains,
                  out.count ? out.lines[0] : "(nothing)");
-    sc__sd_tool_free(&out);
+    sd__tool_free(&out);
 }
 
 static void usage_and_exit_codes(void **state)
@@ -81,31 +81,30 @@ static void malformed_files_fail_in_one_line(void **state)
     size_t size;
     char error[128], path[64], args[128];
     assert_int_equal(
-        sc__sd_read_file(SC_SD_FIXTURE, &lib, &size, error, sizeof error), 0);
+        sd__read_file(SD_FIXTURE, &lib, &size, error, sizeof error), 0);
     temp_file(path, lib, 200);
     snprintf(args, sizeof args, "%s", path);
-    struct sc_sd_tool_output out;
+    struct sd_tool_output out;
     assert_int_equal(run(args, &out), 1);
     assert_int_equal(out.count, 1);
     assert_non_null(strstr(out.lines[0], "section table"));
-    sc__sd_tool_free(&out);
+    sd__tool_free(&out);
     unlink(path);
     temp_file(path, "plain text", 10);
     expect_run(path, 1, "sectiondump: /tmp/sectiondump-test-");
     assert_int_equal(run(path, &out), 1);
     assert_non_null(strstr(out.lines[0], "unknown format"));
-    sc__sd_tool_free(&out);
+    sd__tool_free(&out);
     unlink(path);
     free(lib);
 }
 
-static int is_exported(const struct sc_sd_elf_symbol *sym)
+static int is_exported(const struct sd_elf_symbol *sym)
 {
-    return sym->section_index != SC_SD_SHN_UNDEF &&
-           (sym->binding == SC_SD_STB_GLOBAL ||
-            sym->binding == SC_SD_STB_WEAK) &&
-           (sym->visibility == SC_SD_STV_DEFAULT ||
-            sym->visibility == SC_SD_STV_PROTECTED);
+    return sym->section_index != SD_SHN_UNDEF &&
+           (sym->binding == SD_STB_GLOBAL || sym->binding == SD_STB_WEAK) &&
+           (sym->visibility == SD_STV_DEFAULT ||
+            sym->visibility == SD_STV_PROTECTED);
 }
 
 /* Of the fixture's symbols, those that SC_API marks and no others. */
@@ -116,14 +115,14 @@ static void hidden_visibility_exports_only_marked(void **state)
     size_t size;
     char error[128];
     assert_int_equal(
-        sc__sd_read_file(SC_SD_FIXTURE, &data, &size, error, sizeof error), 0);
-    struct sc_sd_image image;
-    assert_int_equal(sc_sd_parse(&image, data, size), 0);
-    const struct sc_sd_elf *elf = &image.elf;
+        sd__read_file(SD_FIXTURE, &data, &size, error, sizeof error), 0);
+    struct sd_image image;
+    assert_int_equal(sd_parse(&image, data, size), 0);
+    const struct sd_elf *elf = &image.elf;
     assert_true(elf->dynamic_symbol_count > 0);
     int exported = 0, fixture_symbols = 0;
     for (size_t i = 0; i < elf->dynamic_symbol_count; i++) {
-        const struct sc_sd_elf_symbol *sym = &elf->dynamic_symbols[i];
+        const struct sd_elf_symbol *sym = &elf->dynamic_symbols[i];
         if (strncmp(sym->name, "sc_fixture_", 11) == 0)
             fixture_symbols++;
         if (!is_exported(sym))
@@ -136,14 +135,14 @@ static void hidden_visibility_exports_only_marked(void **state)
     assert_int_equal(exported, 2);
     /* The hidden ones are not merely hidden: they are not there at all. */
     assert_int_equal(fixture_symbols, 2);
-    sc_sd_release(&image);
+    sd_release(&image);
     free(data);
-    expect_run("--check-shared .data " SC_SD_FIXTURE, 1,
-               "sectiondump: " SC_SD_FIXTURE ": ELF sections have no shared");
+    expect_run("--check-shared .data " SD_FIXTURE, 1,
+               "sectiondump: " SD_FIXTURE ": ELF sections have no shared");
 }
 
 /* Index of the line equal to text at or after from; fails if none. */
-static size_t line_equal(const struct sc_sd_tool_output *out, size_t from,
+static size_t line_equal(const struct sd_tool_output *out, size_t from,
                          const char *text)
 {
     for (size_t i = from; i < out->count; i++) {
@@ -156,7 +155,7 @@ static size_t line_equal(const struct sc_sd_tool_output *out, size_t from,
 
 static void check_dll_report(const char *dll)
 {
-    struct sc_sd_tool_output out;
+    struct sd_tool_output out;
     assert_int_equal(run(dll, &out), 0);
     size_t at = line_equal(&out, 0, " .shared name");
     at = line_equal(&out, at, "D0000040 flags");
@@ -164,7 +163,7 @@ static void check_dll_report(const char *dll)
     assert_string_equal(out.lines[at + 2], "         Shared");
     assert_string_equal(out.lines[at + 3], "         Read Write");
     line_equal(&out, line_equal(&out, at, "  Summary"), "        1000 .shared");
-    sc__sd_tool_free(&out);
+    sd__tool_free(&out);
 
     char args[4200], exports[512] = "  \"exports\": [";
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
@@ -173,9 +172,9 @@ static void check_dll_report(const char *dll)
     strcat(exports, "],");
     snprintf(args, sizeof args, "--json '%s'", dll);
     assert_int_equal(run(args, &out), 0);
-    assert_true(sc__sd_tool_find(&out, 0, "\"format\": \"pe32+\"") < out.count);
+    assert_true(sd__tool_find(&out, 0, "\"format\": \"pe32+\"") < out.count);
     line_equal(&out, 0, exports);
-    sc__sd_tool_free(&out);
+    sd__tool_free(&out);
 }
 
 /* The baseline program keeps its data private: no section is shared. */
@@ -184,17 +183,17 @@ static void check_no_shared_section(const char *exe)
     unsigned char *data;
     size_t size;
     char error[128];
-    if (sc__sd_read_file(exe, &data, &size, error, sizeof error) != 0)
+    if (sd__read_file(exe, &data, &size, error, sizeof error) != 0)
         fail_msg("%s: %s", exe, error);
-    struct sc_sd_image image;
-    assert_int_equal(sc_sd_parse(&image, data, size), 0);
+    struct sd_image image;
+    assert_int_equal(sd_parse(&image, data, size), 0);
     assert_true(image.pe.section_count > 0);
     for (size_t i = 0; i < image.pe.section_count; i++) {
-        if (image.pe.sections[i].characteristics & SC_SD_SCN_MEM_SHARED)
+        if (image.pe.sections[i].characteristics & SD_SCN_MEM_SHARED)
             fail_msg("%s: section %s is shared", exe,
                      image.pe.sections[i].name);
     }
-    sc_sd_release(&image);
+    sd_release(&image);
     free(data);
 }
 

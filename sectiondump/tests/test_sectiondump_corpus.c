@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "exercise.h"
-#include "read_file.h"
+#include "platform.h"
 
 /* The corpus is checked in: an empty folder means a broken checkout. */
 enum { MIN_CORPUS_FILES = 10 };
@@ -23,14 +23,14 @@ static void replay_file(const char *path, size_t *parsed, size_t *rejected)
     unsigned char *data;
     size_t size;
     char error[128];
-    if (sc__sd_read_file(path, &data, &size, error, sizeof error) != 0)
+    if (sd__read_file(path, &data, &size, error, sizeof error) != 0)
         fail_msg("%s: %s", path, error);
     /* Exactly size bytes, so that a read past the end is caught. */
     unsigned char *exact = malloc(size ? size : 1);
     assert_non_null(exact);
     memcpy(exact, data, size);
     free(data);
-    if (sc__sd_exercise(exact, size) == 0)
+    if (sd__exercise(exact, size) == 0)
         ++*parsed;
     else
         ++*rejected;
@@ -40,16 +40,16 @@ static void replay_file(const char *path, size_t *parsed, size_t *rejected)
 static void corpus_replays_cleanly(void **state)
 {
     (void)state;
-    DIR *dir = opendir(SC_SD_CORPUS_DIR);
+    DIR *dir = opendir(SD_CORPUS_DIR);
     if (dir == NULL)
-        fail_msg("cannot open the corpus %s", SC_SD_CORPUS_DIR);
+        fail_msg("cannot open the corpus %s", SD_CORPUS_DIR);
     size_t parsed = 0, rejected = 0;
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL) {
         if (entry->d_name[0] == '.')
             continue;
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", SC_SD_CORPUS_DIR, entry->d_name);
+        snprintf(path, sizeof path, "%s/%s", SD_CORPUS_DIR, entry->d_name);
         replay_file(path, &parsed, &rejected);
     }
     closedir(dir);

@@ -13,26 +13,26 @@
 #include <cmocka.h>
 
 #include "crosscheck.h"
-#include "read_file.h"
+#include "platform.h"
 #include "tool_output.h"
 
 /* Files per folder: enough to meet every toolchain's habits, few enough to
- * take seconds. SC_SD_CROSSCHECK_SAMPLE=N checks more (or all). */
+ * take seconds. SD_CROSSCHECK_SAMPLE=N checks more (or all). */
 enum { DEFAULT_SAMPLE = 40, MIN_CHECKED = 20 };
 
 #define WINE_DIR "/usr/lib/x86_64-linux-gnu/wine"
 
-static struct sc_sd_crosscheck_counts totals;
+static struct sd_crosscheck_counts totals;
 
 static size_t sample_size(void)
 {
-    const char *text = getenv("SC_SD_CROSSCHECK_SAMPLE");
+    const char *text = getenv("SD_CROSSCHECK_SAMPLE");
     long n = text != NULL ? strtol(text, NULL, 10) : 0;
     return n > 0 ? (size_t)n : DEFAULT_SAMPLE;
 }
 
-void sc__sd_expect_u64(const char *path, const char *what, uint64_t ours,
-                       uint64_t theirs, struct sc_sd_crosscheck_counts *counts)
+void sd__expect_u64(const char *path, const char *what, uint64_t ours,
+                    uint64_t theirs, struct sd_crosscheck_counts *counts)
 {
     if (ours != theirs)
         fail_msg("%s: %s: sectiondump reads 0x%llx, the reference 0x%llx", path,
@@ -40,9 +40,8 @@ void sc__sd_expect_u64(const char *path, const char *what, uint64_t ours,
     counts->fields++;
 }
 
-void sc__sd_expect_str(const char *path, const char *what, const char *ours,
-                       const char *theirs,
-                       struct sc_sd_crosscheck_counts *counts)
+void sd__expect_str(const char *path, const char *what, const char *ours,
+                    const char *theirs, struct sd_crosscheck_counts *counts)
 {
     if (ours == NULL || strcmp(ours, theirs) != 0)
         fail_msg("%s: %s: sectiondump reads '%s', the reference '%s'", path,
@@ -50,22 +49,22 @@ void sc__sd_expect_str(const char *path, const char *what, const char *ours,
     counts->fields++;
 }
 
-typedef void check_fn(const char *path, const struct sc_sd_image *image,
-                      struct sc_sd_crosscheck_counts *counts);
+typedef void check_fn(const char *path, const struct sd_image *image,
+                      struct sd_crosscheck_counts *counts);
 
 static void check_file(const char *path, check_fn *check)
 {
     unsigned char *data;
     size_t size;
     char error[128];
-    if (sc__sd_read_file(path, &data, &size, error, sizeof error) != 0)
+    if (sd__read_file(path, &data, &size, error, sizeof error) != 0)
         fail_msg("%s: %s", path, error);
-    struct sc_sd_image image;
-    if (sc_sd_parse(&image, data, size) != 0)
+    struct sd_image image;
+    if (sd_parse(&image, data, size) != 0)
         fail_msg("%s: sectiondump rejects it: %s", path, image.error);
     check(path, &image, &totals);
     totals.files++;
-    sc_sd_release(&image);
+    sd_release(&image);
     free(data);
 }
 
@@ -74,7 +73,7 @@ static size_t check_sample(const char *dir, const char *suffix,
                            const char *magic, check_fn *check)
 {
     char **paths;
-    size_t n = sc__sd_sample_files(dir, suffix, magic, sample_size(), &paths);
+    size_t n = sd__sample_files(dir, suffix, magic, sample_size(), &paths);
     for (size_t i = 0; i < n; i++) {
         check_file(paths[i], check);
         free(paths[i]);
@@ -85,7 +84,7 @@ static size_t check_sample(const char *dir, const char *suffix,
 
 static void require_tool(const char *tool)
 {
-    if (!sc__sd_tool_exists(tool)) {
+    if (!sd__tool_exists(tool)) {
         print_message("skipped: %s is not installed "
                       "(scripts/install-deps.sh installs it)\n",
                       tool);
@@ -114,20 +113,20 @@ static void check_pe_sample(const char *tool, check_fn *check)
 static void pe_files_match_objdump(void **state)
 {
     (void)state;
-    check_pe_sample("x86_64-w64-mingw32-objdump", sc__sd_crosscheck_pe);
+    check_pe_sample("x86_64-w64-mingw32-objdump", sd__crosscheck_pe);
 }
 
 static void pe_raw_fields_match_llvm_readobj(void **state)
 {
     (void)state;
-    check_pe_sample("llvm-readobj", sc__sd_crosscheck_pe_raw);
+    check_pe_sample("llvm-readobj", sd__crosscheck_pe_raw);
 }
 
 static void elf_files_match_readelf(void **state)
 {
     (void)state;
     require_tool("readelf");
-    size_t n = check_sample("/usr/bin", "", "\177ELF", sc__sd_crosscheck_elf);
+    size_t n = check_sample("/usr/bin", "", "\177ELF", sd__crosscheck_elf);
     print_message("ELF: %zu files from /usr/bin\n", n);
     assert_true(n >= MIN_CHECKED);
 }

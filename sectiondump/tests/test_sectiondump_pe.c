@@ -12,22 +12,22 @@
 #include "parse_check.h"
 #include "pe_builder.h"
 
-static uint8_t pe[SC_SD_PE_SIZE];
+static uint8_t pe[SD_PE_SIZE];
 
 static int fresh_pe(void **state)
 {
     (void)state;
-    sc__sd_pe_build(pe);
+    sd__pe_build(pe);
     return 0;
 }
 
 static void reads_the_headers(void **state)
 {
     (void)state;
-    struct sc_sd_image image;
-    sc__sd_parse_ok(&image, pe, sizeof pe);
-    assert_int_equal(image.format, SC_SD_FORMAT_PE32PLUS);
-    assert_string_equal(sc_sd_format_name(image.format), "pe32+");
+    struct sd_image image;
+    sd__parse_ok(&image, pe, sizeof pe);
+    assert_int_equal(image.format, SD_FORMAT_PE32PLUS);
+    assert_string_equal(sd_format_name(image.format), "pe32+");
     assert_int_equal(image.pe.machine, 0x8664);
     assert_int_equal(image.pe.characteristics, 0x2022);
     assert_int_equal(image.pe.image_base, 0x180000000ull);
@@ -36,16 +36,16 @@ static void reads_the_headers(void **state)
     assert_int_equal(image.pe.subsystem, 3);
     assert_int_equal(image.pe.dll_characteristics, 0x160);
     assert_int_equal(image.pe.directory_count, 16);
-    sc__sd_parse_done(&image);
+    sd__parse_done(&image);
 }
 
 static void reads_the_sections(void **state)
 {
     (void)state;
-    struct sc_sd_image image;
-    sc__sd_parse_ok(&image, pe, sizeof pe);
+    struct sd_image image;
+    sd__parse_ok(&image, pe, sizeof pe);
     assert_int_equal(image.pe.section_count, 3);
-    const struct sc_sd_pe_section *s = image.pe.sections;
+    const struct sd_pe_section *s = image.pe.sections;
     assert_string_equal(s[0].name, ".text");
     assert_string_equal(s[1].name, ".shared");
     assert_string_equal(s[2].name, ".rdata");
@@ -54,17 +54,17 @@ static void reads_the_sections(void **state)
     assert_int_equal(s[1].raw_offset, 0x400);
     assert_int_equal(s[1].raw_size, 0x200);
     assert_int_equal(s[1].characteristics, 0xD0000040u);
-    assert_int_equal(sc_sd_pe_find_section(&image.pe, ".shared"), 1);
-    assert_int_equal(sc_sd_pe_find_section(&image.pe, ".bss"), -1);
-    sc__sd_parse_done(&image);
+    assert_int_equal(sd_pe_find_section(&image.pe, ".shared"), 1);
+    assert_int_equal(sd_pe_find_section(&image.pe, ".bss"), -1);
+    sd__parse_done(&image);
 }
 
 static void reads_the_exports(void **state)
 {
     (void)state;
-    struct sc_sd_image image;
-    sc__sd_parse_ok(&image, pe, sizeof pe);
-    const struct sc_sd_pe *p = &image.pe;
+    struct sd_image image;
+    sd__parse_ok(&image, pe, sizeof pe);
+    const struct sd_pe *p = &image.pe;
     assert_string_equal(p->export_dll_name, "test.dll");
     assert_int_equal(p->export_ordinal_base, 1);
     assert_int_equal(p->export_function_count, 2);
@@ -74,35 +74,35 @@ static void reads_the_exports(void **state)
     assert_int_equal(p->export_functions[p->export_names[1].function_index].rva,
                      0x1010);
     assert_null(p->export_functions[0].forwarder);
-    sc__sd_parse_done(&image);
+    sd__parse_done(&image);
 }
 
 static void reads_the_imports(void **state)
 {
     (void)state;
-    struct sc_sd_image image;
-    sc__sd_parse_ok(&image, pe, sizeof pe);
+    struct sd_image image;
+    sd__parse_ok(&image, pe, sizeof pe);
     assert_int_equal(image.pe.import_count, 1);
-    const struct sc_sd_pe_import_dll *dll = &image.pe.imports[0];
+    const struct sd_pe_import_dll *dll = &image.pe.imports[0];
     assert_string_equal(dll->name, "KERNEL32.dll");
     assert_int_equal(dll->function_count, 2);
     assert_string_equal(dll->functions[0].name, "GetTickCount");
     assert_int_equal(dll->functions[0].hint, 0x1234);
     assert_null(dll->functions[1].name);
     assert_int_equal(dll->functions[1].ordinal, 5);
-    sc__sd_parse_done(&image);
+    sd__parse_done(&image);
 }
 
 static void forwarders_are_named(void **state)
 {
     (void)state;
     /* An export whose RVA lies inside the export directory forwards. */
-    sc__sd_put32(pe + SC_SD_PE_RDATA + 0x44, 0x30C0);
-    strcpy((char *)pe + SC_SD_PE_RDATA + 0xC0, "OTHER.thing");
-    struct sc_sd_image image;
-    sc__sd_parse_ok(&image, pe, sizeof pe);
+    sd__put32(pe + SD_PE_RDATA + 0x44, 0x30C0);
+    strcpy((char *)pe + SD_PE_RDATA + 0xC0, "OTHER.thing");
+    struct sd_image image;
+    sd__parse_ok(&image, pe, sizeof pe);
     assert_string_equal(image.pe.export_functions[1].forwarder, "OTHER.thing");
-    sc__sd_parse_done(&image);
+    sd__parse_done(&image);
 }
 
 /* The .rdata section ends the file, so any shorter file must be refused. */
@@ -110,13 +110,13 @@ static void every_truncation_is_rejected(void **state)
 {
     (void)state;
     for (size_t size = 0; size < sizeof pe; size++) {
-        struct sc_sd_image image;
+        struct sd_image image;
         uint8_t *copy = malloc(size + 1);
         assert_non_null(copy);
         memcpy(copy, pe, size);
-        assert_int_equal(sc_sd_parse(&image, copy, size), -1);
+        assert_int_equal(sd_parse(&image, copy, size), -1);
         assert_true(strlen(image.error) > 0);
-        sc_sd_release(&image);
+        sd_release(&image);
         free(copy);
     }
 }
@@ -124,84 +124,81 @@ static void every_truncation_is_rejected(void **state)
 static void bad_signature(void **state)
 {
     (void)state;
-    sc__sd_put32(pe + 0x3c, 0x10000);
-    sc__sd_assert_rejected(pe, sizeof pe, "no PE signature at 0x10000");
-    sc__sd_put32(pe + 0x3c, SC_SD_PE_LFANEW);
-    pe[SC_SD_PE_LFANEW + 1] = 'X';
-    sc__sd_assert_rejected(pe, sizeof pe, "no PE signature at 0x40");
+    sd__put32(pe + 0x3c, 0x10000);
+    sd__assert_rejected(pe, sizeof pe, "no PE signature at 0x10000");
+    sd__put32(pe + 0x3c, SD_PE_LFANEW);
+    pe[SD_PE_LFANEW + 1] = 'X';
+    sd__assert_rejected(pe, sizeof pe, "no PE signature at 0x40");
 }
 
 static void huge_section_count(void **state)
 {
     (void)state;
-    sc__sd_put16(pe + SC_SD_PE_FILE_HEADER + 2, 0xFFFF);
-    sc__sd_assert_rejected(pe, sizeof pe, "section table: 65535 headers");
+    sd__put16(pe + SD_PE_FILE_HEADER + 2, 0xFFFF);
+    sd__assert_rejected(pe, sizeof pe,
+                        "truncated section table: 2232 of 2621400 bytes");
 }
 
 static void lying_optional_header(void **state)
 {
     (void)state;
-    sc__sd_put16(pe + SC_SD_PE_OPTIONAL, 0x999);
-    sc__sd_assert_rejected(pe, sizeof pe, "unknown magic 0x999");
-    sc__sd_pe_build(pe);
-    sc__sd_put32(pe + SC_SD_PE_OPTIONAL + 108, 0xFFFFFFFF);
-    sc__sd_assert_rejected(pe, sizeof pe, "data directories do not fit");
-    sc__sd_pe_build(pe);
-    sc__sd_put16(pe + SC_SD_PE_FILE_HEADER + 16, 0x40);
-    sc__sd_assert_rejected(pe, sizeof pe, "optional header: 64 bytes declared");
+    sd__put16(pe + SD_PE_OPTIONAL, 0x999);
+    sd__assert_rejected(pe, sizeof pe, "unknown magic 0x999");
+    sd__pe_build(pe);
+    sd__put32(pe + SD_PE_OPTIONAL + 108, 0xFFFFFFFF);
+    sd__assert_rejected(pe, sizeof pe, "data directories do not fit");
+    sd__pe_build(pe);
+    sd__put16(pe + SD_PE_FILE_HEADER + 16, 0x40);
+    sd__assert_rejected(pe, sizeof pe, "optional header: 64 bytes declared");
 }
 
 static void section_data_past_the_end(void **state)
 {
     (void)state;
-    sc__sd_put32(pe + SC_SD_PE_SECTIONS + 80 + 16, 0x10000);
-    sc__sd_assert_rejected(pe, sizeof pe, "section 3: raw data 0x600+0x10000");
+    sd__put32(pe + SD_PE_SECTIONS + 80 + 16, 0x10000);
+    sd__assert_rejected(pe, sizeof pe, "section 3: raw data 0x600+0x10000");
 }
 
 static void lying_export_directory(void **state)
 {
     (void)state;
-    sc__sd_put32(pe + SC_SD_PE_EXPORTS + 24, 0x7FFFFFFF);
-    sc__sd_assert_rejected(pe, sizeof pe,
-                           "export name table: 2147483647 entries");
-    sc__sd_pe_build(pe);
-    sc__sd_put16(pe + SC_SD_PE_RDATA + 0x62, 7);
-    sc__sd_assert_rejected(pe, sizeof pe, "ordinal index 7 is outside");
-    sc__sd_pe_build(pe);
-    sc__sd_put32(pe + SC_SD_PE_RDATA + 0x54, 0x9999);
-    sc__sd_assert_rejected(pe, sizeof pe, "export name 1: RVA 0x9999 is in no");
-    sc__sd_pe_build(pe);
-    pe[SC_SD_PE_RDATA + 0x3FF] = 'A';
-    sc__sd_put32(pe + SC_SD_PE_EXPORTS + 12, 0x33FF);
-    sc__sd_assert_rejected(pe, sizeof pe,
-                           "export DLL name at 0x9ff: no "
-                           "terminating NUL");
+    sd__put32(pe + SD_PE_EXPORTS + 24, 0x7FFFFFFF);
+    sd__assert_rejected(pe, sizeof pe, "export name table: 2147483647 entries");
+    sd__pe_build(pe);
+    sd__put16(pe + SD_PE_RDATA + 0x62, 7);
+    sd__assert_rejected(pe, sizeof pe, "ordinal index 7 is outside");
+    sd__pe_build(pe);
+    sd__put32(pe + SD_PE_RDATA + 0x54, 0x9999);
+    sd__assert_rejected(pe, sizeof pe, "export name 1: RVA 0x9999 is in no");
+    sd__pe_build(pe);
+    pe[SD_PE_RDATA + 0x3FF] = 'A';
+    sd__put32(pe + SD_PE_EXPORTS + 12, 0x33FF);
+    sd__assert_rejected(pe, sizeof pe,
+                        "export DLL name at 0x9ff: no "
+                        "terminating NUL");
 }
 
 static void rva_beyond_file_data(void **state)
 {
     (void)state;
-    sc__sd_put32(pe + SC_SD_PE_SECTIONS + 80 + 8,
-                 0x2000); /* .rdata virtual size */
-    sc__sd_put32(pe + SC_SD_PE_EXPORTS + 32, 0x3800);
-    sc__sd_assert_rejected(pe, sizeof pe,
-                           "RVA 0x3800 lies in section 3 beyond");
+    sd__put32(pe + SD_PE_SECTIONS + 80 + 8, 0x2000); /* .rdata virtual size */
+    sd__put32(pe + SD_PE_EXPORTS + 32, 0x3800);
+    sd__assert_rejected(pe, sizeof pe, "RVA 0x3800 lies in section 3 beyond");
 }
 
 static void unterminated_import_tables(void **state)
 {
     (void)state;
-    sc__sd_put32(pe + SC_SD_PE_IMPORTS, 0x33F8);
-    sc__sd_put64(pe + SC_SD_PE_RDATA + 0x3F8, 0x3320);
-    sc__sd_assert_rejected(pe, sizeof pe,
-                           "import 0 lookup table: no terminating");
-    sc__sd_pe_build(pe);
-    sc__sd_put32(pe + SC_SD_PE_OPTIONAL + 120, 0x33F0);
-    sc__sd_put32(pe + SC_SD_PE_RDATA + 0x3F0, 0x3280);
-    sc__sd_assert_rejected(pe, sizeof pe, "no terminating empty descriptor");
-    sc__sd_pe_build(pe);
-    sc__sd_put64(pe + SC_SD_PE_LOOKUP, 0x100003320ull);
-    sc__sd_assert_rejected(pe, sizeof pe, "RVA 0x100003320 is not 32-bit");
+    sd__put32(pe + SD_PE_IMPORTS, 0x33F8);
+    sd__put64(pe + SD_PE_RDATA + 0x3F8, 0x3320);
+    sd__assert_rejected(pe, sizeof pe, "import 0 lookup table: no terminating");
+    sd__pe_build(pe);
+    sd__put32(pe + SD_PE_OPTIONAL + 120, 0x33F0);
+    sd__put32(pe + SD_PE_RDATA + 0x3F0, 0x3280);
+    sd__assert_rejected(pe, sizeof pe, "no terminating empty descriptor");
+    sd__pe_build(pe);
+    sd__put64(pe + SD_PE_LOOKUP, 0x100003320ull);
+    sd__assert_rejected(pe, sizeof pe, "RVA 0x100003320 is not 32-bit");
 }
 
 /* Thousands of import descriptors that all share one long lookup table:
@@ -213,18 +210,18 @@ static void overlapping_tables_are_refused(void **state)
     uint8_t *big = calloc(1, SIZE);
     assert_non_null(big);
     memcpy(big, pe, sizeof pe);
-    sc__sd_put32(big + SC_SD_PE_SECTIONS + 80 + 8, SIZE - SC_SD_PE_RDATA);
-    sc__sd_put32(big + SC_SD_PE_SECTIONS + 80 + 16, SIZE - SC_SD_PE_RDATA);
-    sc__sd_put32(big + SC_SD_PE_OPTIONAL + 56, 0x40000);
-    sc__sd_put32(big + SC_SD_PE_OPTIONAL + 120, 0x4000);
+    sd__put32(big + SD_PE_SECTIONS + 80 + 8, SIZE - SD_PE_RDATA);
+    sd__put32(big + SD_PE_SECTIONS + 80 + 16, SIZE - SD_PE_RDATA);
+    sd__put32(big + SD_PE_OPTIONAL + 56, 0x40000);
+    sd__put32(big + SD_PE_OPTIONAL + 120, 0x4000);
     for (int i = 0; i < DESCRIPTORS; i++) {
-        uint8_t *desc = big + SC_SD_PE_RDATA + 0x1000 + 20 * i;
-        sc__sd_put32(desc, 0x13000);
-        sc__sd_put32(desc + 12, 0x3300);
+        uint8_t *desc = big + SD_PE_RDATA + 0x1000 + 20 * i;
+        sd__put32(desc, 0x13000);
+        sd__put32(desc + 12, 0x3300);
     }
     for (int i = 0; i < ENTRIES; i++)
-        sc__sd_put64(big + SC_SD_PE_RDATA + 0x10000 + 8 * i, 0x3320);
-    sc__sd_assert_rejected(big, SIZE, "tables overlap too much");
+        sd__put64(big + SD_PE_RDATA + 0x10000 + 8 * i, 0x3320);
+    sd__assert_rejected(big, SIZE, "tables overlap too much");
     free(big);
 }
 
@@ -234,46 +231,58 @@ static void reads_an_object(void **state)
 {
     (void)state;
     uint8_t obj[128] = {0};
-    sc__sd_put16(obj, 0x14c);
-    sc__sd_put16(obj + 2, 2);
-    sc__sd_put32(obj + 8, 100); /* symbol table */
-    sc__sd_put32(obj + 12, 1);  /* one symbol of 18 bytes, then the strings */
+    sd__put16(obj, 0x14c);
+    sd__put16(obj + 2, 2);
+    sd__put32(obj + 8, 100); /* symbol table */
+    sd__put32(obj + 12, 1);  /* one symbol of 18 bytes, then the strings */
     memcpy(obj + 20, ".text", 5);
-    sc__sd_put32(obj + 20 + 16, 4);
-    sc__sd_put32(obj + 20 + 20, 96);
-    sc__sd_put32(obj + 20 + 36, 0x60500020);
+    sd__put32(obj + 20 + 16, 4);
+    sd__put32(obj + 20 + 20, 96);
+    sd__put32(obj + 20 + 36, 0x60500020);
     memcpy(obj + 60, "/4", 2);
-    sc__sd_put32(obj + 118, 10);
+    sd__put32(obj + 118, 10);
     memcpy(obj + 122, ".dbgx", 5);
-    struct sc_sd_image image;
-    sc__sd_parse_ok(&image, obj, sizeof obj);
-    assert_int_equal(image.format, SC_SD_FORMAT_COFF);
+    struct sd_image image;
+    sd__parse_ok(&image, obj, sizeof obj);
+    assert_int_equal(image.format, SD_FORMAT_COFF);
     assert_int_equal(image.pe.machine, 0x14c);
     assert_int_equal(image.pe.section_count, 2);
     assert_string_equal(image.pe.sections[0].name, ".text");
     assert_int_equal(image.pe.sections[0].characteristics, 0x60500020);
     assert_string_equal(image.pe.sections[1].name, ".dbgx");
-    sc__sd_parse_done(&image);
+    sd__parse_done(&image);
 
-    sc__sd_put32(obj + 118, 3);
-    sc__sd_assert_rejected(obj, sizeof obj,
-                           "section 2 name: offset 0x7a is outside");
-    sc__sd_put32(obj + 8, 1000);
-    sc__sd_assert_rejected(obj, sizeof obj,
-                           "string table at 0x3fa is past the end");
-    sc__sd_put16(obj + 16, 8);
-    sc__sd_assert_rejected(obj, sizeof obj, "optional header of 8 bytes");
+    sd__put32(obj + 118, 3);
+    sd__assert_rejected(obj, sizeof obj,
+                        "section 2 name: offset 0x7a is outside");
+    sd__put32(obj + 8, 1000);
+    sd__assert_rejected(obj, sizeof obj,
+                        "string table at 0x3fa is past the end");
+    sd__put16(obj + 16, 8);
+    sd__assert_rejected(obj, sizeof obj, "optional header of 8 bytes");
 }
 
 static void unknown_format(void **state)
 {
     (void)state;
     const char text[] = "hello, world: not a binary at all";
-    sc__sd_assert_rejected((const uint8_t *)text, sizeof text,
-                           "unknown format");
-    sc__sd_assert_rejected((const uint8_t *)text, 0, "unknown format");
-    sc__sd_assert_rejected((const uint8_t *)"MZ", 2,
-                           "truncated before e_lfanew");
+    sd__assert_rejected((const uint8_t *)text, sizeof text, "unknown format");
+    sd__assert_rejected((const uint8_t *)text, 0, "empty file");
+}
+
+/* Each header cut short names itself and how much of it there is. */
+static void truncations_say_what_and_how_much(void **state)
+{
+    (void)state;
+    sd__assert_rejected(pe, 2, "truncated DOS header: 2 of 64 bytes");
+    sd__assert_rejected(pe, SD_PE_LFANEW + 3,
+                        "truncated PE signature: 3 of 4 bytes");
+    sd__assert_rejected(pe, SD_PE_FILE_HEADER + 7,
+                        "truncated COFF header: 7 of 20 bytes");
+    sd__assert_rejected(pe, SD_PE_OPTIONAL + 100,
+                        "truncated optional header: 100 of 240 bytes");
+    sd__assert_rejected(pe, SD_PE_SECTIONS + 50,
+                        "truncated section table: 50 of 120 bytes");
 }
 
 int main(void)
@@ -295,6 +304,7 @@ int main(void)
         cmocka_unit_test_setup(overlapping_tables_are_refused, fresh_pe),
         cmocka_unit_test(reads_an_object),
         cmocka_unit_test(unknown_format),
+        cmocka_unit_test_setup(truncations_say_what_and_how_much, fresh_pe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ static char *read_stream(FILE *stream)
     return text;
 }
 
-static int split_lines(struct sc_sd_tool_output *out)
+static int split_lines(struct sd_tool_output *out)
 {
     size_t capacity = 1024;
     out->lines = malloc(capacity * sizeof *out->lines);
@@ -52,8 +52,8 @@ static int split_lines(struct sc_sd_tool_output *out)
     return out->lines != NULL ? 0 : -1;
 }
 
-int sc__sd_tool_capture(struct sc_sd_tool_output *out, const char *command,
-                        int *exit_code)
+int sd__tool_capture(struct sd_tool_output *out, const char *command,
+                     int *exit_code)
 {
     memset(out, 0, sizeof *out);
     FILE *pipe = popen(command, "r");
@@ -62,38 +62,38 @@ int sc__sd_tool_capture(struct sc_sd_tool_output *out, const char *command,
     out->text = read_stream(pipe);
     int status = pclose(pipe);
     if (out->text == NULL || !WIFEXITED(status) || split_lines(out) != 0) {
-        sc__sd_tool_free(out);
+        sd__tool_free(out);
         return -1;
     }
     *exit_code = WEXITSTATUS(status);
     return 0;
 }
 
-int sc__sd_tool_run(struct sc_sd_tool_output *out, const char *tool,
-                    const char *options, const char *path)
+int sd__tool_run(struct sd_tool_output *out, const char *tool,
+                 const char *options, const char *path)
 {
     char command[4096];
     snprintf(command, sizeof command, "%s %s '%s' 2>/dev/null", tool, options,
              path);
     int exit_code;
-    if (sc__sd_tool_capture(out, command, &exit_code) != 0)
+    if (sd__tool_capture(out, command, &exit_code) != 0)
         return -1;
     if (exit_code != 0) {
-        sc__sd_tool_free(out);
+        sd__tool_free(out);
         return -1;
     }
     return 0;
 }
 
-void sc__sd_tool_free(struct sc_sd_tool_output *out)
+void sd__tool_free(struct sd_tool_output *out)
 {
     free(out->lines);
     free(out->text);
     memset(out, 0, sizeof *out);
 }
 
-size_t sc__sd_tool_find(const struct sc_sd_tool_output *out, size_t from,
-                        const char *prefix)
+size_t sd__tool_find(const struct sd_tool_output *out, size_t from,
+                     const char *prefix)
 {
     for (size_t i = from; i < out->count; i++) {
         const char *line = out->lines[i] + strspn(out->lines[i], " \t");
@@ -103,7 +103,7 @@ size_t sc__sd_tool_find(const struct sc_sd_tool_output *out, size_t from,
     return out->count;
 }
 
-int sc__sd_tool_exists(const char *tool)
+int sd__tool_exists(const char *tool)
 {
     char command[512];
     snprintf(command, sizeof command, "command -v %s >/dev/null 2>&1", tool);
@@ -135,8 +135,8 @@ static int has_suffix(const char *name, const char *suffix)
     return n >= s && strcmp(name + n - s, suffix) == 0;
 }
 
-size_t sc__sd_sample_files(const char *dir, const char *suffix,
-                           const char *magic, size_t max, char ***paths)
+size_t sd__sample_files(const char *dir, const char *suffix, const char *magic,
+                        size_t max, char ***paths)
 {
     size_t count = 0, capacity = 0;
     char **all = NULL;
