@@ -1,6 +1,7 @@
 /* Windows: the command line and file names in UTF-16, converted to and from
  * UTF-8, so that any name works whatever the ANSI code page; absolute paths
  * of MAX_PATH or more get the \\?\ prefix that lifts the limit. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
