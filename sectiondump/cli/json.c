@@ -173,14 +173,12 @@ static void put_archive_import(FILE *out, const struct sd_archive_member *m)
             parts[m->import_part]);
     if (m->import_form == SD_IMPORT_SHORT)
         fprintf(out, ", \"type\": \"%s\"", types[m->import_type & 3u]);
-    if (m->import_part == SD_IMPORT_HEAD)
-        return;
     fprintf(out, ", \"dll\": ");
     if (m->import_dll != NULL)
         sd__put_json_string(out, m->import_dll);
     else
         fprintf(out, "null");
-    if (m->import_part == SD_IMPORT_TAIL)
+    if (m->import_part != SD_IMPORT_FUNCTION)
         return;
     if (m->by_ordinal) {
         fprintf(out, ", \"ordinal\": %u", m->import_hint);

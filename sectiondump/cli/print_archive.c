@@ -12,12 +12,14 @@ static void put_import(FILE *out, const struct sd_archive_member *m)
             m->import_form == SD_IMPORT_SHORT ? "short" : "long");
     if (m->import_form == SD_IMPORT_SHORT)
         fprintf(out, ", %s", import_types[m->import_type & 3u]);
-    if (m->import_part == SD_IMPORT_HEAD) {
-        fprintf(out, "): head\n");
-        return;
-    }
-    if (m->import_part == SD_IMPORT_TAIL) {
-        fprintf(out, "): tail, DLL ");
+    if (m->import_part != SD_IMPORT_FUNCTION) {
+        fprintf(out, "): %s",
+                m->import_part == SD_IMPORT_HEAD ? "head" : "tail");
+        if (m->import_dll == NULL) {
+            fprintf(out, "\n");
+            return;
+        }
+        fprintf(out, ", DLL ");
         sd__put_name(out, m->import_dll, 0);
         fprintf(out, "\n");
         return;
@@ -37,7 +39,7 @@ static void put_import(FILE *out, const struct sd_archive_member *m)
 static void put_member(FILE *out, const struct sd_archive_member *m)
 {
     fprintf(out, "%12" PRIX64 " %10" PRIX64 "  ", m->header_offset, m->size);
-    sd__put_name(out, m->name, -24);
+    sd__put_name(out, m->name, -28);
     fprintf(out, " ");
     const char *machine = sd_pe_machine_name(m->machine);
     switch (m->kind) {
@@ -68,10 +70,11 @@ void sd__print_archive_text(FILE *out, const struct sd_image *image)
         imports +=
             m->kind == SD_MEMBER_IMPORT && m->import_part == SD_IMPORT_FUNCTION;
     }
-    fprintf(out,
-            "File Type: LIBRARY\n\n%12zX members, %zX of them imports\n\n"
-            "      offset       size  member                   contents\n\n",
-            archive->member_count, imports);
+    fprintf(
+        out,
+        "File Type: LIBRARY\n\n%12zX members, %zX of them imports\n\n"
+        "      offset       size  member                       contents\n\n",
+        archive->member_count, imports);
     for (size_t i = 0; i < archive->member_count; i++)
         put_member(out, &archive->members[i]);
 }

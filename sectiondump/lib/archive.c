@@ -116,7 +116,8 @@ static const struct sd_pe_section *find(const struct sd_pe *pe,
 /* The long form, from the object's sections: a function member holds the
  * hint and name in .idata$6 (empty when imported by ordinal, which then
  * is in .idata$4 with the top bit set); the head holds .idata$2 and the
- * tail the DLL name in .idata$7. */
+ * tail the DLL name in .idata$7. lld writes short import objects, but its
+ * head is a long-form object too. */
 static int long_import(struct sd_image *image, const struct sd__input *in,
                        struct sd_archive_member *m, const struct sd_pe *pe,
                        uint64_t at)
@@ -126,6 +127,15 @@ static int long_import(struct sd_image *image, const struct sd__input *in,
     const struct sd_pe_section *dll = find(pe, ".idata$7");
     m->import_form = SD_IMPORT_LONG;
     m->kind = SD_MEMBER_IMPORT;
+    /* lld's head keeps the DLL name in .idata$6, without a hint. */
+    if (find(pe, ".idata$2") != NULL) {
+        m->import_part = SD_IMPORT_HEAD;
+        if (hint_name == NULL || hint_name->raw_size == 0)
+            return 0;
+        return sd__string(image, in, at + hint_name->raw_offset,
+                          at + hint_name->raw_offset + hint_name->raw_size,
+                          "DLL name (.idata$6)", &m->import_dll);
+    }
     if (hint_name != NULL && hint_name->raw_size >= 3) {
         uint64_t start = at + hint_name->raw_offset;
         sd__u16(in, start, &m->import_hint);
@@ -147,10 +157,6 @@ static int long_import(struct sd_image *image, const struct sd__input *in,
         return sd__string(image, in, at + dll->raw_offset,
                           at + dll->raw_offset + dll->raw_size,
                           "DLL name (.idata$7)", &m->import_dll);
-    }
-    if (find(pe, ".idata$2") != NULL) {
-        m->import_part = SD_IMPORT_HEAD;
-        return 0;
     }
     m->kind = SD_MEMBER_OBJECT;
     m->import_form = 0;

@@ -7,11 +7,13 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -56,12 +58,31 @@ static void usage_and_exit_codes(void **state)
     (void)state;
     expect_run("--help", 0, "usage: sectiondump");
     expect_run("--version", 0, "sectiondump 0.");
-    expect_run("", 2, "usage: sectiondump");
-    expect_run("--bogus file", 2, "sectiondump: unknown or incomplete option");
-    expect_run("--check-shared", 2, "sectiondump: unknown or incomplete");
-    expect_run("a b", 2, "sectiondump: one FILE at a time");
+    expect_run("", 2, "sectiondump: no FILE given");
+    expect_run("", 2, "Try 'sectiondump --help'.");
+    expect_run("--bogus file", 2, "sectiondump: unknown option '--bogus'");
+    expect_run("--bogus file", 2, "Try 'sectiondump --help'.");
+    expect_run("--check-shared", 2,
+               "sectiondump: option needs a value: '--check-shared'");
+    expect_run("--max-size 12x " SD_FIXTURE, 2,
+               "sectiondump: --max-size wants a positive byte count");
     expect_run("/nonexistent/file.dll", 1,
                "sectiondump: /nonexistent/file.dll: No such file");
+}
+
+/* Whether the tool exits with exit_code and some line contains text. */
+static bool run_contains(const char *args, int exit_code, const char *text)
+{
+    struct sd_tool_output out;
+    int got = run(args, &out);
+    bool found = false;
+    for (size_t i = 0; i < out.count && !found; i++)
+        found = strstr(out.lines[i], text) != NULL;
+    if (got != exit_code || !found)
+        print_message("sectiondump %s: exit %d (want %d), '%s' %s\n", args, got,
+                      exit_code, text, found ? "found" : "not found");
+    sd__tool_free(&out);
+    return got == exit_code && found;
 }
 
 /* Writes size bytes of data to a fresh temporary file, into path. */
@@ -97,6 +118,105 @@ static void malformed_files_fail_in_one_line(void **state)
     sd__tool_free(&out);
     unlink(path);
     free(lib);
+}
+
+/* Empty, truncated, special and oversized inputs are refused, each with
+ * its own message. */
+static void refuses_what_it_cannot_read(void **state)
+{
+    (void)state;
+    char path[64], args[256];
+    temp_file(path, "", 0);
+    snprintf(args, sizeof args, "%s", path);
+    expect_run(args, 1, "sectiondump: /tmp/sectiondump-test-");
+    assert_true(run_contains(args, 1, ": empty file"));
+    unlink(path);
+    temp_file(path, "\177ELF", 4);
+    snprintf(args, sizeof args, "%s", path);
+    assert_true(run_contains(args, 1, ": truncated ELF header: 4 of 64 bytes"));
+    unlink(path);
+    temp_file(path, "MZ", 2);
+    snprintf(args, sizeof args, "%s", path);
+    assert_true(run_contains(args, 1, ": truncated DOS header: 2 of 64 bytes"));
+    unlink(path);
+    expect_run(
+        "/dev/zero", 1,
+        "sectiondump: /dev/zero: not a regular file: a character device");
+    expect_run("/tmp", 1, "sectiondump: /tmp: not a regular file: a directory");
+    snprintf(path, sizeof path, "/tmp/sectiondump-fifo-%ld", (long)getpid());
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(args, sizeof args, "%s", path);
+    assert_true(run_contains(args, 1, ": not a regular file: a FIFO"));
+    unlink(path);
+    expect_run("--max-size 100 " SD_FIXTURE, 1,
+               "sectiondump: " SD_FIXTURE ": ");
+    assert_true(run_contains("--max-size 100 " SD_FIXTURE, 1,
+                             "larger than the limit of 100 bytes"));
+    assert_true(run_contains("--max-size 1M " SD_FIXTURE, 0, "ELF Header:"));
+}
+
+/* Several files: a heading each, the others still dumped when one fails,
+ * and exit 1. */
+static void several_files(void **state)
+{
+    (void)state;
+    const char *args = SD_FIXTURE " /nonexistent " SD_FIXTURE;
+    struct sd_tool_output out;
+    assert_int_equal(run(args, &out), 1);
+    size_t first = sd__tool_find(&out, 0, "Dump of file " SD_FIXTURE);
+    assert_true(first < out.count);
+    assert_true(sd__tool_find(&out, first + 1, "Dump of file " SD_FIXTURE) <
+                out.count);
+    assert_true(sd__tool_find(&out, 0, "sectiondump: /nonexistent: No such") <
+                out.count);
+    sd__tool_free(&out);
+    assert_int_equal(run("--json " SD_FIXTURE " /nonexistent", &out), 1);
+    assert_string_equal(out.lines[0], "[");
+    assert_string_equal(out.lines[out.count - 1], "]");
+    assert_true(sd__tool_find(&out, 0,
+                              "{\"file\": \"/nonexistent\", "
+                              "\"error\": \"No such file") < out.count);
+    sd__tool_free(&out);
+    /* One file keeps the single-file form: an object, not an array. */
+    assert_int_equal(run("--json " SD_FIXTURE, &out), 0);
+    assert_string_equal(out.lines[0], "{");
+    sd__tool_free(&out);
+}
+
+/* "-" reads standard input, from a file or a pipe, within the same limit. */
+static void reads_standard_input(void **state)
+{
+    (void)state;
+    assert_true(run_contains("- < " SD_FIXTURE, 0, "Dump of file -"));
+    char args[512];
+    snprintf(args, sizeof args, "- 2>&1 < /dev/null; cat '%s' | '%s' -",
+             SD_FIXTURE, SD_TOOL);
+    assert_true(run_contains(args, 0, "ELF Header:"));
+    assert_true(run_contains("--max-size 1K - < " SD_FIXTURE, 1,
+                             "sectiondump: -: larger than the limit of 1024"));
+    assert_true(run_contains("- < /dev/null", 1, "sectiondump: -: empty file"));
+}
+
+/* --json reports errors and --check-shared verdicts as JSON on stdout. */
+static void json_errors_and_verdicts(void **state)
+{
+    (void)state;
+    struct sd_tool_output out;
+    char command[256];
+    snprintf(command, sizeof command, "'%s' --json /nonexistent 2>/dev/null",
+             SD_TOOL);
+    int exit_code;
+    assert_int_equal(sd__tool_capture(&out, command, &exit_code), 0);
+    assert_int_equal(exit_code, 1);
+    assert_int_equal(out.count, 1);
+    assert_string_equal(out.lines[0],
+                        "{\"file\": \"/nonexistent\", \"error\": \"No such "
+                        "file or directory\"}");
+    sd__tool_free(&out);
+    assert_true(run_contains("--json --check-shared .data " SD_FIXTURE, 1,
+                             "{\"file\": \"" SD_FIXTURE
+                             "\", \"section\": \".data\", \"shared\": "
+                             "false, \"error\": \"ELF sections have no"));
 }
 
 static int is_exported(const struct sd_elf_symbol *sym)
@@ -197,6 +317,31 @@ static void check_no_shared_section(const char *exe)
     free(data);
 }
 
+/* The import library lists every API function as an import from
+ * sharedcounter.dll: GNU ld writes the long form, lld the short one. */
+static void check_import_library(const char *tree)
+{
+    char args[4200];
+    snprintf(args, sizeof args, "--json '%s/dll/libsharedcounter.dll.a'", tree);
+    struct sd_tool_output out;
+    assert_int_equal(run(args, &out), 0);
+    assert_true(sd__tool_find(&out, 0, "\"format\": \"archive\"") < out.count);
+    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
+        char symbol[64];
+        snprintf(symbol, sizeof symbol, "\"symbol\": \"%s\"", api[i]);
+        bool found = false;
+        for (size_t j = 0; j < out.count && !found; j++)
+            found =
+                strstr(out.lines[j], symbol) != NULL &&
+                strstr(out.lines[j], "\"kind\": \"import\"") != NULL &&
+                strstr(out.lines[j], "\"dll\": \"sharedcounter.dll\"") != NULL;
+        if (!found)
+            fail_msg("%s: no import of %s from sharedcounter.dll", args,
+                     api[i]);
+    }
+    sd__tool_free(&out);
+}
+
 static void check_tree(const char *tree)
 {
     char dll[4096], args[4200];
@@ -210,6 +355,7 @@ static void check_tree(const char *tree)
     snprintf(args, sizeof args, "--check-shared .shared '%s'", dll);
     expect_run(args, 0, "sectiondump: ");
     check_dll_report(dll);
+    check_import_library(tree);
     snprintf(args, sizeof args,
              "--check-shared .shared '%s/bin/shared_exe_counter.exe'", tree);
     expect_run(args, 0, "sectiondump: ");
@@ -239,6 +385,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(usage_and_exit_codes),
         cmocka_unit_test(malformed_files_fail_in_one_line),
+        cmocka_unit_test(refuses_what_it_cannot_read),
+        cmocka_unit_test(several_files),
+        cmocka_unit_test(reads_standard_input),
+        cmocka_unit_test(json_errors_and_verdicts),
         cmocka_unit_test(hidden_visibility_exports_only_marked),
         {tree[0] ? tree[0] : "windows tree 1", windows_tree, NULL, NULL,
          tree[0]},

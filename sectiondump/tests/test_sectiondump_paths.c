@@ -34,8 +34,8 @@ static wchar_t *program_dir(void)
 static char *utf8(const wchar_t *text)
 {
     static char buf[4 * PATH_CHARS];
-    assert_true(WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, sizeof buf,
-                                    NULL, NULL) > 0);
+    assert_true(WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, sizeof buf, NULL,
+                                    NULL) > 0);
     return buf;
 }
 
@@ -64,8 +64,8 @@ static DWORD run(wchar_t *command_line, const wchar_t *dir, char **output)
     si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     si.hStdOutput = si.hStdError = out;
     PROCESS_INFORMATION pi;
-    if (!CreateProcessW(NULL, command_line, NULL, NULL, TRUE, 0, NULL, dir,
-                        &si, &pi))
+    if (!CreateProcessW(NULL, command_line, NULL, NULL, TRUE, 0, NULL, dir, &si,
+                        &pi))
         fail_msg("cannot run %s (error %lu)", utf8(command_line),
                  GetLastError());
     WaitForSingleObject(pi.hProcess, INFINITE);
@@ -89,8 +89,7 @@ static void expect_report(wchar_t *command_line, const wchar_t *dir,
     char *output;
     DWORD code = run(command_line, dir, &output);
     char heading[4 * PATH_CHARS];
-    snprintf(heading, sizeof heading, "Dump of file %s\r\n",
-             utf8(shown_path));
+    snprintf(heading, sizeof heading, "Dump of file %s\r\n", utf8(shown_path));
     if (code != 0 || strstr(output, heading) == NULL ||
         strstr(output, "PE signature found") == NULL)
         fail_msg("exit %lu, want 0 and '%s' in:\n%.400s", code, heading,
