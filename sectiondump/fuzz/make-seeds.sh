@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds small seed files for the fuzzer: PE32 and PE32+ DLLs with exports
-# and imports, COFF objects, and ELF32/ELF64 objects and shared libraries in
+# and imports, COFF objects, import libraries, and ELF32/ELF64 objects and shared libraries in
 # both byte orders. Real files are too large to mutate quickly; these hold
 # every structure the parser reads in a few hundred bytes to a few KiB.
 #
@@ -50,6 +50,10 @@ pe() { # target dlltool-machine bits name
 }
 pe x86_64-w64-mingw32 i386:x86-64 64 pe32plus
 pe i686-w64-mingw32 i386 32 pe32
+
+# Import libraries: lld's short import objects, and GNU dlltool's long form.
+cp "$work/k32-64.a" "$out/implib-short.a"
+x86_64-w64-mingw32-dlltool -d "$work/k32-64.def" -l "$out/implib-long.a"
 
 # A PE image with long section names, which live in the COFF string table.
 x86_64-w64-mingw32-gcc -g -O1 -shared -nostdlib "$work/lib.c" \
