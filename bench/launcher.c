@@ -6,16 +6,14 @@
  */
 #include "bench.h"
 
-#include <ctype.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <io.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "int_parse.h"
+#include "options.h"
 #include "sharedcounter.h"
 #include "spawn.h"
 
@@ -37,46 +35,74 @@ struct options {
     const char *runs_csv_path; /* NULL: no CSV of single runs */
 };
 
-static const struct options defaults = {
-    .repetitions = 15,
-    .duration_ms = 50,
-    .procs = {1, 2, 4, 8},
-    .proc_count = 4,
-    .launches = 40,
+enum {
+    OPTION_REPETITIONS,
+    OPTION_DURATION,
+    OPTION_PROCESSES,
+    OPTION_LAUNCHES,
+    OPTION_CSV,
+    OPTION_RUNS_CSV,
+    OPTION_COUNT
 };
 
-enum option_kind { OPTION_INT, OPTION_INT_LIST, OPTION_PATH };
-
-/* Every option takes a value. The one OPTION_INT_LIST, "1,2,4,8", gives the
- * process counts: each in [min, max], none twice; its field is their count,
- * and they go to procs, sorted. */
-struct option_spec {
-    const char *name, *value_name, *help;
-    enum option_kind kind;
-    int64_t min, max;
-    size_t field; /* offset in struct options */
+/* The options with their defaults, and the room the process counts are
+ * parsed into. */
+struct command_line {
+    int64_t procs[SC_BENCH_MAX_COUNTS];
+    struct sc_option options[OPTION_COUNT];
 };
 
-static const struct option_spec option_table[] = {
-    {"--repetitions", "N", "timed runs per variant and process count",
-     OPTION_INT, 1, SC_BENCH_MAX_REPETITIONS,
-     offsetof(struct options, repetitions)},
-    {"--duration", "MS", "length of one timed run in ms", OPTION_INT, 1, 60000,
-     offsetof(struct options, duration_ms)},
-    {"--processes", "LIST", "process counts, comma-separated", OPTION_INT_LIST,
-     1, SC_BENCH_MAX_PROCS, offsetof(struct options, proc_count)},
-    {"--launches", "N", "starts of each probe for the launch cost; 0 skips it",
-     OPTION_INT, 0, 10000, offsetof(struct options, launches)},
-    {"--csv", "FILE", "write the table as CSV", OPTION_PATH, 0, 0,
-     offsetof(struct options, csv_path)},
-    {"--runs-csv", "FILE", "write every timed run as CSV", OPTION_PATH, 0, 0,
-     offsetof(struct options, runs_csv_path)},
+static const struct {
+    const char *value_name, *text;
+} option_help[OPTION_COUNT] = {
+    [OPTION_REPETITIONS] = {"N", "timed runs per variant and process count"},
+    [OPTION_DURATION] = {"MS", "length of one timed run in ms"},
+    [OPTION_PROCESSES] = {"LIST", "process counts, comma-separated"},
+    [OPTION_LAUNCHES] = {"N", "starts of each probe for the launch cost; "
+                              "0 skips it"},
+    [OPTION_CSV] = {"FILE", "write the table as CSV"},
+    [OPTION_RUNS_CSV] = {"FILE", "write every timed run as CSV"},
 };
 
-enum { OPTION_COUNT = sizeof option_table / sizeof option_table[0] };
+static void command_line_init(struct command_line *c)
+{
+    static const int64_t default_procs[] = {1, 2, 4, 8};
+    enum { DEFAULT_PROC_COUNT = sizeof default_procs / sizeof default_procs[0] };
+
+    memcpy(c->procs, default_procs, sizeof default_procs);
+    struct sc_option options[OPTION_COUNT] = {
+        [OPTION_REPETITIONS] = SC_INT_OPTION("--repetitions", 1,
+                                             SC_BENCH_MAX_REPETITIONS, 15),
+        [OPTION_DURATION] = SC_INT_OPTION("--duration", 1, 60000, 50),
+        [OPTION_PROCESSES] = SC_INT_LIST_OPTION("--processes", 1,
+                                                SC_BENCH_MAX_PROCS, c->procs,
+                                                DEFAULT_PROC_COUNT),
+        [OPTION_LAUNCHES] = SC_INT_OPTION("--launches", 0, 10000, 40),
+        [OPTION_CSV] = SC_STRING_OPTION("--csv", NULL),
+        [OPTION_RUNS_CSV] = SC_STRING_OPTION("--runs-csv", NULL),
+    };
+    memcpy(c->options, options, sizeof options);
+}
+
+/* The range and default of an option, as the help shows them. */
+static void print_range(const struct sc_option *o)
+{
+    if (o->kind == SC_OPTION_INT) {
+        printf(" (%" PRId64 "-%" PRId64 ", default %" PRId64 ")", o->min,
+               o->max, o->value);
+    } else if (o->kind == SC_OPTION_INT_LIST) {
+        printf(", %" PRId64 "-%" PRId64 " (default", o->min, o->max);
+        for (size_t i = 0; i < o->list_len; i++)
+            printf("%c%" PRId64, i == 0 ? ' ' : ',', o->list[i]);
+        printf(")");
+    }
+}
 
 static void usage(void)
 {
+    struct command_line defaults;
+
+    command_line_init(&defaults);
     printf("usage: " PROGRAM " [options]\n\n"
            "Times one increment of a counter that several processes share, "
            "in each of\nthese ways, side by side in one run:\n");
@@ -89,42 +115,18 @@ static void usage(void)
            "then it times starting a client\nthat loads the DLL against one "
            "that does not.\n\noptions:\n");
     for (int i = 0; i < OPTION_COUNT; i++) {
-        const struct option_spec *o = &option_table[i];
         char left[32];
-        snprintf(left, sizeof left, "%s %s", o->name, o->value_name);
-        printf("  %-19s %s", left, o->help);
-        if (o->kind == OPTION_INT)
-            printf(" (%" PRId64 "-%" PRId64 ", default %d)", o->min, o->max,
-                   *(const int *)((const char *)&defaults + o->field));
-        else if (o->kind == OPTION_INT_LIST)
-            printf(", %" PRId64 "-%" PRId64 " (default 1,2,4,8)", o->min,
-                   o->max);
+        snprintf(left, sizeof left, "%s %s", defaults.options[i].name,
+                 option_help[i].value_name);
+        printf("  %-19s %s", left, option_help[i].text);
+        print_range(&defaults.options[i]);
         printf("\n");
     }
     printf("  --help              show this text\n"
            "  --version           show the version\n\n"
+           "Either form works: \"--duration 20\" or \"--duration=20\".\n\n"
            "Exit status: 0 done; 1 a safe variant lost an update, or a run "
            "failed;\n2 bad usage.\n");
-}
-
-/* Prints the two lines of a usage error; returns its exit status. */
-static int bad_usage(const char *problem, const char *arg)
-{
-    fprintf(stderr, PROGRAM ": %s: '%s'\nTry '" PROGRAM " --help'.\n", problem,
-            arg);
-    return 2;
-}
-
-/* Digits only (no sign), within [min, max]. */
-static int parse_int(const char *text, int64_t min, int64_t max, int *value)
-{
-    int64_t v;
-
-    if (!isdigit((unsigned char)text[0]) ||
-        sc__parse_int64(text, &v) != SC_PARSE_OK || v < min || v > max)
-        return 0;
-    *value = (int)v;
-    return 1;
 }
 
 static int compare_ints(const void *a, const void *b)
@@ -133,90 +135,52 @@ static int compare_ints(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int parse_list(const char *text, const struct option_spec *spec,
-                      int *count, int *items)
+/* The parser has checked every range, so each value fits an int. */
+static void take_options(const struct command_line *c, struct options *o)
 {
-    *count = 0;
-    for (const char *item = text;; item++) {
-        char number[16];
-        size_t len = strcspn(item, ",");
-        if (len >= sizeof number || *count == SC_BENCH_MAX_COUNTS)
-            return 0;
-        memcpy(number, item, len);
-        number[len] = '\0';
-        if (!parse_int(number, spec->min, spec->max, &items[(*count)++]))
-            return 0;
-        item += len;
-        if (*item == '\0')
-            break;
-    }
-    qsort(items, (size_t)*count, sizeof items[0], compare_ints);
-    for (int i = 1; i < *count; i++)
-        if (items[i] == items[i - 1])
-            return 0;
-    return 1;
+    const struct sc_option *opt = c->options;
+    const struct sc_option *procs = &opt[OPTION_PROCESSES];
+
+    o->repetitions = (int)opt[OPTION_REPETITIONS].value;
+    o->duration_ms = (int)opt[OPTION_DURATION].value;
+    o->launches = (int)opt[OPTION_LAUNCHES].value;
+    o->csv_path = opt[OPTION_CSV].text;
+    o->runs_csv_path = opt[OPTION_RUNS_CSV].text;
+    o->proc_count = (int)procs->list_len;
+    for (size_t i = 0; i < procs->list_len; i++)
+        o->procs[i] = (int)procs->list[i];
+    qsort(o->procs, procs->list_len, sizeof o->procs[0], compare_ints);
 }
 
-/* Stores value in the option's field; 0 if the value is not valid for it. */
-static int apply(const struct option_spec *spec, const char *value,
-                 struct options *o)
+/* What to do after sc__parse_args(): -1 to go on, or the exit status. */
+static int answer(enum sc_args_result result)
 {
-    char *field = (char *)o + spec->field;
-
-    switch (spec->kind) {
-    case OPTION_INT:
-        return parse_int(value, spec->min, spec->max, (int *)field);
-    case OPTION_INT_LIST:
-        return parse_list(value, spec, (int *)field, o->procs);
-    case OPTION_PATH:
-        *(const char **)field = value;
-        return value[0] != '\0';
-    }
-    return 0;
-}
-
-static const struct option_spec *find_option(const char *arg, size_t len)
-{
-    for (int i = 0; i < OPTION_COUNT; i++)
-        if (strlen(option_table[i].name) == len &&
-            strncmp(option_table[i].name, arg, len) == 0)
-            return &option_table[i];
-    return NULL;
-}
-
-/* "--name value" or "--name=value". Returns -1 to run, or an exit status. */
-static int parse_options(int argc, char **argv, struct options *o)
-{
-    int given[OPTION_COUNT] = {0};
-
-    *o = defaults;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage();
-            return 0;
-        }
-        if (strcmp(arg, "--version") == 0) {
-            printf(PROGRAM " (sharedcounter) " SC_VERSION_STRING "\n");
-            return 0;
-        }
-        const char *equals = strchr(arg, '=');
-        size_t len = equals != NULL ? (size_t)(equals - arg) : strlen(arg);
-        const struct option_spec *spec = find_option(arg, len);
-        if (spec == NULL)
-            return bad_usage("unknown option", arg);
-        if (given[spec - option_table]++)
-            return bad_usage("option given twice", spec->name);
-        const char *value = equals != NULL ? equals + 1 : argv[++i];
-        if (value == NULL)
-            return bad_usage("missing value after", spec->name);
-        if (!apply(spec, value, o)) {
-            char problem[64];
-            snprintf(problem, sizeof problem, "bad value for %s", spec->name);
-            return bad_usage(problem, value);
-        }
+    switch (result) {
+    case SC_ARGS_HELP:
+        usage();
+        return SC_EXIT_OK;
+    case SC_ARGS_VERSION:
+        return sc__print_program_version(PROGRAM) == 0 ? SC_EXIT_OK
+                                                        : SC_EXIT_FAILURE;
+    case SC_ARGS_BAD:
+        return SC_EXIT_USAGE;
+    case SC_ARGS_OK:
+        break;
     }
     return -1;
+}
+
+/* Returns -1 to run, or the exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    struct command_line c;
+
+    command_line_init(&c);
+    int status =
+        answer(sc__parse_args(argc, argv, PROGRAM, c.options, OPTION_COUNT));
+    if (status < 0)
+        take_options(&c, o);
+    return status;
 }
 
 /* ---- The pool of workers ---- */
@@ -597,12 +561,13 @@ static int launcher_main(const struct options *o)
 int main(int argc, char **argv)
 {
     struct options options;
-    int pid;
 
     if (argc > 1 && strcmp(argv[1], SC_BENCH_WORKER_FLAG) == 0) {
-        if (argc != 3 || !parse_int(argv[2], 1, 0x7fffffff, &pid))
-            return bad_usage("expected " SC_BENCH_WORKER_FLAG " PID", argv[1]);
-        return sc__bench_worker_main((DWORD)pid);
+        struct sc_option launcher =
+            SC_INT_OPTION(SC_BENCH_WORKER_FLAG, 1, UINT32_MAX, 0);
+        int status = answer(sc__parse_args(argc, argv, PROGRAM, &launcher, 1));
+        return status >= 0 ? status
+                           : sc__bench_worker_main((DWORD)launcher.value);
     }
     int status = parse_options(argc, argv, &options);
     return status >= 0 ? status : launcher_main(&options);

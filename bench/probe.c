@@ -6,8 +6,8 @@
  * DLL is all that differs between the two timings.
  */
 #include <stdio.h>
-#include <string.h>
 
+#include "options.h"
 #include "sharedcounter.h"
 
 #ifdef SC_PROBE_USES_DLL
@@ -18,27 +18,29 @@
 #define WHAT "starts and exits, like launch_client but without the DLL"
 #endif
 
-static int answer(const char *arg)
+/* Only --help and --version: anything else is bad usage. */
+static int answer(int argc, char **argv)
 {
-    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        printf("usage: " PROGRAM "\n\n" PROGRAM " " WHAT ".\n"
-               "counter_bench times it to measure what a client pays for "
+    switch (sc__parse_args(argc, argv, PROGRAM, NULL, 0)) {
+    case SC_ARGS_HELP:
+        printf("usage: " PROGRAM " [--help | --version]\n\n" PROGRAM " " WHAT
+               ".\ncounter_bench times it to measure what a client pays for "
                "the DLL.\n");
-        return 0;
+        return SC_EXIT_OK;
+    case SC_ARGS_VERSION:
+        return sc__print_program_version(PROGRAM) == 0 ? SC_EXIT_OK
+                                                        : SC_EXIT_FAILURE;
+    case SC_ARGS_BAD:
+    case SC_ARGS_OK:
+        break;
     }
-    if (strcmp(arg, "--version") == 0) {
-        printf(PROGRAM " (sharedcounter) " SC_VERSION_STRING "\n");
-        return 0;
-    }
-    fprintf(stderr,
-            PROGRAM ": unknown option: '%s'\nTry '" PROGRAM " --help'.\n", arg);
-    return 2;
+    return SC_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
     if (argc > 1)
-        return answer(argv[1]);
+        return answer(argc, argv);
 #ifdef SC_PROBE_USES_DLL
     sc_increment();
 #endif

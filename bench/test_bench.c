@@ -103,6 +103,19 @@ static void temp_file(char *path)
     assert_true(GetTempFileNameA(dir, "scb", 0, path) != 0);
 }
 
+/* Reads the file at path into text (size bytes, NUL included), then
+ * removes it. */
+static void read_and_remove(const char *path, char *text, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+
+    assert_non_null(f);
+    size_t len = fread(text, 1, size - 1, f);
+    fclose(f);
+    remove(path);
+    text[len] = '\0';
+}
+
 /* Two repetitions of limit and file-mapping with two processes: limit makes
  * 100 then 200 increments a second, file-mapping 50 both times, so the
  * paired ratio of the two is the median of 2 and 4. */
@@ -131,12 +144,7 @@ static void summary_csv_has_medians_and_paired_ratios(void **state)
     (void)state;
     temp_file(path);
     assert_int_equal(sc__bench_write_csv(path, &r), 0);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t len = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    remove(path);
-    text[len] = '\0';
+    read_and_remove(path, text, sizeof text);
     assert_string_equal(
         text, "variant,processes,repetitions,duration_ms,ns_per_op,ops_per_s,"
               "ops_per_s_min,ops_per_s_max,cost_vs_limit,vs_file_mapping,"
@@ -178,42 +186,130 @@ static void expect(const char *program, const char *args, DWORD code,
     sc__child_output_free(&output);
 }
 
+/* Runs program (no ".exe") with args and checks that it refuses them with
+ * status 2, "<program>: <message>" and the line that points to --help. */
+static void expect_usage_error(const char *program, const char *args,
+                               const char *message)
+{
+    char exe[64], err[256];
+
+    snprintf(exe, sizeof exe, "%s.exe", program);
+    snprintf(err, sizeof err, "%s: %s\r\nTry '%s --help'.\r\n", program,
+             message, program);
+    expect(exe, args, 2, NULL, err);
+}
+
 static void bench_answers_help_and_version(void **state)
 {
     (void)state;
     expect("counter_bench.exe", "--help", 0, "usage: counter_bench", NULL);
-    expect("counter_bench.exe", "--help", 0, "--processes LIST", NULL);
+    expect("counter_bench.exe", "--help", 0,
+           "--processes LIST    process counts, comma-separated, 1-64 "
+           "(default 1,2,4,8)",
+           NULL);
+    expect("counter_bench.exe", "--help", 0,
+           "--repetitions N     timed runs per variant and process count "
+           "(1-1000, default 15)",
+           NULL);
+    expect("counter_bench.exe", "--duration 5 -h", 0, "(1-60000, default 50)",
+           NULL);
     expect("counter_bench.exe", "--version", 0,
-           "counter_bench (sharedcounter) " SC_VERSION_STRING, NULL);
+           "counter_bench " SC_VERSION_STRING "\r\n", NULL);
 }
 
 static void bench_rejects_bad_usage_with_status_2(void **state)
 {
     (void)state;
-    expect("counter_bench.exe", "--bogus", 2, NULL,
-           "counter_bench: unknown option: '--bogus'\r\n"
-           "Try 'counter_bench --help'.");
-    expect("counter_bench.exe", "--processes 1,1", 2, NULL,
-           "counter_bench: bad value for --processes: '1,1'");
-    expect("counter_bench.exe", "--duration=0", 2, NULL,
-           "counter_bench: bad value for --duration: '0'");
-    expect("counter_bench.exe", "--repetitions", 2, NULL,
-           "counter_bench: missing value after: '--repetitions'");
-    expect("counter_bench.exe", "--launches 1 --launches 2", 2, NULL,
-           "counter_bench: option given twice: '--launches'");
+    expect_usage_error("counter_bench", "--bogus",
+                       "unknown option \"--bogus\"");
+    expect_usage_error("counter_bench", "now", "unexpected argument \"now\"");
+    expect_usage_error("counter_bench", "--repetitions",
+                       "--repetitions needs a value");
+    expect_usage_error("counter_bench", "--launches 1 --launches 2",
+                       "--launches given more than once");
+    expect_usage_error("counter_bench", "--csv=", "--csv needs a value, not "
+                                                  "\"\"");
+}
+
+static void bench_rejects_values_out_of_range(void **state)
+{
+    (void)state;
+    expect_usage_error("counter_bench", "--duration=0",
+                       "--duration 0 is out of range (1 to 60000)");
+    expect_usage_error("counter_bench", "--repetitions 1001",
+                       "--repetitions 1001 is out of range (1 to 1000)");
+    expect_usage_error("counter_bench", "--launches -1",
+                       "--launches -1 is out of range (0 to 10000)");
+    expect_usage_error("counter_bench", "--duration 5ms",
+                       "--duration needs a whole number, not \"5ms\"");
+}
+
+static void bench_rejects_bad_process_lists(void **state)
+{
+    (void)state;
+    expect_usage_error("counter_bench", "--processes 1,1",
+                       "--processes lists 1 twice");
+    expect_usage_error("counter_bench", "--processes 2,65",
+                       "--processes 65 is out of range (1 to 64)");
+    expect_usage_error("counter_bench", "--processes 1,,2",
+                       "--processes needs whole numbers separated by commas, "
+                       "not \"1,,2\"");
+    expect_usage_error("counter_bench", "--processes 1,2,3,4,5,6,7,8,9",
+                       "--processes takes at most 8 numbers");
+}
+
+static void bench_worker_needs_a_launcher_pid(void **state)
+{
+    (void)state;
+    expect_usage_error("counter_bench", "--worker", "--worker needs a value");
+    expect_usage_error("counter_bench", "--worker me",
+                       "--worker needs a whole number, not \"me\"");
+    expect_usage_error("counter_bench", "--worker 0",
+                       "--worker 0 is out of range (1 to 4294967295)");
+    expect_usage_error("counter_bench", "--worker 8 --duration 5",
+                       "unknown option \"--duration\"");
+}
+
+/* The process counts of the first variant, as the CSV of single runs lists
+ * them. */
+static void given_process_counts_run_in_ascending_order(void **state)
+{
+    char path[MAX_PATH], args[MAX_PATH + 128], text[4096];
+    int first, second;
+
+    (void)state;
+    temp_file(path);
+    snprintf(args, sizeof args,
+             "--processes=3,1 --repetitions 1 --duration 1 --launches 0 "
+             "--runs-csv \"%s\"",
+             path);
+    expect("counter_bench.exe", args, 0, NULL, NULL);
+    read_and_remove(path, text, sizeof text);
+    const char *row = strchr(text, '\n');
+    assert_non_null(row);
+    assert_int_equal(sscanf(row + 1, "%*[^,],%d", &first), 1);
+    row = strchr(row + 1, '\n');
+    assert_non_null(row);
+    assert_int_equal(sscanf(row + 1, "%*[^,],%d", &second), 1);
+    assert_int_equal(first, 1);
+    assert_int_equal(second, 3);
 }
 
 static void probes_help_and_version_leave_the_counter(void **state)
 {
-    static const char *const probes[] = {"launch_client.exe",
-                                         "launch_plain.exe"};
+    static const char *const probes[] = {"launch_client", "launch_plain"};
+    char exe[32], version[64];
+
     (void)state;
     int64_t before = sc_get();
     for (int i = 0; i < 2; i++) {
-        expect(probes[i], "--help", 0, "usage: launch_", NULL);
-        expect(probes[i], "--version", 0, "(sharedcounter) " SC_VERSION_STRING,
-               NULL);
-        expect(probes[i], "--bogus", 2, NULL, "Try 'launch_");
+        snprintf(exe, sizeof exe, "%s.exe", probes[i]);
+        snprintf(version, sizeof version, "%s %s\r\n", probes[i],
+                 SC_VERSION_STRING);
+        expect(exe, "--help", 0, "usage: launch_", NULL);
+        expect(exe, "--version", 0, version, NULL);
+        expect_usage_error(probes[i], "--bogus", "unknown option \"--bogus\"");
+        expect_usage_error(probes[i], "1", "unexpected argument \"1\"");
     }
     assert_int_equal(sc_get(), before);
 }
@@ -240,6 +336,10 @@ int main(void)
         cmocka_unit_test(summary_csv_has_medians_and_paired_ratios),
         cmocka_unit_test(bench_answers_help_and_version),
         cmocka_unit_test(bench_rejects_bad_usage_with_status_2),
+        cmocka_unit_test(bench_rejects_values_out_of_range),
+        cmocka_unit_test(bench_rejects_bad_process_lists),
+        cmocka_unit_test(bench_worker_needs_a_launcher_pid),
+        cmocka_unit_test(given_process_counts_run_in_ascending_order),
         cmocka_unit_test(probes_help_and_version_leave_the_counter),
         cmocka_unit_test(only_the_client_probe_increments),
     };
