@@ -67,16 +67,17 @@ static const struct {
 static void command_line_init(struct command_line *c)
 {
     static const int64_t default_procs[] = {1, 2, 4, 8};
-    enum { DEFAULT_PROC_COUNT = sizeof default_procs / sizeof default_procs[0] };
+    enum {
+        DEFAULT_PROC_COUNT = sizeof default_procs / sizeof default_procs[0]
+    };
 
     memcpy(c->procs, default_procs, sizeof default_procs);
     struct sc_option options[OPTION_COUNT] = {
-        [OPTION_REPETITIONS] = SC_INT_OPTION("--repetitions", 1,
-                                             SC_BENCH_MAX_REPETITIONS, 15),
+        [OPTION_REPETITIONS] =
+            SC_INT_OPTION("--repetitions", 1, SC_BENCH_MAX_REPETITIONS, 15),
         [OPTION_DURATION] = SC_INT_OPTION("--duration", 1, 60000, 50),
-        [OPTION_PROCESSES] = SC_INT_LIST_OPTION("--processes", 1,
-                                                SC_BENCH_MAX_PROCS, c->procs,
-                                                DEFAULT_PROC_COUNT),
+        [OPTION_PROCESSES] = SC_INT_LIST_OPTION(
+            "--processes", 1, SC_BENCH_MAX_PROCS, c->procs, DEFAULT_PROC_COUNT),
         [OPTION_LAUNCHES] = SC_INT_OPTION("--launches", 0, 10000, 40),
         [OPTION_CSV] = SC_STRING_OPTION("--csv", NULL),
         [OPTION_RUNS_CSV] = SC_STRING_OPTION("--runs-csv", NULL),
@@ -161,7 +162,7 @@ static int answer(enum sc_args_result result)
         return SC_EXIT_OK;
     case SC_ARGS_VERSION:
         return sc__print_program_version(PROGRAM) == 0 ? SC_EXIT_OK
-                                                        : SC_EXIT_FAILURE;
+                                                       : SC_EXIT_FAILURE;
     case SC_ARGS_BAD:
         return SC_EXIT_USAGE;
     case SC_ARGS_OK:

@@ -29,7 +29,7 @@ static int answer(int argc, char **argv)
         return SC_EXIT_OK;
     case SC_ARGS_VERSION:
         return sc__print_program_version(PROGRAM) == 0 ? SC_EXIT_OK
-                                                        : SC_EXIT_FAILURE;
+                                                       : SC_EXIT_FAILURE;
     case SC_ARGS_BAD:
     case SC_ARGS_OK:
         break;

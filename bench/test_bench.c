@@ -227,8 +227,8 @@ static void bench_rejects_bad_usage_with_status_2(void **state)
                        "--repetitions needs a value");
     expect_usage_error("counter_bench", "--launches 1 --launches 2",
                        "--launches given more than once");
-    expect_usage_error("counter_bench", "--csv=", "--csv needs a value, not "
-                                                  "\"\"");
+    expect_usage_error("counter_bench", "--csv=",
+                       "--csv needs a value, not \"\"");
 }
 
 static void bench_rejects_values_out_of_range(void **state)
