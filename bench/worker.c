@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "find_function.h"
-#include "handle.h"
 #include "shared_section.h"
 #include "sharedcounter.h"
 #include "spawn.h"

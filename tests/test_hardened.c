@@ -22,12 +22,12 @@
 #include <aclapi.h>
 
 #include "api_names.h"
-#include "find_function.h"
 #include "loaded_image.h"
 #include "mapping_name.h"
 #include "scratch_dir.h"
 #include "self_spawn.h"
 #include "sharedcounter.h"
+#include "spawn.h"
 #include "support_clients.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"

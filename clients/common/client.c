@@ -92,23 +92,6 @@ HMODULE sc__module_of(const void *address)
     return module;
 }
 
-wchar_t *sc__module_path(HMODULE module)
-{
-    /* 32767 characters is the longest path Windows has. */
-    for (DWORD size = MAX_PATH; size <= 65536; size *= 2) {
-        wchar_t *path = malloc(size * sizeof *path);
-        if (path == NULL)
-            return NULL;
-        DWORD len = GetModuleFileNameW(module, path, size);
-        if (len > 0 && len < size)
-            return path;
-        free(path);
-        if (len == 0)
-            return NULL;
-    }
-    return NULL;
-}
-
 /* Which build of the library the file is. Each build's VERSIONINFO says so
  * in a string of its own (dll/sharedcounter*.rc). That is read rather than
  * guessed from the file name, because a hardened DLL renamed to

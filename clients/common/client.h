@@ -104,10 +104,6 @@ int sc__client_version(const struct sc_client *client, HMODULE dll,
 /* The module that holds address (a function of a DLL), or NULL. */
 HMODULE sc__module_of(const void *address);
 
-/* The full path of module (NULL: this program), of any length; malloc'd,
- * NULL when out of memory. */
-wchar_t *sc__module_path(HMODULE module);
-
 /* Batch mode's end: prints the last value seen; returns the exit code. */
 int sc__client_result(struct sc_client *client, int64_t last);
 

@@ -44,33 +44,6 @@ enum sc_parse_status sc__parse_int64(const char *text, int64_t *value)
 
 /* ---- messages ------------------------------------------------------------- */
 
-char *sc__utf8_from_wide(const wchar_t *text)
-{
-    int size = WideCharToMultiByte(CP_UTF8, 0, text, -1, NULL, 0, NULL, NULL);
-    char *utf8 = size > 0 ? malloc((size_t)size) : NULL;
-
-    if (utf8 != NULL &&
-        WideCharToMultiByte(CP_UTF8, 0, text, -1, utf8, size, NULL, NULL) == 0) {
-        free(utf8);
-        utf8 = NULL;
-    }
-    return utf8;
-}
-
-wchar_t *sc__wide_from_utf8(const char *text)
-{
-    int size = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text, -1,
-                                   NULL, 0);
-    wchar_t *wide = size > 0 ? malloc((size_t)size * sizeof *wide) : NULL;
-
-    if (wide != NULL && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text,
-                                            -1, wide, size) == 0) {
-        free(wide);
-        wide = NULL;
-    }
-    return wide;
-}
-
 /* A console shows bytes in its own code page, which cannot hold every
  * character of a path; WriteConsoleW takes the characters themselves. */
 static int write_console(FILE *out, const char *text)

@@ -25,6 +25,9 @@
 
 #include <windows.h>
 
+/* UTF-8 and UTF-16, paths and modules: sc__utf8_from_wide() and the rest. */
+#include "spawn.h"
+
 /* Exit codes every program shares. */
 enum { SC_EXIT_OK = 0, SC_EXIT_FAILURE = 1, SC_EXIT_USAGE = 2 };
 
@@ -129,11 +132,6 @@ void sc__error(const char *program, const char *format, ...);
  * page; into a pipe or a file the bytes go as they are. Returns 0, or -1 on
  * a write error. */
 int sc__write_text(FILE *out, const char *text);
-
-/* The UTF-8 form of a UTF-16 string, or the UTF-16 form of a UTF-8 one;
- * malloc'd (free it), NULL when out of memory or on invalid input. */
-char *sc__utf8_from_wide(const wchar_t *text);
-wchar_t *sc__wide_from_utf8(const char *text);
 
 /* Writes "<system text> (error <code>)" into buf, always NUL-terminated and
  * UTF-8, on one line and with no "%1" left where the system text expects
