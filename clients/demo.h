@@ -1,6 +1,7 @@
 /*
  * counter_demo: K counter_worker processes on the shared counter next to K
- * private_counter processes, all released at the same moment.
+ * private_counter processes, all released at the same moment. The launcher
+ * is counter_demo.c; what it prints is demo_report.c.
  */
 #ifndef SC_DEMO_H
 #define SC_DEMO_H
@@ -13,9 +14,10 @@
 #include "spawn.h"
 
 struct sc_demo_plan {
-    int64_t clients; /* K processes of each kind */
-    int64_t times;   /* N additions per process */
-    int64_t delta;   /* D per addition */
+    int64_t clients;   /* K processes of each kind, at most 32 */
+    int64_t times;     /* N additions per process, at most 10^9 */
+    int64_t delta;     /* D per addition */
+    int64_t timeout_s; /* the time limit, in seconds */
 };
 
 struct sc_demo_process {
@@ -24,23 +26,19 @@ struct sc_demo_process {
     struct sc_child child;
     DWORD pid;
     DWORD exit_code;
+    int killed;    /* still running at the time limit, so terminated */
     int has_value; /* exited 0 and printed a value line */
     int64_t last;  /* the last value it printed */
 };
 
-/* Starts every process suspended with the plan's --times and --delta, then
- * lets them all run at once. Returns 0, or -1 after reporting on stderr
- * (none is then left running). */
-int sc__demo_start(const struct sc_demo_plan *plan,
-                   struct sc_demo_process *processes, size_t count);
+/* Says on stderr that p was killed at the plan's time limit. */
+void sc__demo_report_killed(const struct sc_demo_plan *plan,
+                            const struct sc_demo_process *p);
 
-/* Waits for every process, reads the last value it printed, and passes on
- * what it wrote to stderr. */
-void sc__demo_collect(struct sc_demo_process *processes, size_t count);
-
-/* Prints the table and the verdict; returns the exit code: 0 when the
- * shared counter moved by exactly K*N*D and every private one ended at
- * N*D, 1 otherwise. */
+/* Prints the plan, the table and the verdict on stdout; returns 0 when the
+ * shared counter moved by exactly K*N*D (wrapping as the counter does) and
+ * every private one ended at N*D, 1 otherwise. Whether stdout took it all
+ * is for the caller to check. */
 int sc__demo_report(const struct sc_demo_plan *plan,
                     const struct sc_demo_process *processes, size_t count,
                     int64_t before, int64_t after);

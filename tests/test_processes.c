@@ -221,8 +221,156 @@ static void demo_detects_wrong_counters(void **state)
                      "private baseline: MISMATCH");
     check_demo_fails("private_counter.exe", "private_counter.exe",
                      "shared counter (sharedcounter.dll): 0 -> 0 "
-                     "(expected +2000: MISMATCH)");
+                     "(expected +2000: MISMATCH, off by -2000)");
     check_demo_fails("counter_worker.exe", NULL, "cannot start");
+}
+
+/* Two "private" processes that share a counter: the one to end last saw
+ * both, and its row says how far off that is. */
+static void demo_shows_how_far_off_a_private_counter_is(void **state)
+{
+    (void)state;
+    check_demo_fails("counter_worker.exe", "shared_exe_counter.exe",
+                     "(off by +1000)");
+}
+
+/* Runs the demo with args and the shared counter at start; returns its
+ * output (free it with sc__test_run_free()) and puts the counter back. */
+static void run_demo_from(struct sc_test_run *result, int64_t start,
+                          const char *args)
+{
+    char path[MAX_PATH];
+    int64_t saved = sc_exchange(start);
+
+    sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
+    sc__test_run(result, path, args, "", 0);
+    sc_exchange(saved);
+}
+
+/* K*N*D = 2 * 2 * INT64_MAX needs 66 bits: the demo states it exactly and
+ * says that it wraps, as the counters do. */
+static void demo_explains_totals_that_wrap(void **state)
+{
+    struct sc_test_run result;
+    (void)state;
+
+    run_demo_from(&result, 0,
+                  "--clients 2 --times 2 --delta 9223372036854775807");
+    assert_int_equal(result.exit_code, 0);
+    sc__test_assert_contains(result.output.out,
+                             "shared counter (sharedcounter.dll): 0 -> -4 "
+                             "(expected +36893488147419103228, which wraps "
+                             "past INT64_MAX: OK)");
+    sc__test_assert_contains(result.output.out,
+                             "private baseline: each of 2 processes ended at "
+                             "-2 (+18446744073709551614, which wraps past "
+                             "INT64_MAX; none saw the others)");
+    sc__test_run_free(&result);
+}
+
+/* A total that fits can still carry the counter past INT64_MIN; and one
+ * process of each kind, one addition, are singular. */
+static void demo_explains_a_counter_that_wraps_in_the_singular(void **state)
+{
+    struct sc_test_run result;
+    (void)state;
+
+    run_demo_from(&result, INT64_MIN + 1, "--clients 1 --times 1 --delta -2");
+    assert_int_equal(result.exit_code, 0);
+    sc__test_assert_contains(result.output.out,
+                             "1 counter_worker and 1 private_counter process, "
+                             "released together;");
+    sc__test_assert_contains(result.output.out,
+                             "each adds -2 to its counter 1 time.");
+    sc__test_assert_contains(result.output.out,
+                             "shared counter (sharedcounter.dll): "
+                             "-9223372036854775807 -> 9223372036854775807 "
+                             "(expected -2, which wraps past INT64_MIN: OK)");
+    sc__test_assert_contains(result.output.out,
+                             "private baseline: its one process ended at -2 "
+                             "(it had no others to see)");
+    sc__test_run_free(&result);
+}
+
+/* Workers with 10^9 locked additions each are still running after a
+ * second: the demo kills them, says so for each, and fails. */
+static void demo_kills_what_outlives_its_time_limit(void **state)
+{
+    struct sc_test_run result;
+    (void)state;
+
+    run_demo_from(&result, 0, "--clients 2 --times 1000000000 --timeout 1");
+    assert_int_equal(result.exit_code, 1);
+    const char *killed = "counter_demo: killed counter_worker.exe (pid ";
+    const char *first = strstr(result.output.err, killed);
+    assert_non_null(first);
+    assert_non_null(strstr(first + 1, killed));
+    sc__test_assert_contains(result.output.err,
+                             "still running at the time limit of 1 second\r\n");
+    sc__test_assert_contains(result.output.out, "(killed at the time limit)");
+    sc__test_assert_contains(result.output.out, "MISMATCH");
+    sc__test_run_free(&result);
+}
+
+/* Its report lost, the demo must not pass: our end of its stdout is closed
+ * before it writes a line. */
+static void demo_fails_when_its_report_cannot_be_written(void **state)
+{
+    char path[MAX_PATH];
+    struct sc_child child;
+    struct sc_child_output output;
+    DWORD exit_code;
+    (void)state;
+
+    sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
+    assert_int_equal(sc__child_start(&child, path, "--clients 1 --times 10",
+                                     SC_CHILD_PIPE_OUTPUT),
+                     0);
+    sc__close_handle(&child.stdout_read);
+    assert_int_equal(
+        sc__child_finish(&child, SC_TEST_CHILD_TIMEOUT_MS, &exit_code, &output),
+        0);
+    sc__child_close(&child);
+    assert_int_equal(exit_code, 1);
+    sc__test_assert_contains(output.err,
+                             "counter_demo: cannot write to stdout");
+    sc__child_output_free(&output);
+}
+
+static void demo_answers_help_and_version(void **state)
+{
+    char path[MAX_PATH];
+    struct sc_test_run help, version;
+    int64_t before = sc_get();
+    (void)state;
+
+    sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
+    sc__test_run(&help, path, "--help", "", 0);
+    sc__test_run(&version, path, "--version", "", 0);
+    assert_int_equal(help.exit_code, 0);
+    sc__test_assert_contains(help.output.out, "usage: counter_demo");
+    sc__test_assert_contains(help.output.out, "--timeout SECONDS");
+    assert_int_equal(version.exit_code, 0);
+    assert_string_equal(version.output.out,
+                        "counter_demo " SC_VERSION_STRING "\r\n");
+    assert_int_equal(sc_get(), before);
+    sc__test_run_free(&help);
+    sc__test_run_free(&version);
+}
+
+static void demo_rejects_a_time_limit_out_of_range(void **state)
+{
+    char path[MAX_PATH];
+    struct sc_test_run result;
+    (void)state;
+
+    sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
+    sc__test_run(&result, path, "--timeout 0", "", 0);
+    assert_int_equal(result.exit_code, 2);
+    sc__test_assert_contains(result.output.err,
+                             "counter_demo: --timeout 0 is out of range");
+    sc__test_assert_contains(result.output.err, "Try 'counter_demo --help'");
+    sc__test_run_free(&result);
 }
 
 int main(void)
@@ -235,6 +383,13 @@ int main(void)
         cmocka_unit_test(dll_copy_has_its_own_counter),
         cmocka_unit_test(demo_reports_both_counters),
         cmocka_unit_test(demo_detects_wrong_counters),
+        cmocka_unit_test(demo_shows_how_far_off_a_private_counter_is),
+        cmocka_unit_test(demo_explains_totals_that_wrap),
+        cmocka_unit_test(demo_explains_a_counter_that_wraps_in_the_singular),
+        cmocka_unit_test(demo_kills_what_outlives_its_time_limit),
+        cmocka_unit_test(demo_fails_when_its_report_cannot_be_written),
+        cmocka_unit_test(demo_answers_help_and_version),
+        cmocka_unit_test(demo_rejects_a_time_limit_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
