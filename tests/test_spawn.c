@@ -138,6 +138,19 @@ static void start_helper(struct sc_child *child, const char *mode,
     free(self);
 }
 
+/* Runs helper mode to its end with its output captured; returns its exit
+ * code. */
+static DWORD run_to_end(const char *mode, struct sc_child_output *output)
+{
+    struct sc_child child;
+    DWORD code;
+
+    start_helper(&child, mode, SC_CHILD_PIPE_OUTPUT);
+    assert_int_equal(sc__child_finish(&child, TIMEOUT_MS, &code, output), 0);
+    sc__child_close(&child);
+    return code;
+}
+
 static void assert_output_zeroed(const struct sc_child_output *output)
 {
     assert_null(output->out);
@@ -150,15 +163,10 @@ static void assert_output_zeroed(const struct sc_child_output *output)
  * on the full pipe of the other one, for ever. */
 static void full_pipes_on_both_outputs_do_not_deadlock(void **state)
 {
-    struct sc_child child;
     struct sc_child_output output;
-    DWORD code;
     (void)state;
 
-    start_helper(&child, "chatty", SC_CHILD_PIPE_OUTPUT);
-    assert_int_equal(sc__child_finish(&child, TIMEOUT_MS, &code, &output), 0);
-    sc__child_close(&child);
-    assert_int_equal(code, 0);
+    assert_int_equal(run_to_end("chatty", &output), 0);
     assert_int_equal(output.out_len, BIG);
     assert_int_equal(output.err_len, BIG);
     for (size_t i = 0; i < BIG; i++) {
@@ -215,15 +223,10 @@ static void a_child_that_never_exits_is_killed_at_the_deadline(void **state)
 
 static void a_closed_output_is_its_end_not_an_error(void **state)
 {
-    struct sc_child child;
     struct sc_child_output output;
-    DWORD code;
     (void)state;
 
-    start_helper(&child, "close-stdout", SC_CHILD_PIPE_OUTPUT);
-    assert_int_equal(sc__child_finish(&child, TIMEOUT_MS, &code, &output), 0);
-    sc__child_close(&child);
-    assert_int_equal(code, 3);
+    assert_int_equal(run_to_end("close-stdout", &output), 3);
     assert_string_equal(output.out, "");
     assert_string_equal(output.err, "still here\n");
     sc__child_output_free(&output);
