@@ -1,4 +1,4 @@
-/* The exported API: each function is one Interlocked operation. */
+/* The counter's API: each function is one atomic operation. */
 #include "sharedcounter.h"
 
 #include "counter_storage.h"
@@ -10,12 +10,11 @@ static int64_t wrapping_sum(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a + (uint64_t)b);
 }
 
+/* A load that writes nothing: readers polling the counter leave its cache
+ * line shared instead of taking it from the writers in turn. */
 int64_t sc_get(void)
 {
-    /* A compare-exchange that never changes the value is a full-barrier
-     * atomic read on every Windows architecture, including 32-bit x86 where
-     * a plain 64-bit load is not atomic. */
-    return InterlockedCompareExchange64(sc__counter, 0, 0);
+    return sc__load_acquire64(sc__counter);
 }
 
 int64_t sc_increment(void)

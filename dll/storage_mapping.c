@@ -1,7 +1,8 @@
 /*
- * Storage for sharedcounter_hardened.dll: the counter in a named file mapping
- * in the session namespace that only the current user can open, instead of
- * a shared section that every process of every user can write.
+ * Storage for sharedcounter_hardened.dll: the counter and the process table in
+ * a named file mapping in the session namespace that only the current user
+ * can open, instead of a shared section that every process of every user can
+ * write.
  *
  * The mapping is opened in DllMain, so that sc__counter is valid before any
  * API call and the hot path stays one Interlocked operation. Under the loader
@@ -13,11 +14,13 @@
 #include "mapping_security.h"
 
 volatile LONG64 *sc__counter = NULL;
+struct sc_process_table *sc__process_table = NULL;
 
 /* Held open for as long as the DLL is loaded: the object manager removes a
  * name when the last handle to it closes, even while views of the mapping
  * remain, and the next process would then create a fresh counter. */
 static HANDLE counter_mapping;
+static struct sc_shared_storage *storage_view;
 
 /* 32767 characters is the longest path Windows can hand back. */
 enum { PATH_CHARS = 32768 };
@@ -49,7 +52,7 @@ static DWORD open_mapping(HANDLE *mapping, const WCHAR *name, PSID user)
         return err;
     SECURITY_ATTRIBUTES sa = {sizeof sa, &sd.sd, FALSE};
     *mapping = CreateFileMappingW(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0,
-                                  sizeof(LONG64), name);
+                                  sizeof(struct sc_shared_storage), name);
     if (*mapping == NULL)
         return GetLastError();
     err = sc__check_owner_only(*mapping, user);
@@ -71,16 +74,20 @@ static DWORD map_counter(HMODULE module)
         err = open_mapping(&mapping, name, sc__user_sid(&user));
     if (err != 0)
         return err;
-    /* A new page-file mapping is zero-filled: the counter starts at 0. */
-    void *view = MapViewOfFile(mapping, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0,
-                               sizeof(LONG64));
+    /* A new page-file mapping is zero-filled: the counter starts at 0 and
+     * every slot of the table is free. */
+    struct sc_shared_storage *view =
+        MapViewOfFile(mapping, FILE_MAP_READ | FILE_MAP_WRITE, 0, 0,
+                      sizeof(struct sc_shared_storage));
     if (view == NULL) {
         err = GetLastError();
         CloseHandle(mapping);
         return err;
     }
     counter_mapping = mapping;
-    sc__counter = view;
+    storage_view = view;
+    sc__counter = &view->counter;
+    sc__process_table = &view->processes;
     return 0;
 }
 
@@ -88,8 +95,10 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {
     if (reason == DLL_PROCESS_ATTACH) {
         DWORD err = map_counter(instance);
-        if (err == 0)
+        if (err == 0) {
+            sc__processes_attach();
             return TRUE;
+        }
         /* LoadLibrary reports ERROR_DLL_INIT_FAILED whatever the cause, so
          * a debugger (or DebugView) is told which one it was. */
         OutputDebugStringW(
@@ -99,12 +108,14 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
                 : L"sharedcounter_hardened: cannot open the counter mapping\n");
         return FALSE;
     }
+    /* A failed attach also arrives here, with nothing to give back. */
+    if (reason != DLL_PROCESS_DETACH || sc__counter == NULL)
+        return TRUE;
+    sc__processes_detach();
     /* On FreeLibrary (reserved == NULL) give the view and handle back; at
-     * process exit the system tears everything down and nothing needs doing.
-     * A failed attach also arrives here, with nothing to give back. */
-    if (reason == DLL_PROCESS_DETACH && reserved == NULL &&
-        sc__counter != NULL) {
-        UnmapViewOfFile((void *)sc__counter);
+     * process exit the system tears everything down. */
+    if (reserved == NULL) {
+        UnmapViewOfFile(storage_view);
         CloseHandle(counter_mapping);
     }
     return TRUE;

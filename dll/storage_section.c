@@ -1,11 +1,24 @@
-/* sharedcounter.dll keeps the counter in its own shared section. */
+/* sharedcounter.dll keeps the counter and the process table in its own
+ * shared section. */
 #include "counter_storage.h"
 #include "shared_section.h"
 
 SC_SHARED_BEGIN
-static SC_SHARED _Alignas(8) volatile LONG64 shared_value = 0;
+static SC_SHARED struct sc_shared_storage shared = {0};
 SC_SHARED_END
 
-/* The pointer itself stays in the private .data section: the loader relocates
- * it in each process, wherever the DLL happens to be mapped there. */
-volatile LONG64 *sc__counter = &shared_value;
+/* The pointers themselves stay in the private .data section: the loader
+ * relocates them in each process, wherever the DLL happens to be mapped. */
+volatile LONG64 *sc__counter = &shared.counter;
+struct sc_process_table *sc__process_table = &shared.processes;
+
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
+{
+    (void)instance;
+    (void)reserved;
+    if (reason == DLL_PROCESS_ATTACH)
+        sc__processes_attach();
+    else if (reason == DLL_PROCESS_DETACH)
+        sc__processes_detach();
+    return TRUE;
+}

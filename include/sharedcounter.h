@@ -22,6 +22,9 @@
  * Arithmetic wraps: the counter is a two's-complement int64_t, so adding 1 to
  * INT64_MAX gives INT64_MIN, and subtracting 1 from INT64_MIN gives INT64_MAX.
  * No function here can fail once the DLL is loaded.
+ *
+ * Beside the counter, the same shared storage keeps a table of the processes
+ * that have the DLL loaded: sc_processes() reads it.
  */
 #ifndef SHAREDCOUNTER_H
 #define SHAREDCOUNTER_H
@@ -68,12 +71,16 @@
 #define SC_API
 #endif
 
+/* How many processes sc_processes() can list: the size of the table. */
+#define SC_PROCESS_SLOTS 1024
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /*
- * sc_get() : reads the counter.
+ * sc_get() : reads the counter, with a plain atomic load (acquire) that
+ *         takes no lock: polling it costs the writers next to nothing.
  * @return the current value. Another process may change it right after the
  *         read, so use the value returned by an update when you need to know
  *         the result of that update. Cannot fail.
@@ -124,6 +131,35 @@ SC_API int64_t sc_compare_exchange(int64_t expected, int64_t desired);
  *         the SC_VERSION_HEX your program was compiled with. Cannot fail.
  */
 SC_API uint32_t sc_version(void);
+
+/*
+ * sc_processes() : which processes have this DLL image loaded right now,
+ *         the caller included. Processes that load a copy of the DLL from
+ *         another path have a table of their own and are not seen here.
+ * @param pids receives the ids of up to capacity of them, in no particular
+ *         order. It may be NULL when capacity is 0: sc_processes(NULL, 0)
+ *         only counts.
+ * @return how many there are, which may be more than capacity. Call again
+ *         with a larger array to get every id; the set may have changed
+ *         meanwhile.
+ *
+ * Exact after TerminateProcess and crashes: a process that ended without
+ * unloading the DLL is never counted. Each process is recorded with its id
+ * and its creation time, so a new process that gets the id of an ended one
+ * is not taken for it. The check is made here, on each call, and frees the
+ * records of ended processes: loading the DLL costs only a few interlocked
+ * operations. A process whose state this user may not query (another user's,
+ * with the section build) is counted as running.
+ *
+ * Beyond SC_PROCESS_SLOTS processes at once, the others are counted but not
+ * listed: the returned count includes them, pids does not. Such a process
+ * takes a free slot on its next call of sc_processes(). It leaves the count
+ * when it unloads the DLL or exits normally; if it is killed while it has no
+ * slot, it stays counted until every process has unloaded the DLL.
+ * Processes attaching or detaching during the call may or may not be seen.
+ * Cannot fail.
+ */
+SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
 
 #ifdef __cplusplus
 }

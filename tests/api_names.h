@@ -8,7 +8,7 @@
 
 static const char *const sc_api_names[] = {
     "sc_add", "sc_compare_exchange", "sc_decrement", "sc_exchange",
-    "sc_get", "sc_increment",        "sc_version",
+    "sc_get", "sc_increment",        "sc_processes", "sc_version",
 };
 enum { SC_API_COUNT = sizeof sc_api_names / sizeof sc_api_names[0] };
 

@@ -1,0 +1,76 @@
+/*
+ * The table of processes that have one DLL image loaded, kept in the same
+ * shared storage as the counter (docs/how-it-works.md, "Who has it loaded").
+ *
+ * A slot names a process by its id and its creation time: Windows reuses
+ * ids, but a new process with an old id has a later creation time, so it is
+ * never taken for the process that held the slot before. A process claims a
+ * slot when it attaches and frees it when it detaches. A process that never
+ * detaches (TerminateProcess, a crash) leaves its slot behind; whoever lists
+ * the table finds that the process has ended and frees the slot then.
+ *
+ * These functions take the table as a parameter so that the tests can run
+ * them on a table of their own.
+ */
+#ifndef SC_PROCESS_TABLE_H
+#define SC_PROCESS_TABLE_H
+
+#include <stdint.h>
+
+#include <windows.h>
+
+#include "sharedcounter.h"
+
+struct sc_process_slot {
+    /* 0 when free; otherwise the process id in the low 32 bits and the low
+     * 32 bits of its creation time in the high 32 bits. Claiming and freeing
+     * are compare-exchanges on this word alone. */
+    volatile LONG64 owner;
+    /* The whole creation time, written just after the claim. */
+    volatile LONG64 created;
+};
+
+struct sc_process_table {
+    /* Attached processes that found every slot taken: counted, not listed. */
+    volatile LONG overflow;
+    struct sc_process_slot slots[SC_PROCESS_SLOTS];
+};
+
+/* A process as the table knows it: id and creation time (a FILETIME as
+ * one number). */
+struct sc_process_id {
+    DWORD pid;
+    uint64_t created;
+};
+
+/* One process's membership: who it is, and its slot (-1: in the overflow). */
+struct sc_table_member {
+    struct sc_process_id id;
+    volatile LONG slot;
+};
+
+/* The calling process. Safe in DllMain. Returns 0 or a Win32 error code. */
+DWORD sc__process_self(struct sc_process_id *self);
+
+/* Enters member, whose id is set, into the table: into a free slot, or into
+ * the overflow when every slot is taken. Interlocked operations only, so
+ * that DllMain may call it. */
+void sc__table_join(struct sc_process_table *table,
+                    struct sc_table_member *member);
+
+/* Takes member out of the table: frees its slot or its place in the
+ * overflow. */
+void sc__table_leave(struct sc_process_table *table,
+                     struct sc_table_member *member);
+
+/* Checks every taken slot against the running processes, frees the slots
+ * of processes that have ended, and moves caller (which may be NULL) from
+ * the overflow into a slot if one is free now. Then writes up to capacity
+ * ids of the listed processes into pids and returns how many processes
+ * there are: those listed plus the overflow. Opens processes, so it is not
+ * for DllMain. */
+uint32_t sc__table_list(struct sc_process_table *table,
+                        struct sc_table_member *caller, uint32_t *pids,
+                        uint32_t capacity);
+
+#endif /* SC_PROCESS_TABLE_H */
