@@ -1,0 +1,201 @@
+/*
+ * The process table (dll/process_table.c) on a table of the test's own,
+ * with made-up members: a process with the right id but another creation
+ * time (a reused id) is not counted and loses the slot; an ended process
+ * is not counted and loses its slot; beyond SC_PROCESS_SLOTS members the
+ * others are counted but not listed, and take a slot once one is free.
+ * Both builds of the DLL run this same code on their shared storage.
+ *
+ * The program re-launches itself as a process that waits for its input
+ * to end:
+ *     test_process_table --wait
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <windows.h>
+
+#include "process_table.h"
+#include "self_spawn.h"
+
+static struct sc_process_table table;
+static struct sc_table_member members[SC_PROCESS_SLOTS + 1];
+static uint32_t pids[SC_PROCESS_SLOTS + 1];
+
+static int clear_table(void **state)
+{
+    (void)state;
+    memset(&table, 0, sizeof table);
+    return 0;
+}
+
+static struct sc_process_id self_id(void)
+{
+    struct sc_process_id id;
+    assert_int_equal(sc__process_self(&id), 0);
+    return id;
+}
+
+static uint32_t count_taken_slots(void)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++)
+        n += table.slots[i].owner != 0;
+    return n;
+}
+
+static void join_as(struct sc_table_member *member, struct sc_process_id id)
+{
+    member->id = id;
+    sc__table_join(&table, member);
+}
+
+static void running_process_is_listed(void **state)
+{
+    struct sc_table_member me;
+    (void)state;
+
+    join_as(&me, self_id());
+    assert_true(me.slot >= 0);
+    assert_int_equal(sc__table_list(&table, NULL, pids, 1), 1);
+    assert_int_equal(pids[0], GetCurrentProcessId());
+    assert_int_equal(sc__table_list(&table, NULL, NULL, 0), 1);
+    sc__table_leave(&table, &me);
+    assert_int_equal(count_taken_slots(), 0);
+    assert_int_equal(sc__table_list(&table, NULL, NULL, 0), 0);
+}
+
+/* A running process whose id a slot names, with another creation time:
+ * first differing in the low 32 bits (kept in the owner word), then only
+ * in the high ones (kept in the whole creation time beside it). */
+static void reused_id_is_not_counted(void **state)
+{
+    struct sc_table_member low, high;
+    struct sc_process_id id = self_id();
+    (void)state;
+
+    id.created = self_id().created + 1;
+    join_as(&low, id);
+    id.created = self_id().created + ((uint64_t)1 << 32);
+    join_as(&high, id);
+    assert_int_equal(count_taken_slots(), 2);
+    assert_int_equal(sc__table_list(&table, NULL, NULL, 0), 0);
+    assert_int_equal(count_taken_slots(), 0);
+}
+
+/* A slot claimed a moment ago, its whole creation time not written yet:
+ * the owner word's low 32 bits of the creation time decide. */
+static void claim_in_progress_is_judged_by_its_owner_word(void **state)
+{
+    struct sc_process_id id = self_id();
+    (void)state;
+
+    table.slots[0].owner =
+        (LONG64)(((uint64_t)(uint32_t)id.created << 32) | id.pid);
+    table.slots[1].owner =
+        (LONG64)(((uint64_t)(uint32_t)(id.created + 1) << 32) | id.pid);
+    assert_int_equal(sc__table_list(&table, NULL, pids, 2), 1);
+    assert_int_equal(pids[0], id.pid);
+    assert_int_not_equal(table.slots[0].owner, 0);
+    assert_int_equal(table.slots[1].owner, 0);
+}
+
+/* An ended process, still an object while we hold its handle: not counted,
+ * its slot freed for the next process. */
+static void ended_process_is_not_counted(void **state)
+{
+    struct sc_child child;
+    struct sc_table_member me, gone;
+    FILETIME created, exited, kernel, user;
+    (void)state;
+
+    assert_int_equal(sc__spawn_self(&child, "--wait", SC_CHILD_PIPE_STDIN), 0);
+    assert_true(
+        GetProcessTimes(child.process, &created, &exited, &kernel, &user));
+    join_as(&me, self_id());
+    join_as(&gone, (struct sc_process_id){
+                       child.pid, ((uint64_t)created.dwHighDateTime << 32) |
+                                      created.dwLowDateTime});
+    assert_int_equal(sc__table_list(&table, NULL, pids, 2), 2);
+    assert_true(TerminateProcess(child.process, 9));
+    assert_int_equal(WaitForSingleObject(child.process, INFINITE),
+                     WAIT_OBJECT_0);
+    assert_int_equal(sc__table_list(&table, NULL, pids, 2), 1);
+    assert_int_equal(pids[0], GetCurrentProcessId());
+    assert_int_equal(count_taken_slots(), 1);
+    sc__child_close(&child);
+}
+
+/* SC_PROCESS_SLOTS members fill the table (all of them this process, so
+ * all running); one more is counted but not listed, leaves the overflow
+ * when it lists after a slot is freed, and leaves the count on detach. */
+static void full_table_counts_but_does_not_list(void **state)
+{
+    struct sc_process_id id = self_id();
+    struct sc_table_member *extra = &members[SC_PROCESS_SLOTS];
+    (void)state;
+
+    for (int i = 0; i <= SC_PROCESS_SLOTS; i++)
+        join_as(&members[i], id);
+    assert_int_equal(extra->slot, -1);
+    assert_int_equal(table.overflow, 1);
+    pids[SC_PROCESS_SLOTS] = 0;
+    assert_int_equal(sc__table_list(&table, NULL, pids, SC_PROCESS_SLOTS + 1),
+                     SC_PROCESS_SLOTS + 1);
+    assert_int_equal(pids[SC_PROCESS_SLOTS], 0);
+
+    sc__table_leave(&table, &members[0]);
+    assert_int_equal(sc__table_list(&table, extra, pids, SC_PROCESS_SLOTS + 1),
+                     SC_PROCESS_SLOTS);
+    assert_true(extra->slot >= 0);
+    assert_int_equal(table.overflow, 0);
+    assert_int_equal(count_taken_slots(), SC_PROCESS_SLOTS);
+
+    for (int i = 1; i <= SC_PROCESS_SLOTS; i++)
+        sc__table_leave(&table, &members[i]);
+    assert_int_equal(count_taken_slots(), 0);
+    assert_int_equal(sc__table_list(&table, NULL, NULL, 0), 0);
+}
+
+/* Leaving from the overflow takes the member out of the count. */
+static void overflow_member_leaves_the_count(void **state)
+{
+    struct sc_process_id id = self_id();
+    struct sc_table_member *extra = &members[SC_PROCESS_SLOTS];
+    (void)state;
+
+    for (int i = 0; i <= SC_PROCESS_SLOTS; i++)
+        join_as(&members[i], id);
+    sc__table_leave(&table, extra);
+    assert_int_equal(table.overflow, 0);
+    assert_int_equal(sc__table_list(&table, NULL, NULL, 0), SC_PROCESS_SLOTS);
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++)
+        sc__table_leave(&table, &members[i]);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--wait") == 0) {
+        while (getchar() != EOF)
+            continue;
+        return 0;
+    }
+
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(running_process_is_listed, clear_table),
+        cmocka_unit_test_setup(reused_id_is_not_counted, clear_table),
+        cmocka_unit_test_setup(claim_in_progress_is_judged_by_its_owner_word,
+                               clear_table),
+        cmocka_unit_test_setup(ended_process_is_not_counted, clear_table),
+        cmocka_unit_test_setup(full_table_counts_but_does_not_list,
+                               clear_table),
+        cmocka_unit_test_setup(overflow_member_leaves_the_count, clear_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
