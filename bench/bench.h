@@ -42,11 +42,12 @@ static inline int64_t sc__bench_moved(int64_t before, int64_t after)
  *
  * The launcher starts each worker as "counter_bench --worker <launcher pid>"
  * and writes one command a line to its stdin:
- *     run <variant name> <duration in ms>
+ *     run <variant name> <duration in ms> <increments between clock looks>
  * The worker answers on stdout with
  *     ready
  * once it waits for the start event, and when its time is up with
  *     done <increments> <first tick> <last tick> <counter change it saw>
+ *          <median ticks of one batch>
  * (ticks of QueryPerformanceCounter, one clock for all processes). On any
  * failure it answers "error <text>" and exits with status 1. End of input
  * ends the worker with status 0.
@@ -88,8 +89,9 @@ struct sc_bench_variant {
     const char *what; /* one line for --help */
     int safe;         /* must never lose an update */
     int shared;       /* one counter for all processes, readable by any */
-    /* Increments between two looks at the clock: enough to make the clock's
-     * cost vanish, few enough to stop soon after the deadline. */
+    /* Increments between two looks at the clock in the main runs: enough to
+     * make the clock's cost vanish, few enough to stop soon after the
+     * deadline. */
     uint32_t batch;
     /* n increments; returns 0, or the Win32 error that stopped it. */
     DWORD (*run)(struct sc_bench_targets *t, uint32_t n);
@@ -102,7 +104,9 @@ struct sc_bench_variant {
 /* The variants, in the order the report lists them. */
 int sc__bench_variant_count(void);
 const struct sc_bench_variant *sc__bench_variant(int index);
-/* The variant called name, or NULL. */
+/* The variant called name, or NULL: one of those above, or one of the
+ * readers that the polling runs add beside a writer ("sc-get",
+ * "locked-read"), which only read the counter. */
 const struct sc_bench_variant *sc__bench_variant_find(const char *name);
 int sc__bench_variant_available(const struct sc_bench_variant *v,
                                 const struct sc_bench_targets *t);
@@ -129,6 +133,19 @@ struct sc_bench_sample {
     int64_t counted;  /* how far the counter moved meanwhile (wrapping) */
     double seconds;   /* from the first worker's start to the last one's end */
     double ns_per_op; /* mean over the workers of their own time per op */
+    /* The sum over the workers of ops/s from their median batch time: their
+     * speed while they ran, whether or not the CPUs were shared. */
+    double running_ops_per_s;
+};
+
+/* "1 writer + K readers polling": the writer's variant in one worker,
+ * alone, and beside K workers that read the same counter in a loop, the
+ * two in turns. The writer's throughput should not suffer from readers. */
+enum { SC_BENCH_POLLING_PAIRS = 2 };
+
+struct sc_bench_polling {
+    const struct sc_bench_variant *writer, *reader;
+    struct sc_bench_sample *alone, *polled; /* [repetition] */
 };
 
 /* Every timed run of one benchmark. */
@@ -140,6 +157,9 @@ struct sc_bench_results {
     const int *procs; /* process counts, ascending */
     int proc_count;
     struct sc_bench_sample *samples; /* [variant][process count][repetition] */
+    int readers;                     /* 0: no polling runs */
+    struct sc_bench_polling polling[SC_BENCH_POLLING_PAIRS];
+    int polling_count;
 };
 
 /* What a client pays to start, load sharedcounter.dll, increment once and

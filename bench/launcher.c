@@ -31,6 +31,7 @@ struct options {
     int procs[SC_BENCH_MAX_COUNTS]; /* process counts, ascending */
     int proc_count;
     int launches;              /* of each probe; 0 skips the launch cost */
+    int readers;               /* beside one writer; 0 skips those runs */
     const char *csv_path;      /* NULL: no summary CSV */
     const char *runs_csv_path; /* NULL: no CSV of single runs */
 };
@@ -40,6 +41,7 @@ enum {
     OPTION_DURATION,
     OPTION_PROCESSES,
     OPTION_LAUNCHES,
+    OPTION_READERS,
     OPTION_CSV,
     OPTION_RUNS_CSV,
     OPTION_COUNT
@@ -60,6 +62,8 @@ static const struct {
     [OPTION_PROCESSES] = {"LIST", "process counts, comma-separated"},
     [OPTION_LAUNCHES] = {"N", "starts of each probe for the launch cost; "
                               "0 skips it"},
+    [OPTION_READERS] = {"K", "readers polling beside one writer; 0 skips "
+                             "those runs"},
     [OPTION_CSV] = {"FILE", "write the table as CSV"},
     [OPTION_RUNS_CSV] = {"FILE", "write every timed run as CSV"},
 };
@@ -79,6 +83,8 @@ static void command_line_init(struct command_line *c)
         [OPTION_PROCESSES] = SC_INT_LIST_OPTION(
             "--processes", 1, SC_BENCH_MAX_PROCS, c->procs, DEFAULT_PROC_COUNT),
         [OPTION_LAUNCHES] = SC_INT_OPTION("--launches", 0, 10000, 40),
+        [OPTION_READERS] =
+            SC_INT_OPTION("--readers", 0, SC_BENCH_MAX_PROCS - 1, 7),
         [OPTION_CSV] = SC_STRING_OPTION("--csv", NULL),
         [OPTION_RUNS_CSV] = SC_STRING_OPTION("--runs-csv", NULL),
     };
@@ -112,9 +118,11 @@ static void usage(void)
                sc__bench_variant(i)->what);
     printf("(hardened only when sharedcounter_hardened.dll is next to this "
            "program).\nEach runs with every process count, all processes "
-           "released together,\nseveral times, the variants taking turns; "
-           "then it times starting a client\nthat loads the DLL against one "
-           "that does not.\n\noptions:\n");
+           "released together,\nseveral times, the variants taking turns. "
+           "Then one writer, alone and beside\nreaders that poll the same "
+           "counter (sharedcounter with sc_get(), file-mapping\nwith a locked "
+           "read). Then it times starting a client that loads the DLL\n"
+           "against one that does not.\n\noptions:\n");
     for (int i = 0; i < OPTION_COUNT; i++) {
         char left[32];
         snprintf(left, sizeof left, "%s %s", defaults.options[i].name,
@@ -145,6 +153,7 @@ static void take_options(const struct command_line *c, struct options *o)
     o->repetitions = (int)opt[OPTION_REPETITIONS].value;
     o->duration_ms = (int)opt[OPTION_DURATION].value;
     o->launches = (int)opt[OPTION_LAUNCHES].value;
+    o->readers = (int)opt[OPTION_READERS].value;
     o->csv_path = opt[OPTION_CSV].text;
     o->runs_csv_path = opt[OPTION_RUNS_CSV].text;
     o->proc_count = (int)procs->list_len;
@@ -200,6 +209,7 @@ struct report {
     uint64_t ops;
     int64_t first, last; /* ticks */
     int64_t seen;        /* counter change as that worker saw it */
+    int64_t batch;       /* median ticks of one batch */
 };
 
 /* Reading the replies through the C library's buffer takes one ReadFile a
@@ -279,16 +289,18 @@ static int collect_reports(struct pool *pool, int procs, struct report *reports)
         struct report *r = &reports[i];
         if (read_reply(pool, i, line, sizeof line) != 0)
             return 1;
-        if (sscanf(line, "done %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64,
-                   &r->ops, &r->first, &r->last, &r->seen) != 4 ||
-            r->ops == 0 || r->last <= r->first)
+        if (sscanf(line,
+                   "done %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+                   " %" SCNd64,
+                   &r->ops, &r->first, &r->last, &r->seen, &r->batch) != 5 ||
+            r->ops == 0 || r->last <= r->first || r->batch <= 0)
             return sc__bench_error("worker %d: bad report \"%s\"", i, line);
     }
     return 0;
 }
 
 static void summarize_reports(const struct report *reports, int procs,
-                              int64_t shared_change, int shared,
+                              uint32_t batch, int64_t shared_change, int shared,
                               struct sc_bench_sample *sample)
 {
     LARGE_INTEGER frequency;
@@ -298,9 +310,12 @@ static void summarize_reports(const struct report *reports, int procs,
     QueryPerformanceFrequency(&frequency);
     double ns_per_tick = 1e9 / (double)frequency.QuadPart;
     sample->ops = 0;
+    sample->running_ops_per_s = 0;
     for (int i = 0; i < procs; i++) {
         const struct report *r = &reports[i];
         sample->ops += r->ops;
+        sample->running_ops_per_s +=
+            batch * 1e9 / ((double)r->batch * ns_per_tick);
         seen = (int64_t)((uint64_t)seen + (uint64_t)r->seen);
         first = r->first < first ? r->first : first;
         last = r->last > last ? r->last : last;
@@ -312,33 +327,55 @@ static void summarize_reports(const struct report *reports, int procs,
     sample->ns_per_op = ns_sum / procs;
 }
 
-/* Times v in the first procs workers for duration_ms, all released at once
- * by the start event. Returns 0, or 1 after printing what failed. */
-static int pool_run(struct pool *pool, const struct sc_bench_variant *v,
-                    int procs, int duration_ms, struct sc_bench_sample *sample)
+static int send_run(struct pool *pool, int i, const struct sc_bench_variant *v,
+                    int duration_ms, uint32_t batch)
+{
+    char command[80];
+    int len = snprintf(command, sizeof command, "run %s %d %lu\n", v->name,
+                       duration_ms, (unsigned long)batch);
+    DWORD err = sc__child_write(&pool->workers[i], command, (size_t)len);
+
+    return err == 0 ? 0
+                    : sc__bench_error("worker %d does not listen (error %lu)",
+                                      i, (unsigned long)err);
+}
+
+/* What one timed run runs: v in the first procs workers, batch increments
+ * between two looks at the clock, and reader (NULL when readers is 0) in the
+ * next readers workers. */
+struct run_plan {
+    const struct sc_bench_variant *v;
+    int procs;
+    uint32_t batch;
+    const struct sc_bench_variant *reader;
+    int readers;
+};
+
+/* Times the plan for duration_ms, all its workers released at once by the
+ * start event. The sample is that of the procs workers running v. Returns
+ * 0, or 1 after printing what failed. */
+static int pool_run(struct pool *pool, const struct run_plan *plan,
+                    int duration_ms, struct sc_bench_sample *sample)
 {
     struct report reports[SC_BENCH_MAX_PROCS];
-    char command[64];
+    const struct sc_bench_variant *v = plan->v;
+    int procs = plan->procs, all = plan->procs + plan->readers;
 
-    int len =
-        snprintf(command, sizeof command, "run %s %d\n", v->name, duration_ms);
-    for (int i = 0; i < procs; i++) {
-        DWORD err = sc__child_write(&pool->workers[i], command, (size_t)len);
-        if (err != 0)
-            return sc__bench_error("worker %d does not listen (error %lu)", i,
-                                   (unsigned long)err);
-    }
-    if (expect_ready(pool, procs) != 0)
+    for (int i = 0; i < all; i++)
+        if (send_run(pool, i, i < procs ? v : plan->reader, duration_ms,
+                     i < procs ? plan->batch : plan->reader->batch) != 0)
+            return 1;
+    if (expect_ready(pool, all) != 0)
         return 1;
 
     int64_t before = v->read(pool->targets);
     SetEvent(pool->targets->start);
-    int failed = collect_reports(pool, procs, reports);
+    int failed = collect_reports(pool, all, reports);
     /* Every worker has reported, so every one is past the wait. */
     ResetEvent(pool->targets->start);
     if (failed)
         return 1;
-    summarize_reports(reports, procs,
+    summarize_reports(reports, procs, plan->batch,
                       sc__bench_moved(before, v->read(pool->targets)),
                       v->shared, sample);
     return 0;
@@ -401,7 +438,9 @@ static int warm_up(struct pool *pool, const struct sc_bench_results *r)
     int duration_ms = r->duration_ms / 5 > 0 ? r->duration_ms / 5 : 1;
 
     for (int v = 0; v < r->variant_count; v++)
-        if (pool_run(pool, r->variants[v], procs, duration_ms, &ignored) != 0)
+        if (pool_run(pool, &(struct run_plan){r->variants[v], procs,
+                                              r->variants[v]->batch, NULL, 0},
+                     duration_ms, &ignored) != 0)
             return 1;
     return 0;
 }
@@ -417,7 +456,10 @@ static int time_all(struct pool *pool, struct sc_bench_results *r)
         for (int p = 0; p < r->proc_count; p++)
             for (int k = 0; k < r->variant_count; k++) {
                 int v = (k + rep) % r->variant_count;
-                if (pool_run(pool, r->variants[v], r->procs[p], r->duration_ms,
+                if (pool_run(pool,
+                             &(struct run_plan){r->variants[v], r->procs[p],
+                                                r->variants[v]->batch, NULL, 0},
+                             r->duration_ms,
                              sc__bench_sample_at(r, v, p, rep)) != 0)
                     return 1;
             }
@@ -426,15 +468,80 @@ static int time_all(struct pool *pool, struct sc_bench_results *r)
     return 0;
 }
 
+/* ---- 1 writer + K readers polling ---- */
+
+static const char *const polling_pairs[SC_BENCH_POLLING_PAIRS][2] = {
+    {"sharedcounter", "sc-get"},
+    {"file-mapping", "locked-read"},
+};
+
+/* Returns 0, or 1 after a message. */
+static int choose_polling(struct sc_bench_results *r, int readers)
+{
+    r->readers = readers;
+    r->polling_count = 0;
+    for (int i = 0; i < SC_BENCH_POLLING_PAIRS && readers > 0; i++) {
+        struct sc_bench_polling *pair = &r->polling[r->polling_count++];
+        pair->writer = sc__bench_variant_find(polling_pairs[i][0]);
+        pair->reader = sc__bench_variant_find(polling_pairs[i][1]);
+        pair->alone = calloc((size_t)r->repetitions, sizeof *pair->alone);
+        pair->polled = calloc((size_t)r->repetitions, sizeof *pair->polled);
+        if (pair->alone == NULL || pair->polled == NULL)
+            return sc__bench_error("out of memory");
+    }
+    return 0;
+}
+
+static void free_polling(struct sc_bench_results *r)
+{
+    for (int i = 0; i < r->polling_count; i++) {
+        free(r->polling[i].alone);
+        free(r->polling[i].polled);
+    }
+}
+
+/* The writer looks at the clock every POLLING_BATCH increments, some ten
+ * microseconds: a batch is then seldom cut by the scheduler, and the median
+ * batch shows the writer's speed while it runs even when the processes
+ * outnumber the CPUs. */
+enum { POLLING_BATCH = 1024 };
+
+/* Each writer alone and beside its readers, in turns that start one further
+ * each repetition; an untimed round first (repetition -1) warms up the
+ * readers. */
+static int time_polling(struct pool *pool, struct sc_bench_results *r)
+{
+    int runs = 2 * r->polling_count;
+    struct sc_bench_sample ignored;
+
+    for (int rep = -1; rep < r->repetitions; rep++)
+        for (int k = 0; k < runs; k++) {
+            int i = (k + rep + 1) % runs;
+            struct sc_bench_polling *pair = &r->polling[i / 2];
+            int with = i % 2;
+            struct sc_bench_sample *sample =
+                rep < 0 ? &ignored : with ? &pair->polled[rep] : &pair->alone[rep];
+            struct run_plan plan = {pair->writer, 1, POLLING_BATCH,
+                                    pair->reader, with ? r->readers : 0};
+            if (pool_run(pool, &plan, r->duration_ms, sample) != 0)
+                return 1;
+        }
+    return 0;
+}
+
 static int measure(struct sc_bench_targets *t, struct sc_bench_results *r)
 {
     struct pool pool;
+    int workers = r->procs[r->proc_count - 1];
 
-    DWORD err = pool_start(&pool, r->procs[r->proc_count - 1], t);
+    if (r->polling_count > 0 && r->readers + 1 > workers)
+        workers = r->readers + 1;
+    DWORD err = pool_start(&pool, workers, t);
     int failed = err != 0 ? sc__bench_error("cannot start the workers "
                                             "(error %lu)",
                                             (unsigned long)err)
-                          : warm_up(&pool, r) || time_all(&pool, r);
+                          : warm_up(&pool, r) || time_all(&pool, r) ||
+                                time_polling(&pool, r);
     return pool_stop(&pool) || failed;
 }
 
@@ -517,6 +624,8 @@ static int run(const struct options *o, struct sc_bench_targets *t,
 
     printf(PROGRAM ", sharedcounter " SC_VERSION_STRING "\n");
     choose_variants(r, t);
+    if (choose_polling(r, o->readers) != 0)
+        return 1;
     r->samples = calloc((size_t)r->variant_count * (size_t)r->proc_count *
                             (size_t)r->repetitions,
                         sizeof *r->samples);
@@ -555,6 +664,7 @@ static int launcher_main(const struct options *o)
                                        targets.failed_step, (unsigned long)err)
                      : run(o, &targets, &results);
     free(results.samples);
+    free_polling(&results);
     sc__bench_targets_close(&targets);
     return status;
 }

@@ -15,6 +15,7 @@
 /* The project's goals for sharedcounter (docs/performance.md). */
 #define GOAL_COST_VS_LIMIT 1.15
 #define GOAL_VS_FILE_MAPPING 0.90
+#define GOAL_WRITER_WITH_READERS 0.90
 
 /* One variant with one process count, over all repetitions. */
 struct summary {
@@ -141,24 +142,30 @@ static void summarize(const struct sc_bench_results *r, int variant, int procs,
         paired_ratio(r, variant, measured(r, "file-mapping"), procs);
 }
 
-static int check_sample(const struct sc_bench_results *r, int v, int p, int rep)
+/* One timed run of variant in procs processes, beside readers that only
+ * read. */
+static int check_run(const struct sc_bench_variant *variant, int procs,
+                     int readers, int rep, const struct sc_bench_sample *s)
 {
-    const struct sc_bench_variant *variant = r->variants[v];
-    const struct sc_bench_sample *s = sc__bench_sample_at(r, v, p, rep);
+    char who[64];
     int64_t n = lost(s);
 
     /* Only an unsafe variant, and only in company, may lose updates. */
-    if (n == 0 || (n > 0 && !variant->safe && r->procs[p] > 1))
+    if (n == 0 || (n > 0 && !variant->safe && procs > 1))
         return 0;
+    snprintf(who, sizeof who, "%s, %d processes", variant->name, procs);
+    if (readers > 0)
+        snprintf(who + strlen(who), sizeof who - strlen(who),
+                 " and %d readers", readers);
     if (n < 0)
-        printf("FAIL: %s, %d processes, run %d: the counter moved %" PRIu64
+        printf("FAIL: %s, run %d: the counter moved %" PRIu64
                " more than the %" PRIu64 " increments made; another program "
                "uses it\n",
-               variant->name, r->procs[p], rep + 1, 0 - (uint64_t)n, s->ops);
+               who, rep + 1, 0 - (uint64_t)n, s->ops);
     else
-        printf("FAIL: %s, %d processes, run %d: %" PRId64 " of %" PRIu64
+        printf("FAIL: %s, run %d: %" PRId64 " of %" PRIu64
                " increments lost\n",
-               variant->name, r->procs[p], rep + 1, n, s->ops);
+               who, rep + 1, n, s->ops);
     return 1;
 }
 
@@ -170,7 +177,15 @@ int sc__bench_check(const struct sc_bench_results *r,
     for (int v = 0; v < r->variant_count; v++)
         for (int p = 0; p < r->proc_count; p++)
             for (int rep = 0; rep < r->repetitions; rep++)
-                failures += check_sample(r, v, p, rep);
+                failures += check_run(r->variants[v], r->procs[p], 0, rep,
+                                      sc__bench_sample_at(r, v, p, rep));
+    for (int i = 0; i < r->polling_count; i++)
+        for (int rep = 0; rep < r->repetitions; rep++) {
+            const struct sc_bench_polling *pair = &r->polling[i];
+            failures += check_run(pair->writer, 1, 0, rep, &pair->alone[rep]);
+            failures += check_run(pair->writer, 1, r->readers, rep,
+                                  &pair->polled[rep]);
+        }
     if (cost != NULL && cost->counted != cost->increments) {
         printf("FAIL: %" PRId64 " client launches moved the counter by %" PRId64
                "\n",
@@ -278,6 +293,46 @@ static void print_vs_mapping(const struct sc_bench_results *r, int sc)
                worst >= GOAL_VS_FILE_MAPPING ? "met" : "MISSED");
 }
 
+/* The median over the repetitions of rate(polled) / rate(alone): each
+ * repetition ran the two side by side. */
+static double polling_ratio(const struct sc_bench_results *r,
+                            const struct sc_bench_polling *pair,
+                            double (*rate)(const struct sc_bench_sample *))
+{
+    double ratios[SC_BENCH_MAX_REPETITIONS];
+
+    for (int rep = 0; rep < r->repetitions; rep++)
+        ratios[rep] = rate(&pair->polled[rep]) / rate(&pair->alone[rep]);
+    return sc__bench_spread(ratios, (size_t)r->repetitions).median;
+}
+
+static double running_ops_per_s(const struct sc_bench_sample *s)
+{
+    return s->running_ops_per_s;
+}
+
+/* The goal holds for sharedcounter's writer; the locked reads beside the
+ * file mapping's writer show what readers that write cost. */
+static void print_polling(const struct sc_bench_results *r)
+{
+    if (r->polling_count == 0)
+        return;
+    printf("  1 writer + %d readers polling, the writer's ops/s with them / "
+           "alone\n  (while it runs: from its median batch; wall-clock: the "
+           "CPUs shared by %d processes):\n",
+           r->readers, r->readers + 1);
+    for (int i = 0; i < r->polling_count; i++) {
+        const struct sc_bench_polling *pair = &r->polling[i];
+        double running = polling_ratio(r, pair, running_ops_per_s);
+        printf("    %-13s + %-11s %.3f while it runs", pair->writer->name,
+               pair->reader->name, running);
+        if (strcmp(pair->reader->name, "sc-get") == 0)
+            printf(" (goal >= %.2f: %s)", GOAL_WRITER_WITH_READERS,
+                   running >= GOAL_WRITER_WITH_READERS ? "met" : "MISSED");
+        printf(", %.3f wall-clock\n", polling_ratio(r, pair, ops_per_s));
+    }
+}
+
 static void print_lost(const struct sc_bench_results *r, int failures)
 {
     int unsafe = measured(r, "unsafe");
@@ -315,6 +370,7 @@ void sc__bench_print(const struct sc_bench_results *r,
     printf("\nkey ratios\n");
     print_cost_vs_limit(r, sc);
     print_vs_mapping(r, sc);
+    print_polling(r);
     print_lost(r, failures);
 }
 

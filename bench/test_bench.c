@@ -28,7 +28,7 @@ static int check_one(const struct sc_bench_variant *v, int procs, uint64_t ops,
                      int64_t counted)
 {
     int proc_list[1] = {procs};
-    struct sc_bench_sample sample = {ops, counted, 1.0, 1.0};
+    struct sc_bench_sample sample = {ops, counted, 1.0, 1.0, 1.0};
     struct sc_bench_results r = {.duration_ms = 1,
                                  .repetitions = 1,
                                  .variants = {v},
@@ -80,7 +80,7 @@ static void counts_past_int64_max_compare_wrapping(void **state)
 static void launch_increment_not_counted_fails(void **state)
 {
     int proc_list[1] = {1};
-    struct sc_bench_sample sample = {10, 10, 1.0, 1.0};
+    struct sc_bench_sample sample = {10, 10, 1.0, 1.0, 1.0};
     struct sc_bench_results r = {.repetitions = 1,
                                  .variants = {&safe},
                                  .variant_count = 1,
@@ -93,6 +93,25 @@ static void launch_increment_not_counted_fails(void **state)
     assert_int_equal(sc__bench_check(&r, &cost), 0);
     cost.counted = 2;
     assert_int_equal(sc__bench_check(&r, &cost), 1);
+}
+
+/* A polling run is checked like any other: its writer must count every
+ * increment, alone and beside the readers. */
+static void polling_run_losing_an_increment_fails(void **state)
+{
+    struct sc_bench_sample alone = {10, 10, 1.0, 1.0, 1.0},
+                           polled = {10, 10, 1.0, 1.0, 1.0};
+    struct sc_bench_results r = {.repetitions = 1,
+                                 .readers = 7,
+                                 .polling = {{&safe, &safe, &alone, &polled}},
+                                 .polling_count = 1};
+
+    (void)state;
+    assert_int_equal(sc__bench_check(&r, NULL), 0);
+    polled.counted = 9;
+    assert_int_equal(sc__bench_check(&r, NULL), 1);
+    alone.counted = 11;
+    assert_int_equal(sc__bench_check(&r, NULL), 2);
 }
 
 static void temp_file(char *path)
@@ -127,10 +146,10 @@ static void summary_csv_has_medians_and_paired_ratios(void **state)
         "file-mapping", "", 1, 1, 1, NULL, NULL, NULL};
     int proc_list[1] = {2};
     struct sc_bench_sample samples[4] = {
-        {100, 100, 1.0, 1.0},
-        {200, 200, 1.0, 1.0},
-        {50, 50, 1.0, 1.0},
-        {50, 49, 1.0, 1.0},
+        {100, 100, 1.0, 1.0, 1.0},
+        {200, 200, 1.0, 1.0, 1.0},
+        {50, 50, 1.0, 1.0, 1.0},
+        {50, 49, 1.0, 1.0, 1.0},
     };
     struct sc_bench_results r = {.duration_ms = 7,
                                  .repetitions = 2,
@@ -295,6 +314,28 @@ static void given_process_counts_run_in_ascending_order(void **state)
     assert_int_equal(second, 3);
 }
 
+/* Both pairs run with the readers asked for, and "--readers 0" skips them. */
+static void polling_runs_report_both_pairs(void **state)
+{
+    static const char *const quick =
+        "--processes 1 --repetitions 1 --duration 1 --launches 0";
+    char args[128];
+    struct sc_child_output output;
+
+    (void)state;
+    snprintf(args, sizeof args, "%s --readers 2", quick);
+    assert_int_equal(run("counter_bench.exe", args, &output), 0);
+    assert_non_null(strstr(output.out, "1 writer + 2 readers polling"));
+    assert_non_null(strstr(output.out, "sharedcounter + sc-get"));
+    assert_non_null(strstr(output.out, "file-mapping  + locked-read"));
+    sc__child_output_free(&output);
+
+    snprintf(args, sizeof args, "%s --readers 0", quick);
+    assert_int_equal(run("counter_bench.exe", args, &output), 0);
+    assert_null(strstr(output.out, "readers polling"));
+    sc__child_output_free(&output);
+}
+
 static void probes_help_and_version_leave_the_counter(void **state)
 {
     static const char *const probes[] = {"launch_client", "launch_plain"};
@@ -333,6 +374,7 @@ int main(void)
         cmocka_unit_test(counter_moving_further_than_increments_fails),
         cmocka_unit_test(counts_past_int64_max_compare_wrapping),
         cmocka_unit_test(launch_increment_not_counted_fails),
+        cmocka_unit_test(polling_run_losing_an_increment_fails),
         cmocka_unit_test(summary_csv_has_medians_and_paired_ratios),
         cmocka_unit_test(bench_answers_help_and_version),
         cmocka_unit_test(bench_rejects_bad_usage_with_status_2),
@@ -340,6 +382,7 @@ int main(void)
         cmocka_unit_test(bench_rejects_bad_process_lists),
         cmocka_unit_test(bench_worker_needs_a_launcher_pid),
         cmocka_unit_test(given_process_counts_run_in_ascending_order),
+        cmocka_unit_test(polling_runs_report_both_pairs),
         cmocka_unit_test(probes_help_and_version_leave_the_counter),
         cmocka_unit_test(only_the_client_probe_increments),
     };

@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shared_section.h"
@@ -276,6 +277,37 @@ static const struct sc_bench_variant variants[] = {
      65536, run_hardened, read_hardened, hardened_loaded},
 };
 
+/* Readers only, for the polling runs: the counter's cache line stays shared
+ * between the readers and the writer when a read is a plain load (sc_get),
+ * and moves to each reader in turn when it is a locked compare-exchange,
+ * which is how sc_get read the counter before. */
+static volatile int64_t read_sink;
+
+static DWORD run_sc_get(struct sc_bench_targets *t, uint32_t n)
+{
+    (void)t;
+    for (uint32_t i = 0; i < n; i++)
+        read_sink = sc_get();
+    return 0;
+}
+
+static DWORD run_locked_read(struct sc_bench_targets *t, uint32_t n)
+{
+    volatile LONG64 *counter = &t->slots->atomic;
+
+    for (uint32_t i = 0; i < n; i++)
+        read_sink = InterlockedCompareExchange64(counter, 0, 0);
+    return 0;
+}
+
+static const struct sc_bench_variant readers[] = {
+    {"sc-get", "sc_get() in a loop", 1, 1, 65536, run_sc_get, read_imported,
+     NULL},
+    {"locked-read", "InterlockedCompareExchange64(p, 0, 0) in a loop, p in "
+                    "the file mapping",
+     1, 1, 65536, run_locked_read, read_mapping, NULL},
+};
+
 int sc__bench_variant_count(void)
 {
     return (int)(sizeof variants / sizeof variants[0]);
@@ -297,6 +329,9 @@ const struct sc_bench_variant *sc__bench_variant_find(const char *name)
     for (int i = 0; i < sc__bench_variant_count(); i++)
         if (strcmp(variants[i].name, name) == 0)
             return &variants[i];
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
+        if (strcmp(readers[i].name, name) == 0)
+            return &readers[i];
     return NULL;
 }
 
@@ -318,9 +353,30 @@ static int64_t ticks_now(void)
     return now.QuadPart;
 }
 
-/* Increments until duration_ms have passed since the start event. */
+/* The ticks of each batch of one run, for their median: a batch during which
+ * the worker was not descheduled shows the speed of the operation itself.
+ * A run longer than the array keeps only its first batches. */
+static int64_t batch_ticks[1 << 16];
+
+static int compare_ticks(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int64_t median_ticks(size_t n)
+{
+    if (n > sizeof batch_ticks / sizeof batch_ticks[0])
+        n = sizeof batch_ticks / sizeof batch_ticks[0];
+    qsort(batch_ticks, n, sizeof batch_ticks[0], compare_ticks);
+    return batch_ticks[n / 2];
+}
+
+/* Increments, batch at a time, until duration_ms have passed since the
+ * start event. */
 static int timed_run(struct sc_bench_targets *t,
-                     const struct sc_bench_variant *v, int64_t duration_ms)
+                     const struct sc_bench_variant *v, int64_t duration_ms,
+                     uint32_t batch)
 {
     LARGE_INTEGER frequency;
     int64_t before = v->read(t);
@@ -336,19 +392,26 @@ static int timed_run(struct sc_bench_targets *t,
 
     int64_t first = ticks_now();
     int64_t deadline = first + duration_ms * frequency.QuadPart / 1000;
-    int64_t last;
+    int64_t last = first;
     uint64_t ops = 0;
+    size_t batches = 0;
     DWORD err;
     do {
-        err = v->run(t, v->batch);
-        ops += v->batch;
+        int64_t batch_start = last;
+        err = v->run(t, batch);
+        ops += batch;
         last = ticks_now();
+        if (batches < sizeof batch_ticks / sizeof batch_ticks[0])
+            batch_ticks[batches] = last - batch_start;
+        batches++;
     } while (err == 0 && last < deadline);
     if (err != 0)
         return reply_error(v->name, err);
 
-    printf("done %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 "\n", ops, first,
-           last, sc__bench_moved(before, v->read(t)));
+    printf("done %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64
+           "\n",
+           ops, first, last, sc__bench_moved(before, v->read(t)),
+           median_ticks(batches));
     fflush(stdout);
     return 0;
 }
@@ -357,17 +420,18 @@ static int run_command(struct sc_bench_targets *t, const char *line)
 {
     char name[32];
     int duration_ms;
+    unsigned long batch;
 
     const struct sc_bench_variant *v = NULL;
-    if (sscanf(line, "run %31s %d", name, &duration_ms) == 2)
+    if (sscanf(line, "run %31s %d %lu", name, &duration_ms, &batch) == 3)
         v = sc__bench_variant_find(name);
-    if (v == NULL || duration_ms <= 0)
+    if (v == NULL || duration_ms <= 0 || batch == 0 || batch > UINT32_MAX)
         return reply_error("bad command from the launcher",
                            ERROR_INVALID_PARAMETER);
     if (!sc__bench_variant_available(v, t))
         return reply_error("variant not available to the worker",
                            ERROR_MOD_NOT_FOUND);
-    return timed_run(t, v, duration_ms);
+    return timed_run(t, v, duration_ms, (uint32_t)batch);
 }
 
 int sc__bench_worker_main(DWORD launcher_pid)
