@@ -132,17 +132,25 @@ static void ended_process_is_not_counted(void **state)
     sc__child_close(&child);
 }
 
-/* SC_PROCESS_SLOTS members fill the table (all of them this process, so
- * all running); one more is counted but not listed, leaves the overflow
- * when it lists after a slot is freed, and leaves the count on detach. */
-static void full_table_counts_but_does_not_list(void **state)
+/* Joins SC_PROCESS_SLOTS + 1 members, all of them this process and so all
+ * running, and returns the last, which found the table full. */
+static struct sc_table_member *fill_table_and_one_more(void)
 {
     struct sc_process_id id = self_id();
-    struct sc_table_member *extra = &members[SC_PROCESS_SLOTS];
-    (void)state;
 
     for (int i = 0; i <= SC_PROCESS_SLOTS; i++)
         join_as(&members[i], id);
+    return &members[SC_PROCESS_SLOTS];
+}
+
+/* One member more than the table holds is counted but not listed, leaves
+ * the overflow when it lists after a slot is freed, and leaves the count
+ * on detach. */
+static void full_table_counts_but_does_not_list(void **state)
+{
+    struct sc_table_member *extra = fill_table_and_one_more();
+    (void)state;
+
     assert_int_equal(extra->slot, -1);
     assert_int_equal(table.overflow, 1);
     pids[SC_PROCESS_SLOTS] = 0;
@@ -166,12 +174,10 @@ static void full_table_counts_but_does_not_list(void **state)
 /* Leaving from the overflow takes the member out of the count. */
 static void overflow_member_leaves_the_count(void **state)
 {
-    struct sc_process_id id = self_id();
-    struct sc_table_member *extra = &members[SC_PROCESS_SLOTS];
+    struct sc_table_member *extra = fill_table_and_one_more();
     (void)state;
 
-    for (int i = 0; i <= SC_PROCESS_SLOTS; i++)
-        join_as(&members[i], id);
+    assert_int_equal(table.overflow, 1);
     sc__table_leave(&table, extra);
     assert_int_equal(table.overflow, 0);
     assert_int_equal(sc__table_list(&table, NULL, NULL, 0), SC_PROCESS_SLOTS);
