@@ -1,0 +1,67 @@
+/* What the live views share; see live.h. */
+#include "live.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void sc__rate_add(struct sc_rate *rate, ULONGLONG now_ms, int64_t value)
+{
+    rate->ms[rate->next] = now_ms;
+    rate->values[rate->next] = value;
+    rate->next = (rate->next + 1) % SC_RATE_SAMPLES;
+    if (rate->count < SC_RATE_SAMPLES)
+        rate->count++;
+}
+
+int sc__rate_per_second(const struct sc_rate *rate, double *per_second)
+{
+    if (rate->count < 2)
+        return -1;
+    size_t newest = (rate->next + SC_RATE_SAMPLES - 1) % SC_RATE_SAMPLES;
+    size_t oldest = (newest + SC_RATE_SAMPLES - 1) % SC_RATE_SAMPLES;
+    for (size_t i = 2; i < rate->count; i++) {
+        size_t before = (oldest + SC_RATE_SAMPLES - 1) % SC_RATE_SAMPLES;
+        if (rate->ms[newest] - rate->ms[before] > SC_RATE_WINDOW_MS)
+            break;
+        oldest = before;
+    }
+    ULONGLONG elapsed = rate->ms[newest] - rate->ms[oldest];
+    int64_t change =
+        (int64_t)((uint64_t)rate->values[newest] - (uint64_t)rate->values[oldest]);
+    /* Two samples in the same millisecond: no time has passed to divide by. */
+    *per_second = elapsed > 0 ? (double)change * 1000.0 / (double)elapsed : 0.0;
+    return 0;
+}
+
+char *sc__format_grouped(int64_t value, char *buf, size_t size)
+{
+    char digits[24];
+    /* The magnitude in unsigned arithmetic, so that INT64_MIN has one. */
+    uint64_t magnitude = value < 0 ? 0 - (uint64_t)value : (uint64_t)value;
+    int len = snprintf(digits, sizeof digits, "%" PRIu64, magnitude);
+    size_t out = 0;
+
+    if (size < 27) {
+        if (size > 0)
+            buf[0] = '\0';
+        return buf;
+    }
+    if (value < 0)
+        buf[out++] = '-';
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[out++] = ',';
+        buf[out++] = digits[i];
+    }
+    buf[out] = '\0';
+    return buf;
+}
+
+int sc__is_console(HANDLE handle)
+{
+    DWORD mode;
+
+    return handle != INVALID_HANDLE_VALUE && handle != NULL &&
+           GetConsoleMode(handle, &mode);
+}

@@ -1,0 +1,40 @@
+/*
+ * What the live views share (counter_watch, counter_demo's progress line):
+ * the counter's rate of change, measured over the last second, and numbers
+ * grouped for people to read.
+ */
+#ifndef SC_LIVE_H
+#define SC_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <windows.h>
+
+enum { SC_RATE_SAMPLES = 64, SC_RATE_WINDOW_MS = 1000 };
+
+/* The samples of the last SC_RATE_WINDOW_MS or so; zero it to start. */
+struct sc_rate {
+    ULONGLONG ms[SC_RATE_SAMPLES];
+    int64_t values[SC_RATE_SAMPLES];
+    size_t next, count;
+};
+
+/* Records the counter's value at the time now_ms (GetTickCount64()). */
+void sc__rate_add(struct sc_rate *rate, ULONGLONG now_ms, int64_t value);
+
+/* The change per second between the newest sample and the oldest one not
+ * older than SC_RATE_WINDOW_MS before it (at least the one before the
+ * newest). Returns 0 with *per_second set, or -1 with fewer than two
+ * samples. The counter wraps, so a change is taken in wrapping arithmetic:
+ * the rate of a counter that went past INT64_MAX is still right. */
+int sc__rate_per_second(const struct sc_rate *rate, double *per_second);
+
+/* Writes value with a comma between groups of three digits
+ * ("-40,000,000") into buf, which needs room for 27 bytes. Returns buf. */
+char *sc__format_grouped(int64_t value, char *buf, size_t size);
+
+/* Whether handle is a console (rather than a pipe or a file). */
+int sc__is_console(HANDLE handle);
+
+#endif /* SC_LIVE_H */
