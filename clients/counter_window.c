@@ -145,13 +145,13 @@ static void reset(struct window *w)
     show_status(w, text);
 }
 
-/* Enter: the focused button, as in a dialog; Add from the amount box;
- * otherwise +1, as ENTER alone adds 1 in the console clients. */
-static void on_enter(struct window *w)
+/* Enter on target, the control that has the keyboard: the button itself,
+ * as in a dialog; Add from the amount box; otherwise +1, as ENTER alone
+ * adds 1 in the console clients. */
+static void on_enter(struct window *w, HWND target)
 {
-    HWND focus = GetFocus();
-    int id = focus != NULL && GetParent(focus) == w->hwnd
-                 ? GetDlgCtrlID(focus)
+    int id = target != NULL && GetParent(target) == w->hwnd
+                 ? GetDlgCtrlID(target)
                  : 0;
 
     if (id == SC_WINDOW_AMOUNT)
@@ -166,11 +166,11 @@ static void on_command(struct window *w, int id)
     switch (id) {
     case SC_WINDOW_PLUS:
         show_value(w, sc_increment());
-        show_status(w, "");
+        show_status(w, "Added 1");
         break;
     case SC_WINDOW_MINUS:
         show_value(w, sc_decrement());
-        show_status(w, "");
+        show_status(w, "Added -1");
         break;
     case SC_WINDOW_ADD:
         add_amount(w);
@@ -179,7 +179,7 @@ static void on_command(struct window *w, int id)
         reset(w);
         break;
     case IDOK:
-        on_enter(w);
+        on_enter(w, GetFocus());
         break;
     case IDCANCEL:
         DestroyWindow(w->hwnd);
@@ -220,7 +220,8 @@ struct control {
 
 static const struct control controls[] = {
     {SC_WINDOW_VALUE, L"Static", L"", SS_CENTER | SS_CENTERIMAGE | SS_NOPREFIX},
-    {SC_WINDOW_STATUS, L"Static", L"", SS_CENTER | SS_NOPREFIX},
+    {SC_WINDOW_STATUS, L"Static", L"Enter adds 1, Esc closes",
+     SS_CENTER | SS_NOPREFIX},
     {SC_WINDOW_PLUS, L"Button", L"+1", BS_DEFPUSHBUTTON | WS_TABSTOP},
     {SC_WINDOW_MINUS, L"Button", L"\x2212" L"1", BS_PUSHBUTTON | WS_TABSTOP},
     {SC_WINDOW_RESET, L"Button", L"Reset", BS_PUSHBUTTON | WS_TABSTOP},
@@ -241,9 +242,9 @@ static RECT place_of(int id)
     case SC_WINDOW_STATUS:
         return (RECT){MARGIN, STATUS_TOP, MARGIN + inner,
                       STATUS_TOP + STATUS_HEIGHT};
-    case SC_WINDOW_AMOUNT:
-        return (RECT){MARGIN, ADD_TOP, MARGIN + inner - ADD_WIDTH - GAP,
-                      ADD_TOP + ADD_HEIGHT};
+    case SC_WINDOW_AMOUNT: /* a little lower than Add, its text level */
+        return (RECT){MARGIN, ADD_TOP + 2, MARGIN + inner - ADD_WIDTH - GAP,
+                      ADD_TOP + ADD_HEIGHT - 2};
     case SC_WINDOW_ADD:
         return (RECT){MARGIN + inner - ADD_WIDTH, ADD_TOP, MARGIN + inner,
                       ADD_TOP + ADD_HEIGHT};
@@ -404,9 +405,12 @@ static int run_window(int show, int left, int top)
     ShowWindow(w.hwnd, show);
     MSG msg;
     /* IsDialogMessage gives the window a dialog's keys: Tab between the
-     * controls, Enter as IDOK and Esc as IDCANCEL. */
+     * controls and Esc as IDCANCEL. Enter is taken first, since what it
+     * does depends on the control it was typed in. */
     while (GetMessageW(&msg, NULL, 0, 0) > 0) {
-        if (!IsDialogMessageW(w.hwnd, &msg)) {
+        if (msg.message == WM_KEYDOWN && msg.wParam == VK_RETURN)
+            on_enter(&w, msg.hwnd);
+        else if (!IsDialogMessageW(w.hwnd, &msg)) {
             TranslateMessage(&msg);
             DispatchMessageW(&msg);
         }
