@@ -180,6 +180,7 @@ static int run(const struct sc_demo_plan *plan)
     if (start_all(plan, processes, count) == 0) {
         ULONGLONG deadline =
             GetTickCount64() + (ULONGLONG)plan->timeout_s * 1000;
+        sc__demo_show_progress(plan, processes, count, before, deadline);
         for (size_t i = 0; i < count; i++)
             collect(plan, &processes[i], deadline);
         status = sc__demo_report(plan, processes, count, before, sc_get());

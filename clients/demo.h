@@ -35,6 +35,14 @@ struct sc_demo_process {
 void sc__demo_report_killed(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *p);
 
+/* On a console, shows a progress bar of the shared counter, with its
+ * ops/s, until every process has exited or the deadline (GetTickCount64())
+ * has passed, then erases it. Does nothing when stdout is not a console,
+ * so that the demo's output stays the same in a pipe or a file. */
+void sc__demo_show_progress(const struct sc_demo_plan *plan,
+                            const struct sc_demo_process *processes,
+                            size_t count, int64_t before, ULONGLONG deadline);
+
 /* Prints the plan, the table and the verdict on stdout; returns 0 when the
  * shared counter moved by exactly K*N*D (wrapping as the counter does) and
  * every private one ended at N*D, 1 otherwise. Whether stdout took it all
