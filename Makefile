@@ -6,6 +6,7 @@
 #   make soak    a long soak of both library builds (docs/reliability.md)
 #   make bench   the benchmark: table, CSV and plot (docs/performance.md)
 #   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
+#   make screenshot  the README's picture, docs/img/counter_window.png
 #   make build   just build
 #   make clean   remove build/
 
@@ -25,7 +26,7 @@ FUZZ_SECONDS ?= 600
 # running already, which serves as well.
 WINESERVER_UP = env $(WINE_ENV) wineserver -p5 || test $$? -eq 2
 
-.PHONY: all deps build demo test soak bench fuzz clean
+.PHONY: all deps build demo test soak bench fuzz screenshot clean
 
 all: build
 
@@ -109,6 +110,17 @@ fuzz: deps
 	    -timeout=5 -print_final_stats=1 \
 	    -artifact_prefix=$(abspath $(BUILD))/fuzz/findings/ \
 	    $(BUILD)/fuzz/corpus sectiondump/corpus
+
+# Three counter_window windows and a counter_watch, mid-run, in a Wine
+# virtual desktop under Xvfb (scripts/screenshot.sh).
+SCREENSHOT_SIZE := 1064x720
+screenshot: deps $(BUILD)/gcc/CMakeCache.txt $(PREFIX)/system.reg
+	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_window \
+	    counter_watch counter_worker
+	@mkdir -p docs/img
+	env $(WINE_ENV) xvfb-run -a -s "-screen 0 $(SCREENSHOT_SIZE)x24" \
+	    scripts/screenshot.sh $(BUILD)/gcc/bin $(SCREENSHOT_SIZE) \
+	    docs/img/counter_window.png
 
 clean:
 	rm -rf $(BUILD)

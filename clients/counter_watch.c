@@ -352,6 +352,13 @@ static void draw(HANDLE screen, const struct snapshot *shot, DWORD interval_ms)
                       .height = area.Bottom - area.Top + 1};
     if (f.width <= 0 || f.height <= 0)
         return;
+    /* A buffer the size of the window has nothing to scroll to, and no
+     * scroll bars. */
+    if (info.dwSize.X != f.width || info.dwSize.Y != f.height) {
+        SetConsoleScreenBufferSize(screen, (COORD){(SHORT)f.width,
+                                                   (SHORT)f.height});
+        area = (SMALL_RECT){0, 0, (SHORT)(f.width - 1), (SHORT)(f.height - 1)};
+    }
     f.cells = calloc((size_t)f.width * (size_t)f.height, sizeof *f.cells);
     if (f.cells == NULL)
         return;
@@ -482,7 +489,9 @@ static int live(DWORD interval_ms)
                                               NULL, CONSOLE_TEXTMODE_BUFFER,
                                               NULL);
     stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    CONSOLE_CURSOR_INFO hidden = {.dwSize = 1, .bVisible = FALSE};
     if (screen == INVALID_HANDLE_VALUE || stop_event == NULL ||
+        !SetConsoleCursorInfo(screen, &hidden) ||
         !SetConsoleActiveScreenBuffer(screen)) {
         char why[300];
         sc__error(PROGRAM, "cannot draw in the console: %s",
@@ -490,8 +499,6 @@ static int live(DWORD interval_ms)
         free(user.cells);
         return SC_EXIT_FAILURE;
     }
-    CONSOLE_CURSOR_INFO hidden = {.dwSize = 1, .bVisible = FALSE};
-    SetConsoleCursorInfo(screen, &hidden);
     SetConsoleCtrlHandler(on_console_signal, TRUE);
     /* No processed input: Ctrl-C comes as a key, read with the others. */
     SetConsoleMode(user.input, ENABLE_WINDOW_INPUT | ENABLE_EXTENDED_FLAGS);

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Installs what the build needs on Debian, and fetches cmocka's source for the
 # Windows builds. Quiet and quick when everything is already there.
+# counter_window's test and "make screenshot" draw on an X server of their
+# own: xvfb and xauth for xvfb-run, fonts-wine for the caption buttons,
+# x11-apps (xwd) and imagemagick to save the picture.
 #
 # usage: scripts/install-deps.sh [DEPS_DIR]   (default: build/deps)
 set -eu
@@ -8,7 +11,7 @@ set -eu
 deps_dir=${1:-build/deps}
 packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
           wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev
-          llvm gnuplot-nox"
+          llvm gnuplot-nox xvfb xauth fonts-wine x11-apps imagemagick"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
