@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <cmocka.h>
 #include <windows.h>
@@ -194,6 +195,222 @@ static void test_help_and_version(void **state)
     sc__test_run_free(&run);
 }
 
+/* ---- the live view, in a console of its own ------------------------------ */
+
+struct console_watch {
+    PROCESS_INFORMATION process;
+};
+
+/* Starts counter_watch with a new console, and attaches this process to
+ * that console, to read what it shows and to type into it. */
+static void start_in_console(struct console_watch *w)
+{
+    char path[MAX_PATH];
+    wchar_t command[MAX_PATH + 32];
+    STARTUPINFOW startup = {.cb = sizeof startup};
+
+    sc__test_path(path, sizeof path, NULL, "counter_watch.exe");
+    swprintf(command, sizeof command / sizeof command[0], L"\"%hs\"", path);
+    assert_true(CreateProcessW(NULL, command, NULL, NULL, FALSE,
+                               CREATE_NO_WINDOW, NULL, NULL, &startup,
+                               &w->process));
+    FreeConsole();
+    for (int tries = 0; !AttachConsole(w->process.dwProcessId); tries++) {
+        assert_true(tries < 1000);
+        Sleep(10);
+    }
+}
+
+/* The text of the console's active screen buffer, row by row, each row
+ * ended by '\n'; malloc'd. */
+static char *console_text(void)
+{
+    HANDLE out = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE,
+                             FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+    CONSOLE_SCREEN_BUFFER_INFO info;
+
+    assert_true(out != INVALID_HANDLE_VALUE);
+    assert_true(GetConsoleScreenBufferInfo(out, &info));
+    int width = info.dwSize.X, height = info.dwSize.Y;
+    wchar_t *row = calloc((size_t)width + 1, sizeof *row);
+    char *text = calloc((size_t)(width + 1) * (size_t)height * 3 + 1, 1);
+    assert_true(row != NULL && text != NULL);
+    for (SHORT y = 0; y < height; y++) {
+        DWORD read = 0;
+        ReadConsoleOutputCharacterW(out, row, (DWORD)width, (COORD){0, y},
+                                    &read);
+        row[read] = L'\0';
+        char *utf8 = sc__utf8_from_wide(row);
+        assert_non_null(utf8);
+        strcat(text, utf8);
+        strcat(text, "\n");
+        free(utf8);
+    }
+    free(row);
+    CloseHandle(out);
+    return text;
+}
+
+/* Waits until the console shows part. */
+static void wait_for_text(const char *part)
+{
+    for (int tries = 0;; tries++) {
+        char *text = console_text();
+        int found = strstr(text, part) != NULL;
+        if (!found && tries >= 1000)
+            fail_msg("\"%s\" not shown; the console holds:\n%s", part, text);
+        free(text);
+        if (found)
+            return;
+        Sleep(10);
+    }
+}
+
+static void type_key(wchar_t c, WORD virtual_key)
+{
+    HANDLE in = CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE,
+                            FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                            OPEN_EXISTING, 0, NULL);
+    INPUT_RECORD key[2] = {{.EventType = KEY_EVENT}, {.EventType = KEY_EVENT}};
+    DWORD written;
+
+    assert_true(in != INVALID_HANDLE_VALUE);
+    for (int i = 0; i < 2; i++) {
+        key[i].Event.KeyEvent.bKeyDown = i == 0;
+        key[i].Event.KeyEvent.wRepeatCount = 1;
+        key[i].Event.KeyEvent.wVirtualKeyCode = virtual_key;
+        key[i].Event.KeyEvent.uChar.UnicodeChar = c;
+    }
+    assert_true(WriteConsoleInputW(in, key, 2, &written));
+    CloseHandle(in);
+}
+
+/* Types the key, checks that the watcher exits with 0 and gives the
+ * console its first screen buffer back, then detaches. */
+static void quit_with(struct console_watch *w, wchar_t c, WORD virtual_key)
+{
+    DWORD exit_code;
+
+    type_key(c, virtual_key);
+    assert_int_equal(WaitForSingleObject(w->process.hProcess,
+                                         SC_TEST_CHILD_TIMEOUT_MS),
+                     WAIT_OBJECT_0);
+    assert_true(GetExitCodeProcess(w->process.hProcess, &exit_code));
+    assert_int_equal(exit_code, 0);
+    CloseHandle(w->process.hProcess);
+    CloseHandle(w->process.hThread);
+    char *text = console_text();
+    if (strstr(text, "sharedcounter.dll, live") != NULL)
+        fail_msg("the view is still shown:\n%s", text);
+    free(text);
+}
+
+static HANDLE open_screen(void)
+{
+    HANDLE out = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE,
+                             FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL);
+
+    assert_true(out != INVALID_HANDLE_VALUE);
+    return out;
+}
+
+/* Gives the console's active screen buffer, and its window, a new size,
+ * as a user dragging the console's border does. */
+static void resize(SHORT width, SHORT height)
+{
+    HANDLE out = open_screen();
+    CONSOLE_SCREEN_BUFFER_INFO info;
+
+    assert_true(GetConsoleScreenBufferInfo(out, &info));
+    /* The window must fit in the buffer at every step. */
+    SHORT w = info.srWindow.Right - info.srWindow.Left + 1;
+    SHORT h = info.srWindow.Bottom - info.srWindow.Top + 1;
+    SMALL_RECT smaller = {0, 0, (SHORT)((w < width ? w : width) - 1),
+                          (SHORT)((h < height ? h : height) - 1)};
+    assert_true(SetConsoleWindowInfo(out, TRUE, &smaller));
+    assert_true(SetConsoleScreenBufferSize(out, (COORD){width, height}));
+    SMALL_RECT whole = {0, 0, (SHORT)(width - 1), (SHORT)(height - 1)};
+    assert_true(SetConsoleWindowInfo(out, TRUE, &whole));
+    CloseHandle(out);
+}
+
+/* Whether text (rows ended by '\n') is a whole frame of height rows: the
+ * title on the first, the keys on the last. */
+static int is_frame(const char *text, int height)
+{
+    int rows = 0;
+    const char *last = text;
+
+    for (const char *p = text; *p != '\0'; p++)
+        if (*p == '\n' && p[1] != '\0') {
+            rows++;
+            last = p + 1;
+        }
+    return rows + 1 == height &&
+           strncmp(text, " counter_watch: sharedcounter.dll", 33) == 0 &&
+           strncmp(last, " q or Ctrl-C quits", 18) == 0;
+}
+
+static void wait_for_frame(int height)
+{
+    for (int tries = 0;; tries++) {
+        char *text = console_text();
+        int found = is_frame(text, height);
+        if (!found && tries >= 1000)
+            fail_msg("no whole frame of %d rows; the console holds:\n%s",
+                     height, text);
+        free(text);
+        if (found)
+            return;
+        Sleep(10);
+    }
+}
+
+static void test_live_view_redraws_and_q_quits(void **state)
+{
+    (void)state;
+    struct console_watch w;
+
+    sc_exchange(31337);
+    start_in_console(&w);
+    wait_for_text("counter     31,337");
+    wait_for_text("this one  counter_watch.exe");
+    sc_exchange(-5);
+    wait_for_text("counter     -5 ");
+    quit_with(&w, L'q', 'Q');
+    FreeConsole();
+}
+
+/* A console made smaller, then larger, is drawn whole at each size. */
+static void test_live_view_follows_the_console_size(void **state)
+{
+    (void)state;
+    struct console_watch w;
+
+    start_in_console(&w);
+    wait_for_text("counter_watch: sharedcounter.dll, live");
+    resize(44, 12);
+    wait_for_frame(12);
+    resize(100, 30);
+    wait_for_frame(30);
+    quit_with(&w, 0, VK_ESCAPE);
+    FreeConsole();
+}
+
+static void test_live_view_quits_on_ctrl_c(void **state)
+{
+    (void)state;
+    struct console_watch w;
+
+    start_in_console(&w);
+    wait_for_text("counter_watch: sharedcounter.dll, live");
+    /* With processed input off, Ctrl-C is the character 3. */
+    quit_with(&w, 3, 'C');
+    FreeConsole();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +419,9 @@ int main(void)
         cmocka_unit_test(test_json_gives_the_same_snapshot),
         cmocka_unit_test(test_bad_usage_is_refused),
         cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_live_view_redraws_and_q_quits),
+        cmocka_unit_test(test_live_view_follows_the_console_size),
+        cmocka_unit_test(test_live_view_quits_on_ctrl_c),
     };
     return cmocka_run_group_tests(tests, sc__save_counter,
                                   sc__restore_counter);
