@@ -24,13 +24,16 @@
 
 #define PROGRAM "counter_watch"
 
-enum { DEFAULT_INTERVAL_MS = 100, MIN_INTERVAL_MS = 10,
-       MAX_INTERVAL_MS = 60000 };
+enum {
+    DEFAULT_INTERVAL_MS = 100,
+    MIN_INTERVAL_MS = 10,
+    MAX_INTERVAL_MS = 60000
+};
 
 struct watched {
     DWORD pid;
     int self;
-    int64_t attached_ms; /* since the process started; -1: unknown */
+    int64_t attached_ms;        /* since the process started; -1: unknown */
     char program[MAX_PATH * 3]; /* UTF-8 file name; "?" when unknown */
 };
 
@@ -43,7 +46,8 @@ struct snapshot {
     struct watched *processes;
 };
 
-/* ---- what is attached ----------------------------------------------------- */
+/* ---- what is attached -----------------------------------------------------
+ */
 
 static int64_t ms_since(const FILETIME *then)
 {
@@ -56,8 +60,9 @@ static int64_t ms_since(const FILETIME *then)
     b.LowPart = now.dwLowDateTime;
     b.HighPart = now.dwHighDateTime;
     /* FILETIME counts 100 ns steps. */
-    return b.QuadPart > a.QuadPart ? (int64_t)((b.QuadPart - a.QuadPart) / 10000)
-                                   : 0;
+    return b.QuadPart > a.QuadPart
+               ? (int64_t)((b.QuadPart - a.QuadPart) / 10000)
+               : 0;
 }
 
 static void file_name_utf8(const wchar_t *path, char *out, size_t size)
@@ -155,7 +160,8 @@ static void format_age(int64_t ms, char *buf, size_t size)
                  ms / 60000 % 60);
 }
 
-/* ---- one snapshot, for scripts -------------------------------------------- */
+/* ---- one snapshot, for scripts --------------------------------------------
+ */
 
 /* --once and --json measure the rate over one interval. */
 static int take_measured_snapshot(struct snapshot *shot, DWORD interval_ms)
@@ -247,7 +253,8 @@ static int print_once(int json, DWORD interval_ms)
     return SC_EXIT_OK;
 }
 
-/* ---- the live view -------------------------------------------------------- */
+/* ---- the live view --------------------------------------------------------
+ */
 
 enum {
     PLAIN = FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE,
@@ -355,8 +362,8 @@ static void draw(HANDLE screen, const struct snapshot *shot, DWORD interval_ms)
     /* A buffer the size of the window has nothing to scroll to, and no
      * scroll bars. */
     if (info.dwSize.X != f.width || info.dwSize.Y != f.height) {
-        SetConsoleScreenBufferSize(screen, (COORD){(SHORT)f.width,
-                                                   (SHORT)f.height});
+        SetConsoleScreenBufferSize(screen,
+                                   (COORD){(SHORT)f.width, (SHORT)f.height});
         area = (SMALL_RECT){0, 0, (SHORT)(f.width - 1), (SHORT)(f.height - 1)};
     }
     f.cells = calloc((size_t)f.width * (size_t)f.height, sizeof *f.cells);
@@ -393,7 +400,8 @@ static int quit_asked(HANDLE input)
             continue;
         /* With processed input off, Ctrl-C arrives as the character 3. */
         wchar_t c = key->uChar.UnicodeChar;
-        if (c == L'q' || c == L'Q' || c == 3 || key->wVirtualKeyCode == VK_ESCAPE)
+        if (c == L'q' || c == L'Q' || c == 3 ||
+            key->wVirtualKeyCode == VK_ESCAPE)
             return 1;
     }
     return 0;
@@ -415,7 +423,8 @@ static void run_view(HANDLE screen, HANDLE input, DWORD interval_ms)
             next = now + interval_ms;
             continue;
         }
-        DWORD woke = WaitForMultipleObjects(2, waits, FALSE, (DWORD)(next - now));
+        DWORD woke =
+            WaitForMultipleObjects(2, waits, FALSE, (DWORD)(next - now));
         if (woke == WAIT_OBJECT_0 || woke == WAIT_FAILED)
             break;
         /* A window size event also lands here: draw at once at the new
@@ -485,9 +494,8 @@ static int live(DWORD interval_ms)
     if (save_console(&user) != 0)
         return sc__usage_error(PROGRAM, "the live view needs a console; "
                                         "use --once or --json in scripts");
-    HANDLE screen = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0,
-                                              NULL, CONSOLE_TEXTMODE_BUFFER,
-                                              NULL);
+    HANDLE screen = CreateConsoleScreenBuffer(
+        GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
     stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     CONSOLE_CURSOR_INFO hidden = {.dwSize = 1, .bVisible = FALSE};
     if (screen == INVALID_HANDLE_VALUE || stop_event == NULL ||
@@ -511,7 +519,8 @@ static int live(DWORD interval_ms)
     return SC_EXIT_OK;
 }
 
-/* ---- the command line ----------------------------------------------------- */
+/* ---- the command line -----------------------------------------------------
+ */
 
 static void print_help(void)
 {
@@ -547,20 +556,12 @@ int main(int argc, char **argv)
         [INTERVAL] = SC_INT_OPTION("--interval", MIN_INTERVAL_MS,
                                    MAX_INTERVAL_MS, DEFAULT_INTERVAL_MS),
     };
-    struct sc_client client = {.name = PROGRAM};
 
-    switch (sc__parse_args(argc, argv, PROGRAM, options, COUNT)) {
-    case SC_ARGS_HELP:
-        print_help();
-        return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
-    case SC_ARGS_VERSION:
-        return sc__client_version(&client, sc__module_of((const void *)sc_get),
-                                  sc_version());
-    case SC_ARGS_BAD:
-        return SC_EXIT_USAGE;
-    case SC_ARGS_OK:
-        break;
-    }
+    int status =
+        sc__live_parse(PROGRAM, argc, argv, options, COUNT, print_help,
+                       sc__module_of((const void *)sc_get), sc_version());
+    if (status != SC_LIVE_RUN)
+        return status;
     if (options[ONCE].given && options[JSON].given)
         return sc__usage_error(PROGRAM, "--once and --json exclude each other");
     DWORD interval_ms = (DWORD)options[INTERVAL].value;

@@ -36,11 +36,19 @@ enum { POLL_MS = 50, COUNT_EVERY = 5, POLL_TIMER = 1 };
 
 /* The layout, in pixels at 96 dpi; scaled to the monitor's dpi. */
 enum {
-    MARGIN = 16, GAP = 8, CLIENT_WIDTH = 360,
-    VALUE_TOP = 10, VALUE_HEIGHT = 70, VALUE_POINTS = 30,
-    STATUS_TOP = 80, STATUS_HEIGHT = 20,
-    BUTTON_TOP = 110, BUTTON_HEIGHT = 32,
-    ADD_TOP = 152, ADD_HEIGHT = 28, ADD_WIDTH = 96,
+    MARGIN = 16,
+    GAP = 8,
+    CLIENT_WIDTH = 360,
+    VALUE_TOP = 10,
+    VALUE_HEIGHT = 70,
+    VALUE_POINTS = 30,
+    STATUS_TOP = 80,
+    STATUS_HEIGHT = 20,
+    BUTTON_TOP = 110,
+    BUTTON_HEIGHT = 32,
+    ADD_TOP = 152,
+    ADD_HEIGHT = 28,
+    ADD_WIDTH = 96,
     CLIENT_HEIGHT = ADD_TOP + ADD_HEIGHT + MARGIN,
 };
 
@@ -58,7 +66,8 @@ struct window {
     unsigned ticks;
 };
 
-/* ---- what the window shows ------------------------------------------------ */
+/* ---- what the window shows ------------------------------------------------
+ */
 
 static void set_text_utf8(HWND control, const char *text)
 {
@@ -100,7 +109,8 @@ static void show_status(struct window *w, const char *text)
     set_text_utf8(GetDlgItem(w->hwnd, SC_WINDOW_STATUS), text);
 }
 
-/* ---- what the buttons do -------------------------------------------------- */
+/* ---- what the buttons do --------------------------------------------------
+ */
 
 /* Reads the amount box: an int64_t, as the console clients take it. */
 static int read_amount(struct window *w, int64_t *amount)
@@ -187,7 +197,8 @@ static void on_command(struct window *w, int id)
     }
 }
 
-/* ---- layout at the monitor's dpi ------------------------------------------ */
+/* ---- layout at the monitor's dpi ------------------------------------------
+ */
 
 static int scale(const struct window *w, int pixels_at_96)
 {
@@ -223,7 +234,10 @@ static const struct control controls[] = {
     {SC_WINDOW_STATUS, L"Static", L"Enter adds 1, Esc closes",
      SS_CENTER | SS_NOPREFIX},
     {SC_WINDOW_PLUS, L"Button", L"+1", BS_DEFPUSHBUTTON | WS_TABSTOP},
-    {SC_WINDOW_MINUS, L"Button", L"\x2212" L"1", BS_PUSHBUTTON | WS_TABSTOP},
+    {SC_WINDOW_MINUS, L"Button",
+     L"\x2212"
+     L"1",
+     BS_PUSHBUTTON | WS_TABSTOP},
     {SC_WINDOW_RESET, L"Button", L"Reset", BS_PUSHBUTTON | WS_TABSTOP},
     {SC_WINDOW_AMOUNT, L"Edit", L"10", ES_AUTOHSCROLL | ES_RIGHT | WS_TABSTOP},
     {SC_WINDOW_ADD, L"Button", L"Add", BS_PUSHBUTTON | WS_TABSTOP},
@@ -238,7 +252,8 @@ static RECT place_of(int id)
 
     switch (id) {
     case SC_WINDOW_VALUE:
-        return (RECT){MARGIN, VALUE_TOP, MARGIN + inner, VALUE_TOP + VALUE_HEIGHT};
+        return (RECT){MARGIN, VALUE_TOP, MARGIN + inner,
+                      VALUE_TOP + VALUE_HEIGHT};
     case SC_WINDOW_STATUS:
         return (RECT){MARGIN, STATUS_TOP, MARGIN + inner,
                       STATUS_TOP + STATUS_HEIGHT};
@@ -263,7 +278,8 @@ static void lay_out(struct window *w)
         SetWindowPos(control, NULL, scale(w, r.left), scale(w, r.top),
                      scale(w, r.right - r.left), scale(w, r.bottom - r.top),
                      SWP_NOZORDER | SWP_NOACTIVATE);
-        HFONT font = controls[i].id == SC_WINDOW_VALUE ? w->value_font : w->font;
+        HFONT font =
+            controls[i].id == SC_WINDOW_VALUE ? w->value_font : w->font;
         SendMessageW(control, WM_SETFONT, (WPARAM)font, TRUE);
     }
 }
@@ -300,7 +316,8 @@ static int create_controls(struct window *w)
     return 0;
 }
 
-/* ---- the window procedure ------------------------------------------------- */
+/* ---- the window procedure -------------------------------------------------
+ */
 
 static void poll(struct window *w)
 {
@@ -375,7 +392,8 @@ static LRESULT CALLBACK window_proc(HWND hwnd, UINT message, WPARAM wparam,
     return DefWindowProcW(hwnd, message, wparam, lparam);
 }
 
-/* ---- the program ---------------------------------------------------------- */
+/* ---- the program ----------------------------------------------------------
+ */
 
 static int run_window(int show, int left, int top)
 {
@@ -462,28 +480,19 @@ int WINAPI WinMain(HINSTANCE instance, HINSTANCE previous, LPSTR command_line,
         [LEFT] = SC_INT_OPTION("--left", -32768, 32767, 0),
         [TOP] = SC_INT_OPTION("--top", -32768, 32767, 0),
     };
-    struct sc_client client = {.name = PROGRAM};
 
     (void)instance;
     (void)previous;
     (void)command_line;
     find_console();
-    switch (sc__parse_args(__argc, __argv, PROGRAM, options, COUNT)) {
-    case SC_ARGS_HELP:
-        print_help();
-        return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
-    case SC_ARGS_VERSION:
-        return sc__client_version(&client, sc__module_of((const void *)sc_get),
-                                  sc_version());
-    case SC_ARGS_BAD:
-        return SC_EXIT_USAGE;
-    case SC_ARGS_OK:
-        break;
-    }
+    int status =
+        sc__live_parse(PROGRAM, __argc, __argv, options, COUNT, print_help,
+                       sc__module_of((const void *)sc_get), sc_version());
+    if (status != SC_LIVE_RUN)
+        return status;
     if (options[LEFT].given != options[TOP].given)
         return sc__usage_error(PROGRAM, "--left and --top go together");
     int placed = options[LEFT].given;
-    return run_window(show,
-                      placed ? (int)options[LEFT].value : CW_USEDEFAULT,
+    return run_window(show, placed ? (int)options[LEFT].value : CW_USEDEFAULT,
                       placed ? (int)options[TOP].value : CW_USEDEFAULT);
 }

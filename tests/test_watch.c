@@ -41,8 +41,8 @@ static const char *find_line(const char *out, const char *part, int at_start)
         line += len;
         line += *line == '\n';
     }
-    fail_msg("no line %s \"%s\" in:\n%s", at_start ? "starting" : "with",
-             part, out);
+    fail_msg("no line %s \"%s\" in:\n%s", at_start ? "starting" : "with", part,
+             out);
     return NULL;
 }
 
@@ -90,8 +90,7 @@ static void test_once_shows_the_value_and_the_processes(void **state)
     assert_int_equal(number_after(out, "ops/s: "), 0);
     /* This process and the watcher hold the DLL at least. */
     assert_true(number_after(out, "processes: ") >= 2);
-    assert_line_has(process_line(out, GetCurrentProcessId()),
-                    "test_watch.exe");
+    assert_line_has(process_line(out, GetCurrentProcessId()), "test_watch.exe");
     assert_line_has(find_line(out, "(this)", 0), "counter_watch.exe");
     sc__test_run_free(&run);
 }
@@ -159,7 +158,8 @@ static void test_bad_usage_is_refused(void **state)
 {
     (void)state;
     static const struct refusal refusals[] = {
-        {"--once --json", "counter_watch: --once and --json exclude each other"},
+        {"--once --json",
+         "counter_watch: --once and --json exclude each other"},
         {"--interval 5", "counter_watch: --interval 5 is out of range"},
         {"--interval", "counter_watch: --interval needs a value"},
         {"--twice", "counter_watch: unknown option \"--twice\""},
@@ -190,7 +190,8 @@ static void test_help_and_version(void **state)
     sc__test_run_free(&run);
     watch(&run, "--version");
     assert_int_equal(run.exit_code, 0);
-    sc__test_assert_contains(run.output.out, "counter_watch " SC_VERSION_STRING);
+    sc__test_assert_contains(run.output.out,
+                             "counter_watch " SC_VERSION_STRING);
     sc__test_assert_contains(run.output.out, "sharedcounter.dll");
     sc__test_run_free(&run);
 }
@@ -221,16 +222,23 @@ static void start_in_console(struct console_watch *w)
     }
 }
 
-/* The text of the console's active screen buffer, row by row, each row
- * ended by '\n'; malloc'd. */
-static char *console_text(void)
+static HANDLE open_screen(void)
 {
     HANDLE out = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE,
                              FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                              OPEN_EXISTING, 0, NULL);
-    CONSOLE_SCREEN_BUFFER_INFO info;
 
     assert_true(out != INVALID_HANDLE_VALUE);
+    return out;
+}
+
+/* The text of the console's active screen buffer, row by row, each row
+ * ended by '\n'; malloc'd. */
+static char *console_text(void)
+{
+    HANDLE out = open_screen();
+    CONSOLE_SCREEN_BUFFER_INFO info;
+
     assert_true(GetConsoleScreenBufferInfo(out, &info));
     int width = info.dwSize.X, height = info.dwSize.Y;
     wchar_t *row = calloc((size_t)width + 1, sizeof *row);
@@ -293,9 +301,9 @@ static void quit_with(struct console_watch *w, wchar_t c, WORD virtual_key)
     DWORD exit_code;
 
     type_key(c, virtual_key);
-    assert_int_equal(WaitForSingleObject(w->process.hProcess,
-                                         SC_TEST_CHILD_TIMEOUT_MS),
-                     WAIT_OBJECT_0);
+    assert_int_equal(
+        WaitForSingleObject(w->process.hProcess, SC_TEST_CHILD_TIMEOUT_MS),
+        WAIT_OBJECT_0);
     assert_true(GetExitCodeProcess(w->process.hProcess, &exit_code));
     assert_int_equal(exit_code, 0);
     CloseHandle(w->process.hProcess);
@@ -304,16 +312,6 @@ static void quit_with(struct console_watch *w, wchar_t c, WORD virtual_key)
     if (strstr(text, "sharedcounter.dll, live") != NULL)
         fail_msg("the view is still shown:\n%s", text);
     free(text);
-}
-
-static HANDLE open_screen(void)
-{
-    HANDLE out = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE,
-                             FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
-                             OPEN_EXISTING, 0, NULL);
-
-    assert_true(out != INVALID_HANDLE_VALUE);
-    return out;
 }
 
 /* Gives the console's active screen buffer, and its window, a new size,
@@ -423,6 +421,5 @@ int main(void)
         cmocka_unit_test(test_live_view_follows_the_console_size),
         cmocka_unit_test(test_live_view_quits_on_ctrl_c),
     };
-    return cmocka_run_group_tests(tests, sc__save_counter,
-                                  sc__restore_counter);
+    return cmocka_run_group_tests(tests, sc__save_counter, sc__restore_counter);
 }

@@ -41,7 +41,8 @@ static wchar_t desktop_name[64];
 /* The longest time a window took to show a change, for the log. */
 static DWORD slowest_ms;
 
-/* ---- starting and finding the windows ------------------------------------- */
+/* ---- starting and finding the windows -------------------------------------
+ */
 
 static void start_window(struct counter_window *w, int index)
 {
@@ -70,8 +71,7 @@ static BOOL CALLBACK match_window(HWND hwnd, LPARAM param)
     DWORD pid;
 
     GetWindowThreadProcessId(hwnd, &pid);
-    if (pid == search->pid &&
-        GetClassNameW(hwnd, class_name, 64) > 0 &&
+    if (pid == search->pid && GetClassNameW(hwnd, class_name, 64) > 0 &&
         wcscmp(class_name, SC_WINDOW_CLASS) == 0) {
         search->found = hwnd;
         return FALSE;
@@ -146,7 +146,8 @@ static int tear_down(void **state)
     return sc__restore_counter(state);
 }
 
-/* ---- reading and driving a window ----------------------------------------- */
+/* ---- reading and driving a window -----------------------------------------
+ */
 
 static HWND control(const struct counter_window *w, int id)
 {
@@ -194,8 +195,8 @@ static void assert_all_show(int64_t expected)
         int64_t shown = 0;
         while (shown_value(&windows[i], &shown) != 0 || shown != expected) {
             if (GetTickCount64() - start > FOLLOW_TIMEOUT_MS)
-                fail_msg("window %d shows %lld, not %lld", i,
-                         (long long)shown, (long long)expected);
+                fail_msg("window %d shows %lld, not %lld", i, (long long)shown,
+                         (long long)expected);
             Sleep(STEP_MS);
         }
     }
@@ -223,7 +224,8 @@ static void set_amount(const struct counter_window *w, const wchar_t *text)
     SendMessageW(control(w, SC_WINDOW_AMOUNT), WM_SETTEXT, 0, (LPARAM)text);
 }
 
-/* ---- the tests ------------------------------------------------------------ */
+/* ---- the tests ------------------------------------------------------------
+ */
 
 static void test_plus_in_one_window_shows_in_every_window(void **state)
 {
@@ -360,7 +362,8 @@ static void test_manifest_is_per_monitor_dpi_aware(void **state)
     sc__test_path(path, sizeof path, NULL, "counter_window.exe");
     HMODULE image = LoadLibraryExA(path, NULL, LOAD_LIBRARY_AS_DATAFILE);
     assert_non_null(image);
-    HRSRC found = FindResourceW(image, MAKEINTRESOURCEW(1), MAKEINTRESOURCEW(24));
+    HRSRC found =
+        FindResourceW(image, MAKEINTRESOURCEW(1), MAKEINTRESOURCEW(24));
     assert_non_null(found);
     DWORD size = SizeofResource(image, found);
     const char *data = LockResource(LoadResource(image, found));

@@ -5,6 +5,28 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client.h"
+
+int sc__live_parse(const char *program, int argc, char **argv,
+                   struct sc_option *options, size_t count,
+                   void (*print_help)(void), HMODULE dll, uint32_t dll_version)
+{
+    struct sc_client client = {.name = program};
+
+    switch (sc__parse_args(argc, argv, program, options, count)) {
+    case SC_ARGS_HELP:
+        print_help();
+        return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
+    case SC_ARGS_VERSION:
+        return sc__client_version(&client, dll, dll_version);
+    case SC_ARGS_BAD:
+        return SC_EXIT_USAGE;
+    case SC_ARGS_OK:
+        break;
+    }
+    return SC_LIVE_RUN;
+}
+
 void sc__rate_add(struct sc_rate *rate, ULONGLONG now_ms, int64_t value)
 {
     rate->ms[rate->next] = now_ms;
@@ -27,8 +49,8 @@ int sc__rate_per_second(const struct sc_rate *rate, double *per_second)
         oldest = before;
     }
     ULONGLONG elapsed = rate->ms[newest] - rate->ms[oldest];
-    int64_t change =
-        (int64_t)((uint64_t)rate->values[newest] - (uint64_t)rate->values[oldest]);
+    int64_t change = (int64_t)((uint64_t)rate->values[newest] -
+                               (uint64_t)rate->values[oldest]);
     /* Two samples in the same millisecond: no time has passed to divide by. */
     *per_second = elapsed > 0 ? (double)change * 1000.0 / (double)elapsed : 0.0;
     return 0;

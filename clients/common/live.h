@@ -1,7 +1,7 @@
 /*
- * What the live views share (counter_watch, counter_demo's progress line):
- * the counter's rate of change, measured over the last second, and numbers
- * grouped for people to read.
+ * What the live views share (counter_watch, counter_window, counter_demo's
+ * progress line): their command line, the counter's rate of change,
+ * measured over the last second, and numbers grouped for people to read.
  */
 #ifndef SC_LIVE_H
 #define SC_LIVE_H
@@ -10,6 +10,20 @@
 #include <stdint.h>
 
 #include <windows.h>
+
+#include "options.h"
+
+/* sc__live_parse()'s answer when the program is to run. */
+enum { SC_LIVE_RUN = -1 };
+
+/* Parses the command line of a live view of sharedcounter.dll's counter:
+ * options[0..count-1], --help (print_help prints it) and --version (with
+ * the version, build and path of dll, whose sc_version() returned
+ * dll_version). Returns SC_LIVE_RUN, or the exit code once the help or
+ * the versions are printed or bad usage is reported. */
+int sc__live_parse(const char *program, int argc, char **argv,
+                   struct sc_option *options, size_t count,
+                   void (*print_help)(void), HMODULE dll, uint32_t dll_version);
 
 enum { SC_RATE_SAMPLES = 64, SC_RATE_WINDOW_MS = 1000 };
 
