@@ -1,8 +1,10 @@
 /*
- * counter_watch's snapshots for scripts: --once as text and --json, each
- * checked against what this process sees of the counter and of the
- * processes that have the DLL loaded (this one among them), and its
- * refusals of bad usage.
+ * The live views in the console. counter_watch's snapshots for scripts,
+ * --once as text and --json, each checked against what this process sees
+ * of the counter and of the processes that have the DLL loaded (this one
+ * among them), and its refusals of bad usage. Its live view, and the
+ * demo's live line, in a console of their own that this process attaches
+ * to, reads and types into; and the demo's silence in a pipe.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -202,16 +204,20 @@ struct console_watch {
     PROCESS_INFORMATION process;
 };
 
-/* Starts counter_watch with a new console, and attaches this process to
- * that console, to read what it shows and to type into it. */
-static void start_in_console(struct console_watch *w)
+/* Starts file (a program next to this one) with args in a new console,
+ * and attaches this process to that console, to read what it shows and to
+ * type into it. CREATE_NO_WINDOW makes the console without a window, which
+ * needs no display. */
+static void start_in_console(struct console_watch *w, const char *file,
+                             const char *args)
 {
     char path[MAX_PATH];
-    wchar_t command[MAX_PATH + 32];
+    wchar_t command[MAX_PATH + 80];
     STARTUPINFOW startup = {.cb = sizeof startup};
 
-    sc__test_path(path, sizeof path, NULL, "counter_watch.exe");
-    swprintf(command, sizeof command / sizeof command[0], L"\"%hs\"", path);
+    sc__test_path(path, sizeof path, NULL, file);
+    swprintf(command, sizeof command / sizeof command[0], L"\"%hs\" %hs", path,
+             args);
     assert_true(CreateProcessW(NULL, command, NULL, NULL, FALSE,
                                CREATE_NO_WINDOW, NULL, NULL, &startup,
                                &w->process));
@@ -372,7 +378,7 @@ static void test_live_view_redraws_and_q_quits(void **state)
     struct console_watch w;
 
     sc_exchange(31337);
-    start_in_console(&w);
+    start_in_console(&w, "counter_watch.exe", "");
     wait_for_text("counter     31,337");
     wait_for_text("this one  counter_watch.exe");
     sc_exchange(-5);
@@ -387,7 +393,7 @@ static void test_live_view_follows_the_console_size(void **state)
     (void)state;
     struct console_watch w;
 
-    start_in_console(&w);
+    start_in_console(&w, "counter_watch.exe", "");
     wait_for_text("counter_watch: sharedcounter.dll, live");
     resize(44, 12);
     wait_for_frame(12);
@@ -402,11 +408,55 @@ static void test_live_view_quits_on_ctrl_c(void **state)
     (void)state;
     struct console_watch w;
 
-    start_in_console(&w);
+    start_in_console(&w, "counter_watch.exe", "");
     wait_for_text("counter_watch: sharedcounter.dll, live");
     /* With processed input off, Ctrl-C is the character 3. */
     quit_with(&w, 3, 'C');
     FreeConsole();
+}
+
+/* ---- the demo's live line --------------------------------------------------
+ */
+
+static void test_demo_shows_a_live_line_on_a_console(void **state)
+{
+    (void)state;
+    struct console_watch w;
+    DWORD exit_code;
+
+    start_in_console(&w, "counter_demo.exe", "--clients 2 --times 300000000");
+    wait_for_text(" ops/s");
+    wait_for_text("%");
+    assert_int_equal(
+        WaitForSingleObject(w.process.hProcess, 10 * SC_TEST_CHILD_TIMEOUT_MS),
+        WAIT_OBJECT_0);
+    assert_true(GetExitCodeProcess(w.process.hProcess, &exit_code));
+    assert_int_equal(exit_code, 0);
+    CloseHandle(w.process.hProcess);
+    CloseHandle(w.process.hThread);
+    /* Erased before the table. */
+    char *text = console_text();
+    sc__test_assert_contains(text, "shared counter (sharedcounter.dll)");
+    if (strstr(text, "ops/s") != NULL)
+        fail_msg("the live line was left behind:\n%s", text);
+    free(text);
+    FreeConsole();
+}
+
+static void test_demo_prints_no_live_line_into_a_pipe(void **state)
+{
+    (void)state;
+    char path[MAX_PATH];
+    struct sc_test_run run;
+
+    sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
+    sc__test_run(&run, path, "--clients 2 --times 30000000", "", 0);
+    assert_int_equal(run.exit_code, 0);
+    sc__test_assert_contains(run.output.out, "expected +60000000: OK");
+    if (strstr(run.output.out, "ops/s") != NULL ||
+        strstr(run.output.out, "\xe2\x96") != NULL)
+        fail_msg("a live line in the pipe:\n%s", run.output.out);
+    sc__test_run_free(&run);
 }
 
 int main(void)
@@ -420,6 +470,8 @@ int main(void)
         cmocka_unit_test(test_live_view_redraws_and_q_quits),
         cmocka_unit_test(test_live_view_follows_the_console_size),
         cmocka_unit_test(test_live_view_quits_on_ctrl_c),
+        cmocka_unit_test(test_demo_shows_a_live_line_on_a_console),
+        cmocka_unit_test(test_demo_prints_no_live_line_into_a_pipe),
     };
     return cmocka_run_group_tests(tests, sc__save_counter, sc__restore_counter);
 }

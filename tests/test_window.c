@@ -353,7 +353,7 @@ static void test_escape_closes_the_window(void **state)
 }
 
 /* The manifest asks for per-monitor dpi awareness, version 2 and the
- * older form. */
+ * older form, and for long paths as every program of the project does. */
 static void test_manifest_is_per_monitor_dpi_aware(void **state)
 {
     (void)state;
@@ -373,6 +373,7 @@ static void test_manifest_is_per_monitor_dpi_aware(void **state)
     memcpy(text, data, size);
     sc__test_assert_contains(text, ">PerMonitorV2, PerMonitor<");
     sc__test_assert_contains(text, ">true/pm<");
+    sc__test_assert_contains(text, ">true</longPathAware>");
     free(text);
     FreeLibrary(image);
 }
