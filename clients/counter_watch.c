@@ -105,25 +105,20 @@ static int by_pid(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Fills in the processes; returns 0, or -1 when out of memory. */
+/* Fills in the processes; returns 0, or -1 when out of memory. The table
+ * lists at most SC_PROCESS_SLOTS processes and counts those beyond it
+ * without listing them, so the ids written are found by what was 0 before
+ * the call: no process has id 0. */
 static int take_processes(struct snapshot *shot)
 {
-    uint32_t capacity = 64, *pids = NULL;
+    uint32_t *pids = calloc(SC_PROCESS_SLOTS, sizeof *pids);
 
-    /* Processes may come between the calls: grow until the list fits. */
-    for (;;) {
-        uint32_t *grown = realloc(pids, capacity * sizeof *pids);
-        if (grown == NULL) {
-            free(pids);
-            return -1;
-        }
-        pids = grown;
-        shot->count = sc_processes(pids, capacity);
-        if (shot->count <= capacity || capacity >= 1u << 20)
-            break;
-        capacity = shot->count + 16;
-    }
-    shot->listed = shot->count < capacity ? shot->count : capacity;
+    if (pids == NULL)
+        return -1;
+    shot->count = sc_processes(pids, SC_PROCESS_SLOTS);
+    shot->listed = 0;
+    while (shot->listed < SC_PROCESS_SLOTS && pids[shot->listed] != 0)
+        shot->listed++;
     free(shot->processes);
     shot->processes = calloc(shot->listed + 1, sizeof *shot->processes);
     if (shot->processes == NULL) {
