@@ -318,6 +318,7 @@ static void quit_with(struct console_watch *w, wchar_t c, WORD virtual_key)
     if (strstr(text, "sharedcounter.dll, live") != NULL)
         fail_msg("the view is still shown:\n%s", text);
     free(text);
+    FreeConsole();
 }
 
 /* Gives the console's active screen buffer, and its window, a new size,
@@ -384,7 +385,6 @@ static void test_live_view_redraws_and_q_quits(void **state)
     sc_exchange(-5);
     wait_for_text("counter     -5 ");
     quit_with(&w, L'q', 'Q');
-    FreeConsole();
 }
 
 /* A console made smaller, then larger, is drawn whole at each size. */
@@ -400,7 +400,6 @@ static void test_live_view_follows_the_console_size(void **state)
     resize(100, 30);
     wait_for_frame(30);
     quit_with(&w, 0, VK_ESCAPE);
-    FreeConsole();
 }
 
 static void test_live_view_quits_on_ctrl_c(void **state)
@@ -412,7 +411,6 @@ static void test_live_view_quits_on_ctrl_c(void **state)
     wait_for_text("counter_watch: sharedcounter.dll, live");
     /* With processed input off, Ctrl-C is the character 3. */
     quit_with(&w, 3, 'C');
-    FreeConsole();
 }
 
 /* ---- the demo's live line --------------------------------------------------
