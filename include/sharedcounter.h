@@ -30,7 +30,7 @@
 #define SHAREDCOUNTER_H
 
 #define SC_VERSION_MAJOR 0
-#define SC_VERSION_MINOR 1
+#define SC_VERSION_MINOR 2
 #define SC_VERSION_PATCH 0
 
 /* 0x00MMmmpp: compare with sc_version() to detect a header/DLL mismatch. */
