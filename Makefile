@@ -8,13 +8,16 @@
 #   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
 #   make screenshot  the README's picture, docs/img/counter_window.png
 #   make build   just build
+#   make install PREFIX=dir   the SDK (DLLs, header, import libraries, CMake
+#                and pkg-config files, docs) from the MinGW GCC build
+#   make package the same tree as build/sharedcounter-<version>-win64.zip
 #   make clean   remove build/
 
 BUILD      := build
 TOOLCHAINS := gcc clang
 JOBS       ?= $(shell nproc)
-PREFIX     := $(abspath $(BUILD))/wineprefix
-WINE_ENV   := WINEPREFIX=$(PREFIX) WINEDEBUG=-all,err+module WINEDLLOVERRIDES=mscoree,mshtml=
+WINE_PREFIX := $(abspath $(BUILD))/wineprefix
+WINE_ENV   := WINEPREFIX=$(WINE_PREFIX) WINEDEBUG=-all,err+module WINEDLLOVERRIDES=mscoree,mshtml=
 DEMO_ARGS  ?=
 SOAK_ARGS  ?= --seconds 30 --clients 64 --wave 8
 BENCH_TREE ?= gcc
@@ -26,7 +29,7 @@ FUZZ_SECONDS ?= 600
 # running already, which serves as well.
 WINESERVER_UP = env $(WINE_ENV) wineserver -p5 || test $$? -eq 2
 
-.PHONY: all deps build demo test soak bench fuzz screenshot clean
+.PHONY: all deps build demo test soak bench fuzz screenshot install package clean
 
 all: build
 
@@ -43,25 +46,26 @@ $(BUILD)/%/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD)/$* -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-$*.cmake \
 	    -DSC_CMOCKA_SOURCE_DIR=$(abspath $(BUILD))/deps/cmocka \
-	    -DSC_WINEPREFIX=$(PREFIX)
+	    -DSC_DEPS_DIR=$(abspath $(BUILD))/deps \
+	    -DSC_WINEPREFIX=$(WINE_PREFIX)
 
 build: deps $(foreach t,$(TOOLCHAINS) native,$(BUILD)/$(t)/CMakeCache.txt)
 	@for t in $(TOOLCHAINS) native; do \
 	    cmake --build $(BUILD)/$$t -j $(JOBS) || exit 1; \
 	done
 
-$(PREFIX)/system.reg: | deps
-	cmake -DPREFIX=$(PREFIX) -P cmake/wineprefix.cmake
+$(WINE_PREFIX)/system.reg: | deps
+	cmake -DPREFIX=$(WINE_PREFIX) -P cmake/wineprefix.cmake
 
 # Builds only what the demo runs: the launcher, the DLL and the two clients.
-demo: deps $(BUILD)/gcc/CMakeCache.txt $(PREFIX)/system.reg
+demo: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_demo
 	env $(WINE_ENV) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS)
 	env $(WINE_ENV) wineserver -w
 
 # The Windows trees' tests start the wineserver themselves (a CTest fixture,
 # cmake/wine.cmake), so that no test's output stays attached to it.
-test: build $(PREFIX)/system.reg
+test: build $(WINE_PREFIX)/system.reg
 	@status=0; \
 	for t in native $(TOOLCHAINS); do \
 	    echo "== tests: $$t"; \
@@ -71,7 +75,7 @@ test: build $(PREFIX)/system.reg
 	exit $$status
 
 # Run it alone: other clients of the same DLL would count as lost updates.
-soak: build $(PREFIX)/system.reg
+soak: build $(WINE_PREFIX)/system.reg
 	@$(WINESERVER_UP)
 	@status=0; \
 	for s in sc_soak sc_soak_hardened; do \
@@ -83,7 +87,7 @@ soak: build $(PREFIX)/system.reg
 # Run it alone: other clients of the same DLL would count as lost updates.
 # The table goes to the terminal; the CSV files, a line about the machine and
 # the plot that bench/plot.gp draws from the CSV go to $(BUILD)/bench.
-bench: deps $(BUILD)/$(BENCH_TREE)/CMakeCache.txt $(PREFIX)/system.reg
+bench: deps $(BUILD)/$(BENCH_TREE)/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	cmake --build $(BUILD)/$(BENCH_TREE) -j $(JOBS) --target counter_bench
 	@mkdir -p $(BUILD)/bench
 	@echo "$$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -n 1)," \
@@ -114,13 +118,32 @@ fuzz: deps
 # Three counter_window windows and a counter_watch, mid-run, in a Wine
 # virtual desktop under Xvfb (scripts/screenshot.sh).
 SCREENSHOT_SIZE := 1064x720
-screenshot: deps $(BUILD)/gcc/CMakeCache.txt $(PREFIX)/system.reg
+screenshot: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_window \
 	    counter_watch counter_worker
 	@mkdir -p docs/img
 	env $(WINE_ENV) xvfb-run -a -s "-screen 0 $(SCREENSHOT_SIZE)x24" \
 	    scripts/screenshot.sh $(BUILD)/gcc/bin $(SCREENSHOT_SIZE) \
 	    docs/img/counter_window.png
+
+# The SDK from the MinGW GCC tree: the DLLs and their import libraries, which
+# is what the install step needs built.
+SDK_TARGETS := sharedcounter sharedcounter_hardened \
+               sharedcounter_msvc_lib sharedcounter_hardened_msvc_lib
+
+install: deps $(BUILD)/gcc/CMakeCache.txt
+	@test -n "$(PREFIX)" || { \
+	    echo "make install: no PREFIX; try 'make install PREFIX=$$HOME/sharedcounter'" >&2; \
+	    exit 2; }
+	cmake --build $(BUILD)/gcc -j $(JOBS) --target $(SDK_TARGETS)
+	cmake --install $(BUILD)/gcc --prefix $(abspath $(PREFIX)) --component sdk
+
+# The same tree as a zip, made by CPack: $(BUILD)/sharedcounter-<version>-win64.zip.
+package: deps $(BUILD)/gcc/CMakeCache.txt
+	cmake --build $(BUILD)/gcc -j $(JOBS) --target $(SDK_TARGETS)
+	cd $(BUILD)/gcc && cpack -G ZIP -B $(abspath $(BUILD))/package
+	mv $(BUILD)/package/sharedcounter-*-win64.zip $(BUILD)/
+	@ls $(BUILD)/sharedcounter-*-win64.zip
 
 clean:
 	rm -rf $(BUILD)
