@@ -2,6 +2,7 @@
 #       -DDOCS=<source>/docs -P package_listing.cmake
 # Makes the release zip with CPack and checks its listing against the layout
 # that docs/using.md promises: every file there, and nothing else.
+cmake_policy(SET CMP0007 NEW)
 foreach(var CPACK_CONFIG OUT VERSION DOCS)
     if(NOT ${var})
         message(FATAL_ERROR "package_listing.cmake: set -D${var}")
@@ -31,7 +32,7 @@ set(expected
     lib/cmake/SharedCounter/SharedCounterTargets.cmake
     lib/pkgconfig/sharedcounter.pc
     README.md LICENSE)
-file(GLOB docs RELATIVE ${DOCS}/.. ${DOCS}/*)
+file(GLOB_RECURSE docs RELATIVE ${DOCS}/.. ${DOCS}/*)
 list(APPEND expected ${docs})
 
 # Every entry sits in one top folder; folders themselves are not files.
