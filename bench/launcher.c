@@ -6,9 +6,7 @@
  */
 #include "bench.h"
 
-#include <fcntl.h>
 #include <inttypes.h>
-#include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +197,6 @@ static int parse_options(int argc, char **argv, struct options *o)
  * starting a process. */
 struct pool {
     struct sc_child workers[SC_BENCH_MAX_PROCS];
-    FILE *replies[SC_BENCH_MAX_PROCS]; /* each worker's stdout, buffered */
     int count;
     struct sc_bench_targets *targets; /* the launcher's own view */
 };
@@ -212,56 +209,38 @@ struct report {
     int64_t batch;       /* median ticks of one batch */
 };
 
-/* Reading the replies through the C library's buffer takes one ReadFile a
- * line instead of one a byte, which under Wine is a round trip to the server
- * each: that made a run's bookkeeping cost more than a short run itself. The
- * stream owns the pipe from here on. */
-static FILE *buffered_replies(struct sc_child *worker)
-{
-    int fd = _open_osfhandle((intptr_t)worker->stdout_read, _O_RDONLY);
-
-    if (fd < 0)
-        return NULL;
-    worker->stdout_read = NULL;
-    FILE *f = _fdopen(fd, "rb");
-    if (f == NULL)
-        _close(fd);
-    return f;
-}
-
 /* Returns 0 or the error code; call pool_stop() in either case. */
 static DWORD pool_start(struct pool *pool, int count,
                         struct sc_bench_targets *targets)
 {
-    char exe[MAX_PATH], args[64];
+    char args[64];
+    DWORD err = 0;
 
     pool->count = 0;
     pool->targets = targets;
-    DWORD len = GetModuleFileNameA(NULL, exe, sizeof exe);
-    if (len == 0 || len >= sizeof exe)
-        return ERROR_INSUFFICIENT_BUFFER;
+    char *exe = sc__program_path(NULL);
+    if (exe == NULL)
+        return GetLastError();
     snprintf(args, sizeof args, SC_BENCH_WORKER_FLAG " %lu",
              (unsigned long)GetCurrentProcessId());
-    for (int i = 0; i < count; i++) {
-        DWORD err = sc__child_start(&pool->workers[i], exe, args,
-                                    SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT);
-        if (err != 0)
-            return err;
-        pool->replies[i] = buffered_replies(&pool->workers[i]);
-        pool->count++;
-        if (pool->replies[i] == NULL)
-            return ERROR_NOT_ENOUGH_MEMORY;
+    for (int i = 0; i < count && err == 0; i++) {
+        err = sc__child_start(&pool->workers[i], exe, args,
+                              SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT);
+        if (err == 0)
+            pool->count++;
     }
-    return 0;
+    free(exe);
+    return err;
 }
 
 /* Reads the next line of worker i, without its line end; 1 after a message
  * if there is none or the worker reported an error. */
 static int read_reply(struct pool *pool, int i, char *line, size_t size)
 {
-    if (fgets(line, (int)size, pool->replies[i]) == NULL)
-        return sc__bench_error("worker %d stopped answering", i);
-    line[strcspn(line, "\r\n")] = '\0';
+    DWORD err = sc__child_read_line(&pool->workers[i], line, size);
+    if (err != 0)
+        return sc__bench_error("worker %d stopped answering (error %lu)", i,
+                               (unsigned long)err);
     if (strncmp(line, "error ", 6) == 0)
         return sc__bench_error("worker %d: %s", i, line + 6);
     return 0;
@@ -406,8 +385,6 @@ static int pool_stop(struct pool *pool)
                                     output.err_len ? ": " : "", output.err);
             sc__child_output_free(&output);
         }
-        if (pool->replies[i] != NULL)
-            fclose(pool->replies[i]);
         sc__child_close(&pool->workers[i]);
     }
     pool->count = 0;
