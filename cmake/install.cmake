@@ -27,7 +27,12 @@ function(sc_add_msvc_import_library target)
 endfunction()
 
 if(TARGET sharedcounter)
-    install(TARGETS sharedcounter sharedcounter_hardened
+    # Linux builds no hardened library (docs/linux.md).
+    set(sc_installed_libraries sharedcounter)
+    if(TARGET sharedcounter_hardened)
+        list(APPEND sc_installed_libraries sharedcounter_hardened)
+    endif()
+    install(TARGETS ${sc_installed_libraries}
             EXPORT SharedCounterTargets
             RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT sdk
             LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT sdk

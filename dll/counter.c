@@ -17,29 +17,37 @@ int64_t sc_get(void)
     return sc__load_acquire64(sc__counter);
 }
 
+/* The exported functions call this, not each other: on ELF a call to an
+ * exported function goes through the PLT, since another image could
+ * interpose it. */
+static int64_t add_and_get(int64_t delta)
+{
+    return wrapping_sum(sc__fetch_add64(sc__counter, delta), delta);
+}
+
 int64_t sc_increment(void)
 {
-    return InterlockedIncrement64(sc__counter);
+    return add_and_get(1);
 }
 
 int64_t sc_decrement(void)
 {
-    return InterlockedDecrement64(sc__counter);
+    return add_and_get(-1);
 }
 
 int64_t sc_add(int64_t delta)
 {
-    return wrapping_sum(InterlockedExchangeAdd64(sc__counter, delta), delta);
+    return add_and_get(delta);
 }
 
 int64_t sc_exchange(int64_t value)
 {
-    return InterlockedExchange64(sc__counter, value);
+    return sc__exchange64(sc__counter, value);
 }
 
 int64_t sc_compare_exchange(int64_t expected, int64_t desired)
 {
-    return InterlockedCompareExchange64(sc__counter, desired, expected);
+    return sc__compare_exchange64(sc__counter, expected, desired);
 }
 
 uint32_t sc_version(void)

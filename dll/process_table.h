@@ -17,44 +17,53 @@
 
 #include <stdint.h>
 
-#include <windows.h>
-
+#include "atomics.h"
 #include "sharedcounter.h"
 
 struct sc_process_slot {
     /* 0 when free; otherwise the process id in the low 32 bits and the low
      * 32 bits of its creation time in the high 32 bits. Claiming and freeing
      * are compare-exchanges on this word alone. */
-    volatile LONG64 owner;
+    sc__atomic64 owner;
     /* The whole creation time, written just after the claim. */
-    volatile LONG64 created;
+    sc__atomic64 created;
 };
 
 struct sc_process_table {
     /* Attached processes that found every slot taken: counted, not listed. */
-    volatile LONG overflow;
+    sc__atomic32 overflow;
     struct sc_process_slot slots[SC_PROCESS_SLOTS];
 };
 
 /* A process as the table knows it: id and creation time (a FILETIME as
- * one number). */
+ * one number on Windows, the start time in clock ticks since boot from
+ * /proc/<pid>/stat on Linux). */
 struct sc_process_id {
-    DWORD pid;
+    uint32_t pid;
     uint64_t created;
 };
+
+/* What the system says about a process id: it has ended, it runs (with
+ * that creation time), or it cannot tell. */
+enum sc_liveness { SC_GONE, SC_RUNNING, SC_UNKNOWN };
 
 /* One process's membership: who it is, and its slot (-1: in the overflow). */
 struct sc_table_member {
     struct sc_process_id id;
-    volatile LONG slot;
+    sc__atomic32 slot;
 };
 
-/* The calling process. Safe in DllMain. Returns 0 or a Win32 error code. */
-DWORD sc__process_self(struct sc_process_id *self);
+/* The calling process. Safe in DllMain and in an ELF constructor. Returns 0
+ * or the system's error code (process_id_win32.c, process_id_posix.c). */
+int sc__process_self(struct sc_process_id *self);
+
+/* Whether process pid runs, and if so its creation time. A process this
+ * user may not query counts as running: SC_UNKNOWN. */
+enum sc_liveness sc__process_query(uint32_t pid, uint64_t *created);
 
 /* Enters member, whose id is set, into the table: into a free slot, or into
- * the overflow when every slot is taken. Interlocked operations only, so
- * that DllMain may call it. */
+ * the overflow when every slot is taken. Atomic operations only, so that
+ * DllMain may call it. */
 void sc__table_join(struct sc_process_table *table,
                     struct sc_table_member *member);
 

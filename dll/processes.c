@@ -3,6 +3,8 @@
  * (process_table.h), made when the DLL attaches and removed when it
  * detaches, and sc_processes(), which reads the table.
  */
+#include <stddef.h>
+
 #include "sharedcounter.h"
 
 #include "counter_storage.h"
@@ -17,7 +19,7 @@ void sc__processes_attach(void)
     if (sc__process_self(&self.id) == 0)
         sc__table_join(sc__process_table, &self);
     else
-        InterlockedIncrement(&sc__process_table->overflow);
+        sc__fetch_add32(&sc__process_table->overflow, 1);
 }
 
 /* At process exit as on FreeLibrary: the storage is still mapped. */

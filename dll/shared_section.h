@@ -1,38 +1,27 @@
 /*
- * SC_SHARED_BEGIN / SC_SHARED_END / SC_SHARED place the variables defined
- * between them in the image's ".shared" section, which the linker marks
- * Initialized Data | Shared | Read | Write (0xD0000040). Windows maps a shared
- * section once for every process that loads the same image file.
+ * SC_SHARED_BEGIN / SC_SHARED_END / SC_SHARED put the variables defined
+ * between them where every process that loads the same image file shares
+ * them:
  *
- * Usage:
  *     SC_SHARED_BEGIN
- *     SC_SHARED volatile LONG64 counter = 0;
+ *     SC_SHARED static _Alignas(8) sc__atomic64 counter = 0;
  *     SC_SHARED_END
  *
+ * Windows shares a section flagged Shared by itself (shared_section_win32.h).
+ * ELF has no such flag: on Linux the variables go into a section of their
+ * own that a constructor maps over with a shared-memory object named after
+ * the image file (shared_section_posix.h, shared_section_posix.c).
+ *
  * Always give the variables an initializer: compilers send zero-initialized
- * data to .bss, outside the data_seg, where it would be private again.
+ * data to .bss, outside the section, where it would be private again.
  */
 #ifndef SC_SHARED_SECTION_H
 #define SC_SHARED_SECTION_H
 
-#if defined(__GNUC__) && !defined(__clang__)
-
-/* GNU ld ignores "/section:" linker directives (it only warns), so with GCC
- * the variable carries the section and its "shared" flag itself. */
-#define SC_SHARED_BEGIN
-#define SC_SHARED_END
-#define SC_SHARED __attribute__((section(".shared"), shared))
-
+#if defined(_WIN32)
+#include "shared_section_win32.h"
 #else
-
-/* MSVC, and clang with -fms-extensions (lld honours the directive). clang
- * without -fms-extensions drops both pragmas; the build turns that into an
- * error with -Werror=unknown-pragmas, and the tests check the built flags. */
-#pragma comment(linker, "/section:.shared,RWS")
-#define SC_SHARED_BEGIN _Pragma("data_seg(\".shared\")")
-#define SC_SHARED_END _Pragma("data_seg()")
-#define SC_SHARED
-
+#include "shared_section_posix.h"
 #endif
 
 #endif /* SC_SHARED_SECTION_H */

@@ -1,0 +1,71 @@
+/* The atomics of atomics.h with the Interlocked* functions. */
+#ifndef SC_ATOMICS_WIN32_H
+#define SC_ATOMICS_WIN32_H
+
+#include <stdint.h>
+
+#include <windows.h>
+
+typedef volatile LONG64 sc__atomic64;
+typedef volatile LONG sc__atomic32;
+
+/* An atomic 64-bit load with acquire ordering, which takes no lock and
+ * never writes, so that readers leave the cache line shared with writers.
+ *
+ * GCC and clang: __atomic_load_n. On x64 it is a plain MOV: an aligned 8-byte
+ * load is atomic, and x86 never reorders a load with a later load or store,
+ * so every load is an acquire load; the builtin only keeps the compiler from
+ * moving memory accesses across it. On 32-bit x86 it is one 8-byte x87 or
+ * SSE load, atomic when aligned since the Pentium, and still no lock.
+ *
+ * MSVC on x64: a volatile read, which /volatile:ms (the default on x86 and
+ * x64) compiles as an acquire load; mingw-w64 has no ReadAcquire64 to say so.
+ *
+ * Anything else, such as MSVC on 32-bit x86, where a plain 64-bit read is two
+ * 32-bit loads that a writer can split: a locked compare-exchange (cmpxchg8b)
+ * that never changes the value. Correct everywhere, at the price of taking
+ * the cache line exclusively. */
+static inline int64_t sc__load_acquire64(sc__atomic64 *p)
+{
+#if defined(__GNUC__)
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+#elif defined(_MSC_VER) && defined(_M_X64)
+    return *p;
+#else
+    return InterlockedCompareExchange64(p, 0, 0);
+#endif
+}
+
+static inline int64_t sc__fetch_add64(sc__atomic64 *p, int64_t delta)
+{
+    return InterlockedExchangeAdd64(p, delta);
+}
+
+static inline int64_t sc__exchange64(sc__atomic64 *p, int64_t value)
+{
+    return InterlockedExchange64(p, value);
+}
+
+static inline int64_t sc__compare_exchange64(sc__atomic64 *p, int64_t expected,
+                                             int64_t desired)
+{
+    return InterlockedCompareExchange64(p, desired, expected);
+}
+
+static inline int32_t sc__fetch_add32(sc__atomic32 *p, int32_t delta)
+{
+    return InterlockedExchangeAdd(p, delta);
+}
+
+static inline int32_t sc__exchange32(sc__atomic32 *p, int32_t value)
+{
+    return InterlockedExchange(p, value);
+}
+
+static inline int32_t sc__compare_exchange32(sc__atomic32 *p, int32_t expected,
+                                             int32_t desired)
+{
+    return InterlockedCompareExchange(p, desired, expected);
+}
+
+#endif /* SC_ATOMICS_WIN32_H */

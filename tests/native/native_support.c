@@ -1,0 +1,183 @@
+/* Support for the native suites; see native_support.h. */
+#define _GNU_SOURCE
+
+#include "native_support.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+extern char **environ;
+
+static void *symbol(void *handle, const char *name)
+{
+    void *address = dlsym(handle, name);
+
+    if (address == NULL) {
+        fprintf(stderr, "dlsym %s: %s\n", name, dlerror());
+        exit(3);
+    }
+    return address;
+}
+
+void sc__api_load(struct sc_api *api, const char *library)
+{
+    api->handle = dlopen(library, RTLD_NOW);
+    if (api->handle == NULL) {
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+        exit(3);
+    }
+    *(void **)&api->get = symbol(api->handle, "sc_get");
+    *(void **)&api->increment = symbol(api->handle, "sc_increment");
+    *(void **)&api->add = symbol(api->handle, "sc_add");
+    *(void **)&api->processes = symbol(api->handle, "sc_processes");
+}
+
+void sc__api_unload(struct sc_api *api)
+{
+    assert_int_equal(dlclose(api->handle), 0);
+    api->handle = NULL;
+}
+
+void sc__scratch_make(char *path, size_t size)
+{
+    assert_true(size > 24);
+    strcpy(path, "/tmp/sc-native-XXXXXX");
+    assert_non_null(mkdtemp(path));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void sc__scratch_remove(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void sc__library_copy(const char *dir, const char *name, char *path,
+                      size_t size)
+{
+    char buffer[65536];
+    ssize_t got;
+
+    assert_true((size_t)snprintf(path, size, "%s/%s", dir, name) < size);
+    int from = open(SC_LIBRARY_FILE, O_RDONLY | O_CLOEXEC);
+    int to = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+    assert_true(from >= 0 && to >= 0);
+    while ((got = read(from, buffer, sizeof buffer)) > 0)
+        assert_int_equal(write(to, buffer, (size_t)got), got);
+    assert_int_equal(got, 0);
+    close(from);
+    assert_int_equal(close(to), 0);
+}
+
+void sc__object_path(const char *path, char *object, size_t size)
+{
+    struct stat st;
+
+    assert_int_equal(stat(path, &st), 0);
+    snprintf(object, size, "/dev/shm/sharedcounter-%jx-%jx-%ju",
+             (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (uintmax_t)geteuid());
+}
+
+int sc__file_exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+void sc__proc_start(struct sc_proc *proc, char *const argv[])
+{
+    int in[2], out[2], err[2];
+    posix_spawn_file_actions_t actions;
+
+    assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(err, O_CLOEXEC), 0);
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    int failed =
+        posix_spawn(&proc->pid, argv[0], &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (failed != 0)
+        fail_msg("posix_spawn %s: %s", argv[0], strerror(failed));
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    proc->in = in[1];
+    proc->out = out[0];
+    proc->err = err[0];
+    proc->errors[0] = '\0';
+}
+
+void sc__proc_line(struct sc_proc *proc, char *line, size_t size)
+{
+    size_t used = 0;
+    char c;
+
+    while (read(proc->out, &c, 1) == 1 && c != '\n')
+        if (used + 1 < size)
+            line[used++] = c;
+    line[used] = '\0';
+}
+
+static void read_all(int fd, char *text, size_t size)
+{
+    size_t used = 0;
+    ssize_t got;
+    char scratch[4096];
+
+    for (;;) {
+        char *into = used + 1 < size ? text + used : scratch;
+        size_t room = used + 1 < size ? size - 1 - used : sizeof scratch;
+        got = read(fd, into, room);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        if (into != scratch)
+            used += (size_t)got;
+    }
+    if (size > 0)
+        text[used] = '\0';
+}
+
+int sc__proc_finish(struct sc_proc *proc, char *rest, size_t size)
+{
+    int status;
+    char ignored[256];
+
+    if (proc->in >= 0)
+        close(proc->in);
+    if (rest != NULL)
+        read_all(proc->out, rest, size);
+    else
+        read_all(proc->out, ignored, sizeof ignored);
+    close(proc->out);
+    read_all(proc->err, proc->errors, sizeof proc->errors);
+    close(proc->err);
+    while (waitpid(proc->pid, &status, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -1,0 +1,199 @@
+/* libsharedcounter.so as sectiondump's parser reads it: the dynamic symbol
+ * table defines exactly the .def's names, all under one version node; the
+ * SONAME is libsharedcounter.so.0; and the sc_shared section fills whole
+ * pages of its own after the RELRO part of the writable segment. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "platform.h"
+#include "sectiondump.h"
+
+enum { PAGE = 4096, MAX_NAMES = 64, SHN_ABS = 0xfff1 };
+
+struct loaded {
+    unsigned char *data;
+    size_t size;
+    struct sd_image image;
+};
+
+static void load(const char *path, struct loaded *l)
+{
+    char error[128];
+
+    if (sd__read_file(path, &l->data, &l->size, error, sizeof error) != 0)
+        fail_msg("%s: %s", path, error);
+    if (sd_parse(&l->image, l->data, l->size) != 0)
+        fail_msg("%s: %s", path, l->image.error);
+    assert_int_equal(l->image.format, SD_FORMAT_ELF64);
+}
+
+static void unload(struct loaded *l)
+{
+    sd_release(&l->image);
+    free(l->data);
+}
+
+static const struct sd_elf_section *find_section(const struct sd_elf *elf,
+                                                 const char *name)
+{
+    for (size_t i = 1; i < elf->section_count; i++)
+        if (strcmp(elf->sections[i].name, name) == 0)
+            return &elf->sections[i];
+    return NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names under EXPORTS, one per line. */
+static size_t read_def(char names[][64])
+{
+    FILE *def = fopen(SC_DEF_FILE, "r");
+    char line[256];
+    size_t count = 0;
+    int in_exports = 0;
+
+    assert_non_null(def);
+    while (fgets(line, sizeof line, def) != NULL) {
+        char word[64];
+        if (strncmp(line, "EXPORTS", 7) == 0)
+            in_exports = 1;
+        else if (in_exports && sscanf(line, " %63[A-Za-z0-9_]", word) == 1) {
+            assert_true(count < MAX_NAMES);
+            strcpy(names[count++], word);
+        }
+    }
+    fclose(def);
+    return count;
+}
+
+static void exports_exactly_the_def_list(void **state)
+{
+    char def_names[MAX_NAMES][64];
+    const char *wanted[MAX_NAMES], *found[MAX_NAMES];
+    size_t want = read_def(def_names), have = 0;
+    int version_node = 0;
+    struct loaded l;
+
+    (void)state;
+    load(SC_LIBRARY_FILE, &l);
+    const struct sd_elf *elf = &l.image.elf;
+    assert_int_not_equal(elf->dynamic_symbol_section, 0);
+    for (size_t i = 1; i < elf->dynamic_symbol_count; i++) {
+        const struct sd_elf_symbol *s = &elf->dynamic_symbols[i];
+        if (s->section_index == SD_SHN_UNDEF)
+            continue;
+        if (s->section_index == SHN_ABS &&
+            strcmp(s->name, SC_SYMBOL_VERSION) == 0) {
+            version_node = 1;
+            continue;
+        }
+        assert_true(have < MAX_NAMES);
+        assert_int_equal(s->visibility, SD_STV_DEFAULT);
+        found[have++] = s->name;
+    }
+    for (size_t i = 0; i < want; i++)
+        wanted[i] = def_names[i];
+    qsort(wanted, want, sizeof *wanted, by_name);
+    qsort(found, have, sizeof *found, by_name);
+    for (size_t i = 0; i < want || i < have; i++)
+        assert_string_equal(i < have ? found[i] : "(nothing more)",
+                            i < want ? wanted[i] : "(nothing more)");
+    assert_true(version_node);
+    unload(&l);
+}
+
+/* The file name carries the full version; its SONAME, in .dynstr, only the
+ * major one. */
+static void soname_has_the_major_version(void **state)
+{
+    char target[256];
+    struct loaded l;
+
+    (void)state;
+    ssize_t n = readlink(SC_SONAME_FILE, target, sizeof target - 1);
+    assert_true(n > 0);
+    target[n] = '\0';
+    assert_string_equal(target, "libsharedcounter.so." SC_VERSION_TEXT);
+    load(SC_LIBRARY_FILE, &l);
+    const struct sd_elf_section *dynstr = find_section(&l.image.elf, ".dynstr");
+    assert_non_null(dynstr);
+    assert_true(dynstr->offset + dynstr->size <= l.size);
+    const char *strings = (const char *)l.data + dynstr->offset;
+    int seen = 0;
+    for (size_t at = 0; at < dynstr->size; at += strlen(strings + at) + 1)
+        seen |= strcmp(strings + at, "libsharedcounter.so.0") == 0;
+    assert_true(seen);
+    unload(&l);
+}
+
+/* RELRO covers the writable sections the loader fills and then protects:
+ * up to the end of .got, rounded up to a page. */
+static uint64_t relro_end(const struct sd_elf *elf)
+{
+    static const char *const relro[] = {".init_array", ".fini_array",
+                                        ".data.rel.ro", ".dynamic", ".got"};
+    uint64_t end = 0;
+
+    for (size_t i = 0; i < sizeof relro / sizeof relro[0]; i++) {
+        const struct sd_elf_section *s = find_section(elf, relro[i]);
+        if (s != NULL && s->address + s->size > end)
+            end = s->address + s->size;
+    }
+    return (end + PAGE - 1) / PAGE * PAGE;
+}
+
+static void assert_shared_pages(const char *path)
+{
+    struct loaded l;
+
+    load(path, &l);
+    const struct sd_elf *elf = &l.image.elf;
+    const struct sd_elf_section *shared = find_section(elf, "sc_shared");
+    if (shared == NULL)
+        fail_msg("%s has no sc_shared section", path);
+    assert_int_not_equal(shared->type, SD_SHT_NOBITS);
+    assert_int_equal(shared->address % PAGE, 0);
+    assert_int_equal(shared->size % PAGE, 0);
+    assert_true(shared->size > 0);
+    assert_true(shared->address >= relro_end(elf));
+    /* No other allocated section shares one of its pages. */
+    for (size_t i = 1; i < elf->section_count; i++) {
+        const struct sd_elf_section *s = &elf->sections[i];
+        if (s == shared || s->size == 0 || (s->flags & 2) == 0)
+            continue;
+        if (s->address < shared->address + shared->size &&
+            shared->address < s->address + s->size)
+            fail_msg("%s: section %s overlaps sc_shared's pages", path,
+                     s->name);
+    }
+    unload(&l);
+}
+
+static void library_section_fills_whole_pages_outside_relro(void **state)
+{
+    (void)state;
+    assert_shared_pages(SC_LIBRARY_FILE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exports_exactly_the_def_list),
+        cmocka_unit_test(soname_has_the_major_version),
+        cmocka_unit_test(library_section_fills_whole_pages_outside_relro),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

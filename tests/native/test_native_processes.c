@@ -1,0 +1,581 @@
+/*
+ * libsharedcounter.so across processes, on copies of the library in a
+ * scratch folder: linearizable with K = 2, 8 and 32 processes, exact
+ * sc_processes after kill -9, the init race, copies and hard links, the
+ * lifetime after a normal exit and after kill -9 of every process, fork,
+ * dlopen cycles, and every condition under which the counter cannot be
+ * shared, which must stop the process with a message.
+ *
+ * The program re-launches itself as the child processes:
+ *     --add LIB DELTA      loads LIB, adds DELTA, prints the new value
+ *     --hold LIB DELTA     the same, then waits for the end of its input
+ *     --spin LIB           prints "ready", then increments until killed
+ *     --run LIB N FILE     prints "ready", waits for the end of its input,
+ *                          increments N times or more and writes the values
+ *                          to FILE
+ *     --race LIB           waits for one byte, loads LIB, increments,
+ *                          prints the value, waits for the end of its input
+ */
+#define _GNU_SOURCE
+
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "native_support.h"
+
+enum { MAX_PROCS = 32 };
+
+static char self_path[4096];
+static char scratch[64];
+static char library[256];
+
+/* ---- child processes ---------------------------------------------------- */
+
+static void wait_for_eof(void)
+{
+    char c;
+
+    while (read(0, &c, 1) > 0)
+        continue;
+}
+
+/* Goes on past ops increments, up to twenty times as many, until it has
+ * seen another process's increment between two of its own: a scheduler
+ * that runs the processes one after the other cannot hide the test. */
+static int child_run(const char *lib, long ops, const char *file)
+{
+    struct sc_api api;
+    long cap = ops * 20, done = 0;
+    int64_t *values = malloc((size_t)cap * sizeof *values);
+    int interleaved = 0;
+
+    if (values == NULL)
+        return 1;
+    sc__api_load(&api, lib);
+    printf("ready\n");
+    fflush(stdout);
+    wait_for_eof();
+    while (done < ops || (!interleaved && done < cap)) {
+        values[done] = api.increment();
+        interleaved |= done > 0 && values[done] != values[done - 1] + 1;
+        done++;
+    }
+    FILE *out = fopen(file, "wb");
+    if (out == NULL ||
+        fwrite(values, sizeof *values, (size_t)done, out) != (size_t)done ||
+        fclose(out) != 0)
+        return 1;
+    return 0;
+}
+
+static int child_main(int argc, char **argv)
+{
+    struct sc_api api;
+    const char *mode = argv[1], *lib = argv[2];
+    char c;
+
+    if (strcmp(mode, "--run") == 0 && argc == 5)
+        return child_run(lib, atol(argv[3]), argv[4]);
+    if (strcmp(mode, "--race") == 0) {
+        if (read(0, &c, 1) != 1)
+            return 1;
+        sc__api_load(&api, lib);
+        printf("%lld\n", (long long)api.increment());
+        fflush(stdout);
+        wait_for_eof();
+        return 0;
+    }
+    sc__api_load(&api, lib);
+    if (strcmp(mode, "--spin") == 0) {
+        printf("ready\n");
+        fflush(stdout);
+        for (;;)
+            api.increment();
+    }
+    printf("%lld\n", (long long)api.add(argc > 3 ? atoll(argv[3]) : 0));
+    fflush(stdout);
+    if (strcmp(mode, "--hold") == 0)
+        wait_for_eof();
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void start(struct sc_proc *proc, const char *mode, const char *lib,
+                  const char *arg)
+{
+    char *argv[] = {self_path, (char *)mode, (char *)lib, (char *)arg, NULL};
+
+    sc__proc_start(proc, argv);
+}
+
+/* The value a --add child printed; its exit status must be 0. */
+static long long add_in_child(const char *lib, const char *delta)
+{
+    struct sc_proc proc;
+    char out[64];
+
+    start(&proc, "--add", lib, delta);
+    int status = sc__proc_finish(&proc, out, sizeof out);
+    if (status != 0)
+        fail_msg("--add %s exited with %d: %s", lib, status, proc.errors);
+    return atoll(out);
+}
+
+static long long hold_in_child(struct sc_proc *proc, const char *lib,
+                               const char *delta)
+{
+    char line[64];
+
+    start(proc, "--hold", lib, delta);
+    sc__proc_line(proc, line, sizeof line);
+    assert_true(line[0] != '\0');
+    return atoll(line);
+}
+
+static void finish_ok(struct sc_proc *proc)
+{
+    int status = sc__proc_finish(proc, NULL, 0);
+    if (status != 0)
+        fail_msg("a child exited with %d: %s", status, proc->errors);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    sc__scratch_make(scratch, sizeof scratch);
+    sc__library_copy(scratch, "libsharedcounter.so", library, sizeof library);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char object[256];
+
+    (void)state;
+    sc__object_path(library, object, sizeof object);
+    unlink(object);
+    sc__scratch_remove(scratch);
+    return 0;
+}
+
+/* ---- linearizable ------------------------------------------------------- */
+
+static int by_value(const void *a, const void *b)
+{
+    int64_t x = ((const int64_t *)a)[0], y = ((const int64_t *)b)[0];
+    return (x > y) - (x < y);
+}
+
+/* Reads the values process p recorded; returns how many. */
+static size_t read_values(int p, int64_t **values)
+{
+    char file[300];
+    struct stat st;
+
+    snprintf(file, sizeof file, "%s/values.%d", scratch, p);
+    FILE *in = fopen(file, "rb");
+    assert_non_null(in);
+    assert_int_equal(fstat(fileno(in), &st), 0);
+    size_t count = (size_t)st.st_size / sizeof **values;
+    *values = malloc(count * sizeof **values + 1);
+    assert_non_null(*values);
+    assert_int_equal(fread(*values, sizeof **values, count, in), count);
+    fclose(in);
+    return count;
+}
+
+/* Every increment returned a value from before + 1 to after, each exactly
+ * once; the values of one process rise. Returns how often the sorted
+ * values change from one process to another: the interleaving. */
+static long check_runs(int k, int64_t before, int64_t after)
+{
+    int64_t(*all)[2] = NULL;
+    size_t total = 0;
+
+    for (int p = 0; p < k; p++) {
+        int64_t *values;
+        size_t count = read_values(p, &values);
+        all = realloc(all, sizeof *all * (total + count));
+        assert_non_null(all);
+        for (size_t i = 0; i < count; i++) {
+            assert_true(values[i] > (i > 0 ? values[i - 1] : before));
+            all[total + i][0] = values[i];
+            all[total + i][1] = p;
+        }
+        total += count;
+        free(values);
+    }
+    qsort(all, total, sizeof *all, by_value);
+    long handovers = 0;
+    for (size_t i = 0; i < total; i++) {
+        int64_t due = before + 1 + (int64_t)i;
+        if (all[i][0] != due)
+            fail_msg("value %lld where %lld was due: %s", (long long)all[i][0],
+                     (long long)due,
+                     all[i][0] < due ? "seen twice" : "an update lost");
+        handovers += i > 0 && all[i][1] != all[i - 1][1];
+    }
+    assert_int_equal(after, before + (int64_t)total);
+    free(all);
+    return handovers;
+}
+
+/* Fewer increments each for more processes: enough for them to overlap. */
+static void linearizable(int k, long ops)
+{
+    struct sc_proc procs[MAX_PROCS];
+    struct sc_api api;
+    char ops_text[32], file[300], line[64];
+
+    sc__api_load(&api, library);
+    snprintf(ops_text, sizeof ops_text, "%ld", ops);
+    for (int p = 0; p < k; p++) {
+        snprintf(file, sizeof file, "%s/values.%d", scratch, p);
+        char *argv[] = {self_path, "--run", library, ops_text, file, NULL};
+        sc__proc_start(&procs[p], argv);
+    }
+    for (int p = 0; p < k; p++) {
+        sc__proc_line(&procs[p], line, sizeof line);
+        assert_string_equal(line, "ready");
+    }
+    int64_t before = api.get();
+    for (int p = 0; p < k; p++) {
+        close(procs[p].in);
+        procs[p].in = -1;
+    }
+    for (int p = 0; p < k; p++)
+        finish_ok(&procs[p]);
+    long handovers = check_runs(k, before, api.get());
+    print_message("%d processes x %ld or more increments: %ld handovers\n", k,
+                  ops, handovers);
+    assert_true(handovers > 0);
+    sc__api_unload(&api);
+}
+
+static void linearizable_with_2_processes(void **state)
+{
+    (void)state;
+    linearizable(2, 200000);
+}
+
+static void linearizable_with_8_processes(void **state)
+{
+    (void)state;
+    linearizable(8, 100000);
+}
+
+static void linearizable_with_32_processes(void **state)
+{
+    (void)state;
+    linearizable(32, 20000);
+}
+
+/* ---- kill -9 and sc_processes -------------------------------------------- */
+
+static int listed(const uint32_t *pids, uint32_t count, pid_t pid)
+{
+    for (uint32_t i = 0; i < count; i++)
+        if (pids[i] == (uint32_t)pid)
+            return 1;
+    return 0;
+}
+
+static void processes_exact_after_kill_9_mid_run(void **state)
+{
+    enum { K = 8 };
+    struct sc_proc procs[K];
+    struct sc_api api;
+    uint32_t pids[64];
+    char line[64];
+
+    (void)state;
+    sc__api_load(&api, library);
+    for (int p = 0; p < K; p++) {
+        start(&procs[p], "--spin", library, NULL);
+        sc__proc_line(&procs[p], line, sizeof line);
+        assert_string_equal(line, "ready");
+    }
+    assert_int_equal(api.processes(pids, 64), K + 1);
+    for (int p = 0; p < K; p += 2) {
+        kill(procs[p].pid, SIGKILL);
+        assert_int_equal(sc__proc_finish(&procs[p], NULL, 0), 128 + SIGKILL);
+    }
+    uint32_t count = api.processes(pids, 64);
+    assert_int_equal(count, K / 2 + 1);
+    assert_true(listed(pids, count, getpid()));
+    for (int p = 0; p < K; p++)
+        assert_int_equal(listed(pids, count, procs[p].pid), p % 2 == 1);
+    for (int p = 1; p < K; p += 2) {
+        kill(procs[p].pid, SIGKILL);
+        sc__proc_finish(&procs[p], NULL, 0);
+    }
+    int64_t after = api.get();
+    assert_int_equal(api.processes(pids, 64), 1);
+    assert_int_equal(api.increment(), after + 1);
+    sc__api_unload(&api);
+}
+
+/* ---- the init race --------------------------------------------------------
+ */
+
+/* 32 processes load a library no one has loaded yet at the same moment:
+ * exactly one initializes, so the 32 increments give 1 to 32. */
+static void init_race_of_32_processes(void **state)
+{
+    struct sc_proc procs[MAX_PROCS];
+    int seen[MAX_PROCS + 1] = {0};
+    char line[64];
+
+    (void)state;
+    for (int p = 0; p < MAX_PROCS; p++)
+        start(&procs[p], "--race", library, NULL);
+    for (int p = 0; p < MAX_PROCS; p++)
+        assert_int_equal(write(procs[p].in, "g", 1), 1);
+    for (int p = 0; p < MAX_PROCS; p++) {
+        sc__proc_line(&procs[p], line, sizeof line);
+        long long v = atoll(line);
+        if (v < 1 || v > MAX_PROCS || seen[v]++)
+            fail_msg("process %d saw %s", p, line);
+    }
+    for (int p = 0; p < MAX_PROCS; p++)
+        finish_ok(&procs[p]);
+}
+
+/* ---- per file, lifetime ---------------------------------------------------
+ */
+
+static void hard_link_shares_and_copy_does_not(void **state)
+{
+    char link_path[300], copy[300];
+    struct sc_proc holder;
+
+    (void)state;
+    snprintf(link_path, sizeof link_path, "%s/hardlink.so", scratch);
+    assert_int_equal(link(library, link_path), 0);
+    sc__library_copy(scratch, "copy.so", copy, sizeof copy);
+    assert_int_equal(hold_in_child(&holder, library, "10"), 10);
+    assert_int_equal(add_in_child(link_path, "1"), 11);
+    assert_int_equal(add_in_child(copy, "1"), 1);
+    finish_ok(&holder);
+}
+
+static void value_restarts_after_the_last_normal_exit(void **state)
+{
+    char object[256];
+
+    (void)state;
+    sc__object_path(library, object, sizeof object);
+    assert_int_equal(add_in_child(library, "5"), 5);
+    assert_false(sc__file_exists(object));
+    assert_int_equal(add_in_child(library, "5"), 5);
+    assert_false(sc__file_exists(object));
+}
+
+static void value_restarts_after_kill_9_of_all(void **state)
+{
+    struct sc_proc procs[3];
+    char object[256];
+
+    (void)state;
+    sc__object_path(library, object, sizeof object);
+    for (int p = 0; p < 3; p++)
+        assert_int_equal(hold_in_child(&procs[p], library, "7"), 7 * (p + 1));
+    for (int p = 0; p < 3; p++) {
+        kill(procs[p].pid, SIGKILL);
+        sc__proc_finish(&procs[p], NULL, 0);
+    }
+    /* The name stays behind a kill, but no one holds it: a fresh start. */
+    assert_true(sc__file_exists(object));
+    assert_int_equal(add_in_child(library, "5"), 5);
+    assert_false(sc__file_exists(object));
+}
+
+/* ---- fork and dlopen ------------------------------------------------------
+ */
+
+static void fork_child_shares_as_a_user(void **state)
+{
+    struct sc_api api;
+    char object[256];
+    int status;
+
+    (void)state;
+    sc__object_path(library, object, sizeof object);
+    sc__api_load(&api, library);
+    int64_t before = api.get();
+    fflush(stdout);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        int ok = api.add(5) == before + 5 && api.processes(NULL, 0) == 2;
+        exit(ok ? 0 : 1);
+    }
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(api.get(), before + 5);
+    /* The child's normal exit left the object to the parent. */
+    assert_true(sc__file_exists(object));
+    assert_int_equal(api.processes(NULL, 0), 1);
+    assert_int_equal(add_in_child(library, "1"), before + 6);
+    sc__api_unload(&api);
+    assert_false(sc__file_exists(object));
+}
+
+static void dlopen_dlclose_cycles(void **state)
+{
+    struct sc_api api;
+    struct sc_proc holder;
+    char object[256];
+
+    (void)state;
+    sc__object_path(library, object, sizeof object);
+    for (int i = 0; i < 5; i++) {
+        sc__api_load(&api, library);
+        assert_int_equal(api.add(3), 3);
+        sc__api_unload(&api);
+        assert_false(sc__file_exists(object));
+    }
+    assert_int_equal(hold_in_child(&holder, library, "100"), 100);
+    for (int i = 1; i <= 5; i++) {
+        sc__api_load(&api, library);
+        assert_int_equal(api.add(1), 100 + i);
+        assert_int_equal(api.processes(NULL, 0), 2);
+        sc__api_unload(&api);
+    }
+    finish_ok(&holder);
+    assert_false(sc__file_exists(object));
+}
+
+/* ---- what cannot be shared ------------------------------------------------
+ */
+
+/* A --add child must exit with 1 and say why on stderr. */
+static void assert_refused(char *const argv[], const char *why)
+{
+    struct sc_proc proc;
+    char out[64];
+
+    sc__proc_start(&proc, argv);
+    int status = sc__proc_finish(&proc, out, sizeof out);
+    print_message("%s", proc.errors);
+    assert_int_equal(status, 1);
+    assert_string_equal(out, "");
+    if (strstr(proc.errors, why) == NULL ||
+        strstr(proc.errors, "stopping rather than counting alone") == NULL)
+        fail_msg("stderr does not say \"%s\": %s", why, proc.errors);
+}
+
+static void squat(mode_t mode, uid_t owner)
+{
+    char object[256];
+
+    sc__object_path(library, object, sizeof object);
+    int fd = open(object, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(fchmod(fd, mode), 0);
+    if (owner != geteuid())
+        assert_int_equal(fchown(fd, owner, (gid_t)-1), 0);
+    close(fd);
+}
+
+static void squatter_with_another_mode_is_refused(void **state)
+{
+    char *argv[] = {self_path, "--add", library, "1", NULL};
+
+    (void)state;
+    squat(0644, geteuid());
+    assert_refused(argv, "has mode 0644, not 0600");
+}
+
+static void squatter_of_another_user_is_refused(void **state)
+{
+    char *argv[] = {self_path, "--add", library, "1", NULL};
+
+    (void)state;
+    if (geteuid() != 0)
+        skip(); /* only root can make an object another user owns */
+    squat(0600, 65534);
+    assert_refused(argv, "belongs to uid 65534");
+}
+
+/* Root only: a private mount namespace with its own /dev/shm. */
+static void refused_under(const char *prepare, const char *why)
+{
+    char script[512];
+
+    if (geteuid() != 0 || access("/usr/bin/unshare", X_OK) != 0)
+        skip();
+    snprintf(script, sizeof script, "%s && exec \"$0\" --add %s 1", prepare,
+             library);
+    char *argv[] = {"/usr/bin/unshare", "-m", "sh", "-c", script,
+                    self_path,          NULL};
+    assert_refused(argv, why);
+}
+
+static void missing_dev_shm_is_refused(void **state)
+{
+    (void)state;
+    refused_under("mount -t tmpfs none /dev", "is /dev/shm mounted?");
+}
+
+static void full_dev_shm_is_refused(void **state)
+{
+    (void)state;
+    refused_under("mount -t tmpfs -o size=8k none /dev/shm && "
+                  "head -c 8192 /dev/zero > /dev/shm/filler",
+                  "cannot fill");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strncmp(argv[1], "--", 2) == 0)
+        return child_main(argc, argv);
+    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (n <= 0)
+        return 1;
+    self_path[n] = '\0';
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(linearizable_with_2_processes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(linearizable_with_8_processes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(linearizable_with_32_processes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(processes_exact_after_kill_9_mid_run,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(init_race_of_32_processes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(hard_link_shares_and_copy_does_not,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            value_restarts_after_the_last_normal_exit, setup, teardown),
+        cmocka_unit_test_setup_teardown(value_restarts_after_kill_9_of_all,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(fork_child_shares_as_a_user, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(dlopen_dlclose_cycles, setup, teardown),
+        cmocka_unit_test_setup_teardown(squatter_with_another_mode_is_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(squatter_of_another_user_is_refused,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_dev_shm_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(full_dev_shm_is_refused, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
