@@ -15,6 +15,9 @@
 
 BUILD      := build
 TOOLCHAINS := gcc clang
+# Linux-native trees: sectiondump, libsharedcounter.so and its clients, with
+# each compiler.
+NATIVE     := native native-clang
 JOBS       ?= $(shell nproc)
 WINE_PREFIX := $(abspath $(BUILD))/wineprefix
 WINE_ENV   := WINEPREFIX=$(WINE_PREFIX) WINEDEBUG=-all,err+module WINEDLLOVERRIDES=mscoree,mshtml=
@@ -42,6 +45,11 @@ $(BUILD)/native/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD)/native -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    "-DSC_WINDOWS_TREES=$(abspath $(BUILD))/gcc;$(abspath $(BUILD))/clang"
 
+$(BUILD)/native-clang/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD)/native-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DCMAKE_C_COMPILER=clang \
+	    "-DSC_WINDOWS_TREES=$(abspath $(BUILD))/gcc;$(abspath $(BUILD))/clang"
+
 $(BUILD)/%/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD)/$* -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-$*.cmake \
@@ -49,8 +57,8 @@ $(BUILD)/%/CMakeCache.txt: | deps
 	    -DSC_DEPS_DIR=$(abspath $(BUILD))/deps \
 	    -DSC_WINEPREFIX=$(WINE_PREFIX)
 
-build: deps $(foreach t,$(TOOLCHAINS) native,$(BUILD)/$(t)/CMakeCache.txt)
-	@for t in $(TOOLCHAINS) native; do \
+build: deps $(foreach t,$(TOOLCHAINS) $(NATIVE),$(BUILD)/$(t)/CMakeCache.txt)
+	@for t in $(TOOLCHAINS) $(NATIVE); do \
 	    cmake --build $(BUILD)/$$t -j $(JOBS) || exit 1; \
 	done
 
@@ -67,7 +75,7 @@ demo: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 # cmake/wine.cmake), so that no test's output stays attached to it.
 test: build $(WINE_PREFIX)/system.reg
 	@status=0; \
-	for t in native $(TOOLCHAINS); do \
+	for t in $(NATIVE) $(TOOLCHAINS); do \
 	    echo "== tests: $$t"; \
 	    ctest --test-dir $(BUILD)/$$t --output-on-failure -j $(JOBS) || status=1; \
 	done; \

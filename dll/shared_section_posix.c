@@ -43,7 +43,8 @@ static int object_fd = -1;
 static char object_name[96];
 static char image_path[PATH_MAX];
 
-static _Noreturn void fail(int err, const char *format, ...)
+__attribute__((format(printf, 2, 3))) static _Noreturn void
+fail(int err, const char *format, ...)
 {
     va_list args;
 

@@ -13,7 +13,7 @@ set -eu
 deps_dir=${1:-build/deps}
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
-          wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev
+          wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev python3
           llvm gnuplot-nox xvfb xauth fonts-wine x11-apps imagemagick
           g++-mingw-w64-x86-64 golang-go rustc libstd-rust-dev-windows
           fpc fpc-source pkg-config"

@@ -460,6 +460,37 @@ static void dlopen_dlclose_cycles(void **state)
     assert_false(sc__file_exists(object));
 }
 
+/* ---- other languages ------------------------------------------------------ */
+
+/* examples/python/counter.py adds to the counter a C process holds, and
+ * the C side sees it after Python has gone. */
+static void python_example_shares_with_a_c_client(void **state)
+{
+#ifdef SC_PYTHON
+    struct sc_proc holder, python;
+    char out[512], expected[64];
+
+    (void)state;
+    assert_int_equal(hold_in_child(&holder, library, "10"), 10);
+    char *argv[] = {SC_PYTHON, SC_PYTHON_EXAMPLE, "--library", library,
+                    "--add", "5", NULL};
+    sc__proc_start(&python, argv);
+    int status = sc__proc_finish(&python, out, sizeof out);
+    if (status != 0)
+        fail_msg("counter.py exited with %d: %s", status, python.errors);
+    assert_non_null(strstr(out, "counter: 10\ncounter: 15\n"));
+    snprintf(expected, sizeof expected, "processes: %d %d\n",
+             holder.pid < python.pid ? holder.pid : python.pid,
+             holder.pid < python.pid ? python.pid : holder.pid);
+    assert_non_null(strstr(out, expected));
+    assert_int_equal(add_in_child(library, "0"), 15);
+    finish_ok(&holder);
+#else
+    (void)state;
+    skip(); /* no python3 when the tree was configured */
+#endif
+}
+
 /* ---- what cannot be shared ------------------------------------------------
  */
 
@@ -568,6 +599,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(fork_child_shares_as_a_user, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(dlopen_dlclose_cycles, setup, teardown),
+        cmocka_unit_test_setup_teardown(python_example_shares_with_a_c_client,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(squatter_with_another_mode_is_refused,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(squatter_of_another_user_is_refused,
