@@ -75,11 +75,16 @@ void sc__scratch_remove(const char *path)
 void sc__library_copy(const char *dir, const char *name, char *path,
                       size_t size)
 {
+    assert_true((size_t)snprintf(path, size, "%s/%s", dir, name) < size);
+    sc__file_copy(SC_LIBRARY_FILE, path);
+}
+
+void sc__file_copy(const char *file, const char *path)
+{
     char buffer[65536];
     ssize_t got;
 
-    assert_true((size_t)snprintf(path, size, "%s/%s", dir, name) < size);
-    int from = open(SC_LIBRARY_FILE, O_RDONLY | O_CLOEXEC);
+    int from = open(file, O_RDONLY | O_CLOEXEC);
     int to = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
     assert_true(from >= 0 && to >= 0);
     while ((got = read(from, buffer, sizeof buffer)) > 0)

@@ -29,6 +29,9 @@ void sc__scratch_remove(const char *path);
 void sc__library_copy(const char *dir, const char *name, char *path,
                       size_t size);
 
+/* Copies file to path, executable. */
+void sc__file_copy(const char *file, const char *path);
+
 /* "/dev/shm/sharedcounter-..." for the file at path and this user. */
 void sc__object_path(const char *path, char *object, size_t size);
 int sc__file_exists(const char *path);

@@ -1,7 +1,8 @@
 /* libsharedcounter.so as sectiondump's parser reads it: the dynamic symbol
  * table defines exactly the .def's names, all under one version node; the
  * SONAME is libsharedcounter.so.0; and the sc_shared section fills whole
- * pages of its own after the RELRO part of the writable segment. */
+ * pages of its own after the RELRO part of the writable segment, in the
+ * library and in an executable with an SC_SHARED variable. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <setjmp.h>
@@ -188,12 +189,19 @@ static void library_section_fills_whole_pages_outside_relro(void **state)
     assert_shared_pages(SC_LIBRARY_FILE);
 }
 
+static void executable_section_fills_whole_pages_outside_relro(void **state)
+{
+    (void)state;
+    assert_shared_pages(SC_SHARED_EXE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exports_exactly_the_def_list),
         cmocka_unit_test(soname_has_the_major_version),
         cmocka_unit_test(library_section_fills_whole_pages_outside_relro),
+        cmocka_unit_test(executable_section_fills_whole_pages_outside_relro),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -460,7 +460,42 @@ static void dlopen_dlclose_cycles(void **state)
     assert_false(sc__file_exists(object));
 }
 
-/* ---- other languages ------------------------------------------------------ */
+/* ---- an executable's own section ---------------------------------------- */
+
+static long long run_exe(struct sc_proc *proc, const char *exe,
+                         const char *delta, int hold)
+{
+    char *argv[] = {(char *)exe, (char *)delta, hold ? "--hold" : NULL, NULL};
+    char line[64];
+
+    sc__proc_start(proc, argv);
+    sc__proc_line(proc, line, sizeof line);
+    assert_true(line[0] != '\0');
+    return atoll(line);
+}
+
+/* Processes started from the same executable share its SC_SHARED
+ * variable; a copy of the executable has its own. */
+static void executable_shares_its_own_section(void **state)
+{
+    struct sc_proc holder, other, copy;
+    char copy_path[300];
+
+    (void)state;
+    snprintf(copy_path, sizeof copy_path, "%s/support_shared_exe", scratch);
+    sc__file_copy(SC_SHARED_EXE, copy_path);
+    assert_int_equal(run_exe(&holder, SC_SHARED_EXE, "10", 1), 10);
+    assert_int_equal(run_exe(&other, SC_SHARED_EXE, "5", 0), 15);
+    finish_ok(&other);
+    assert_int_equal(run_exe(&copy, copy_path, "1", 0), 1);
+    finish_ok(&copy);
+    finish_ok(&holder);
+    assert_int_equal(run_exe(&other, SC_SHARED_EXE, "5", 0), 5);
+    finish_ok(&other);
+}
+
+/* ---- other languages ------------------------------------------------------
+ */
 
 /* examples/python/counter.py adds to the counter a C process holds, and
  * the C side sees it after Python has gone. */
@@ -472,8 +507,8 @@ static void python_example_shares_with_a_c_client(void **state)
 
     (void)state;
     assert_int_equal(hold_in_child(&holder, library, "10"), 10);
-    char *argv[] = {SC_PYTHON, SC_PYTHON_EXAMPLE, "--library", library,
-                    "--add", "5", NULL};
+    char *argv[] = {
+        SC_PYTHON, SC_PYTHON_EXAMPLE, "--library", library, "--add", "5", NULL};
     sc__proc_start(&python, argv);
     int status = sc__proc_finish(&python, out, sizeof out);
     if (status != 0)
@@ -599,6 +634,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(fork_child_shares_as_a_user, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(dlopen_dlclose_cycles, setup, teardown),
+        cmocka_unit_test_setup_teardown(executable_shares_its_own_section,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(python_example_shares_with_a_c_client,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(squatter_with_another_mode_is_refused,
