@@ -15,8 +15,8 @@
 
 BUILD      := build
 TOOLCHAINS := gcc clang
-# Linux-native trees: sectiondump, libsharedcounter.so and its clients, with
-# each compiler.
+# Linux-native trees: sectiondump, and libsharedcounter.so with its suites,
+# with each compiler.
 NATIVE     := native native-clang
 JOBS       ?= $(shell nproc)
 WINE_PREFIX := $(abspath $(BUILD))/wineprefix
