@@ -26,13 +26,10 @@ function(sc_add_msvc_import_library target)
     install(FILES ${lib} DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT sdk)
 endfunction()
 
-if(TARGET sharedcounter)
-    # Linux builds no hardened library (docs/linux.md).
-    set(sc_installed_libraries sharedcounter)
-    if(TARGET sharedcounter_hardened)
-        list(APPEND sc_installed_libraries sharedcounter_hardened)
-    endif()
-    install(TARGETS ${sc_installed_libraries}
+# The SDK is Windows-shaped; Linux's libsharedcounter.so is not packaged yet
+# (docs/linux.md).
+if(TARGET sharedcounter AND WIN32)
+    install(TARGETS sharedcounter sharedcounter_hardened
             EXPORT SharedCounterTargets
             RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT sdk
             LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT sdk
@@ -90,7 +87,7 @@ Libs: -L${libdir} -lsharedcounter
 endif()
 
 # The release zip's listing, checked against the layout above.
-if(BUILD_TESTING AND TARGET sharedcounter AND NOT MSVC)
+if(BUILD_TESTING AND TARGET sharedcounter AND WIN32 AND NOT MSVC)
     add_test(NAME package_listing
              COMMAND ${CMAKE_COMMAND}
                      -DCPACK_CONFIG=${PROJECT_BINARY_DIR}/CPackConfig.cmake
