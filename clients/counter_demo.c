@@ -11,7 +11,6 @@
 
 #include "client.h"
 #include "demo.h"
-#include "options.h"
 #include "sharedcounter.h"
 
 enum {
@@ -28,15 +27,13 @@ enum { DEFAULT_CLIENTS = 4, MAX_CLIENTS = 32 };
 enum { DEFAULT_TIMES = 10000000, MAX_TIMES = 1000000000 };
 /* The default run takes seconds; the default limit only stops a hang. */
 enum { DEFAULT_TIMEOUT_S = 300, MAX_TIMEOUT_S = 86400 };
-/* How long a process that ended in time gets to hand over its output. */
-enum { OUTPUT_GRACE_MS = 10000 };
 
 static void print_help(void)
 {
     printf("usage: counter_demo [--clients K] [--times N] [--delta D]\n"
            "                    [--timeout SECONDS]\n\n"
            "Starts K counter_worker processes, which share the counter in\n"
-           "sharedcounter.dll, and K private_counter processes, each with a\n"
+           SC_LIBRARY_NAME ", and K private_counter processes, each with a\n"
            "counter of its own; releases them all at once; each adds D to\n"
            "its counter N times. Then prints what every process saw, and\n"
            "checks that the shared counter moved by exactly K*N*D while\n"
@@ -54,99 +51,6 @@ static void print_help(void)
            "could not be written; 2 bad arguments.\n",
            MAX_CLIENTS, DEFAULT_CLIENTS, MAX_TIMES, DEFAULT_TIMES,
            MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S);
-}
-
-static void report_error(const char *what, const char *program, DWORD error)
-{
-    char why[300];
-    sc__error("counter_demo", "cannot %s %s: %s", what, program,
-              sc__win32_message(error, why, sizeof why));
-}
-
-/* Ends the first count processes: they are still suspended, or have just
- * been released, and nothing they did is reported. */
-static void stop_all(struct sc_demo_process *processes, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        TerminateProcess(processes[i].child.process, 1);
-        WaitForSingleObject(processes[i].child.process, OUTPUT_GRACE_MS);
-        sc__child_close(&processes[i].child);
-    }
-}
-
-static DWORD start_one(struct sc_demo_process *p, const char *args)
-{
-    char *path = sc__program_path(p->program);
-    DWORD error = path != NULL ? 0 : GetLastError();
-
-    if (error == 0)
-        error = sc__child_start(&p->child, path, args,
-                                SC_CHILD_SUSPENDED | SC_CHILD_PIPE_OUTPUT);
-    if (error != 0)
-        report_error("start", path != NULL ? path : p->program, error);
-    p->pid = p->child.pid;
-    free(path);
-    return error;
-}
-
-/* Starts every process suspended with the plan's --times and --delta, then
- * lets them all run at once. Returns 0, or -1 after reporting on stderr
- * (none is then left running). */
-static int start_all(const struct sc_demo_plan *plan,
-                     struct sc_demo_process *processes, size_t count)
-{
-    char args[80];
-
-    snprintf(args, sizeof args, "--times %" PRId64 " --delta %" PRId64,
-             plan->times, plan->delta);
-    for (size_t i = 0; i < count; i++) {
-        if (start_one(&processes[i], args) != 0) {
-            stop_all(processes, i);
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < count; i++) {
-        DWORD error = sc__child_resume(&processes[i].child);
-        if (error != 0) {
-            report_error("resume", processes[i].program, error);
-            stop_all(processes, count);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static DWORD ms_until(ULONGLONG deadline)
-{
-    ULONGLONG now = GetTickCount64();
-    return now < deadline ? (DWORD)(deadline - now) : 0;
-}
-
-/* Waits for p until the deadline (sc__child_finish() kills it there), reads
- * the last value it printed, and passes on what it wrote to stderr. */
-static void collect(const struct sc_demo_plan *plan, struct sc_demo_process *p,
-                    ULONGLONG deadline)
-{
-    struct sc_child_output output;
-    DWORD left = ms_until(deadline);
-
-    /* Past the deadline, one that ended in time still hands over its
-     * output. */
-    if (left == 0 && WaitForSingleObject(p->child.process, 0) == WAIT_OBJECT_0)
-        left = OUTPUT_GRACE_MS;
-    DWORD error = sc__child_finish(&p->child, left, &p->exit_code, &output);
-    if (error == WAIT_TIMEOUT) {
-        p->killed = 1;
-        sc__demo_report_killed(plan, p);
-    } else if (error != 0) {
-        report_error("collect the output of", p->program, error);
-    } else {
-        p->has_value =
-            p->exit_code == 0 && sc__last_value(output.out, &p->last) == 0;
-        sc__write_text(stderr, output.err);
-        sc__child_output_free(&output);
-    }
-    sc__child_close(&p->child);
 }
 
 /* The error indicator of a stream stays set, so one check after the last
@@ -170,19 +74,19 @@ static int run(const struct sc_demo_plan *plan)
     }
     for (size_t i = 0; i < count; i++) {
         processes[i].shared = i < count / 2;
-        processes[i].program =
-            processes[i].shared ? "counter_worker.exe" : "private_counter.exe";
+        processes[i].program = processes[i].shared
+                                    ? "counter_worker" SC_EXE_SUFFIX
+                                    : "private_counter" SC_EXE_SUFFIX;
     }
-    /* This process keeps the DLL loaded, so the counter lives on between
-     * the two reads even if no worker is running. */
+    /* This process keeps the library loaded, so the counter lives on
+     * between the two reads even if no worker is running. */
     int64_t before = sc_get();
     int status = SC_EXIT_FAILURE;
-    if (start_all(plan, processes, count) == 0) {
-        ULONGLONG deadline =
-            GetTickCount64() + (ULONGLONG)plan->timeout_s * 1000;
+    if (sc__demo_start_all(plan, processes, count) == 0) {
+        uint64_t deadline = sc__demo_now_ms() + (uint64_t)plan->timeout_s * 1000;
         sc__demo_show_progress(plan, processes, count, before, deadline);
         for (size_t i = 0; i < count; i++)
-            collect(plan, &processes[i], deadline);
+            sc__demo_collect(plan, &processes[i], deadline);
         status = sc__demo_report(plan, processes, count, before, sc_get());
         if (finish_stdout() != 0)
             status = SC_EXIT_FAILURE;

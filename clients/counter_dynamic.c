@@ -2,7 +2,8 @@
  * An interactive client of sharedcounter.dll that loads the DLL at run time
  * instead of linking its import library: LoadLibraryW on the DLL in this
  * program's own folder, GetProcAddress for each function, and every command
- * a call through the pointer it got. It says clearly what is wrong when the
+ * a call through the pointer it got (the runner, client.h, makes the calls
+ * and prints what they return). It says clearly what is wrong when the
  * DLL or one of its functions is missing or unusable.
  *
  * Paths are wide strings from end to end, so that a folder whose name the
@@ -23,9 +24,7 @@
 struct sharedcounter {
     HMODULE module;
     char *path; /* UTF-8, for messages */
-    int64_t (*get)(void);
-    int64_t (*add)(int64_t delta);
-    int64_t (*exchange)(int64_t value);
+    struct sc_counter_calls calls;
     uint32_t (*version)(void);
 };
 
@@ -83,46 +82,14 @@ static int load(struct sharedcounter *dll)
                   sc__win32_message(error, why, sizeof why));
         return -1;
     }
-    dll->get = (int64_t(*)(void))find(dll, "sc_get");
-    dll->add = (int64_t(*)(int64_t))find(dll, "sc_add");
-    dll->exchange = (int64_t(*)(int64_t))find(dll, "sc_exchange");
+    dll->calls.get = (int64_t(*)(void))find(dll, "sc_get");
+    dll->calls.add = (int64_t(*)(int64_t))find(dll, "sc_add");
+    dll->calls.exchange = (int64_t(*)(int64_t))find(dll, "sc_exchange");
     dll->version = (uint32_t(*)(void))find(dll, "sc_version");
-    if (!dll->get || !dll->add || !dll->exchange || !dll->version)
+    if (!dll->calls.get || !dll->calls.add || !dll->calls.exchange ||
+        !dll->version)
         return -1;
     return 0;
-}
-
-static int run_batch(struct sc_client *client, const struct sharedcounter *dll)
-{
-    int64_t last = dll->get();
-
-    for (int64_t i = 0; i < client->times; i++)
-        last = dll->add(client->delta);
-    return sc__client_result(client, last);
-}
-
-static int run_interactive(struct sc_client *client,
-                           const struct sharedcounter *dll)
-{
-    struct sc_command command;
-
-    sc__client_begin(client, dll->get());
-    while (sc__client_next(client, &command)) {
-        int64_t returned = 0;
-        switch (command.kind) {
-        case SC_COMMAND_ADD:
-            returned = dll->add(command.number); /* the new value */
-            break;
-        case SC_COMMAND_SET:
-            returned = dll->exchange(command.number); /* the old value */
-            break;
-        case SC_COMMAND_SHOW:
-            returned = dll->get();
-            break;
-        }
-        sc__client_reply(client, &command, returned);
-    }
-    return sc__client_end(client);
 }
 
 int main(int argc, char **argv)
@@ -140,11 +107,10 @@ int main(int argc, char **argv)
     if (load(&dll) != 0)
         status = SC_EXIT_FAILURE;
     else if (client.mode == SC_MODE_VERSION)
-        status = sc__client_version(&client, dll.module, dll.version());
-    else if (client.mode == SC_MODE_BATCH)
-        status = run_batch(&client, &dll);
+        status = sc__client_version(&client, (const void *)dll.calls.get,
+                                    dll.version());
     else
-        status = run_interactive(&client, &dll);
+        status = sc__client_run(&client, &dll.calls);
     free(dll.path);
     return status;
 }

@@ -554,7 +554,7 @@ int main(int argc, char **argv)
 
     int status =
         sc__live_parse(PROGRAM, argc, argv, options, COUNT, print_help,
-                       sc__module_of((const void *)sc_get), sc_version());
+                       (const void *)sc_get, sc_version());
     if (status != SC_LIVE_RUN)
         return status;
     if (options[ONCE].given && options[JSON].given)

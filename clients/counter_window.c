@@ -487,7 +487,7 @@ int WINAPI WinMain(HINSTANCE instance, HINSTANCE previous, LPSTR command_line,
     find_console();
     int status =
         sc__live_parse(PROGRAM, __argc, __argv, options, COUNT, print_help,
-                       sc__module_of((const void *)sc_get), sc_version());
+                       (const void *)sc_get, sc_version());
     if (status != SC_LIVE_RUN)
         return status;
     if (options[LEFT].given != options[TOP].given)

@@ -1,7 +1,9 @@
 /*
  * counter_demo: K counter_worker processes on the shared counter next to K
  * private_counter processes, all released at the same moment. The launcher
- * is counter_demo.c; what it prints is demo_report.c.
+ * is counter_demo.c; what it prints is demo_report.c; how it starts and
+ * waits for the processes, demo_win32.c (CreateProcessW) and demo_posix.c
+ * (posix_spawn).
  */
 #ifndef SC_DEMO_H
 #define SC_DEMO_H
@@ -9,9 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <windows.h>
-
+#if defined(_WIN32)
 #include "spawn.h"
+#else
+#include "spawn_posix.h"
+#endif
 
 struct sc_demo_plan {
     int64_t clients;   /* K processes of each kind, at most 32 */
@@ -21,11 +25,11 @@ struct sc_demo_plan {
 };
 
 struct sc_demo_process {
-    const char *program; /* file name, found next to counter_demo.exe */
-    int shared;          /* works on sharedcounter.dll's counter */
+    const char *program; /* file name, found next to counter_demo */
+    int shared;          /* works on the library's counter */
     struct sc_child child;
-    DWORD pid;
-    DWORD exit_code;
+    unsigned long pid;
+    unsigned long exit_code;
     int killed;    /* still running at the time limit, so terminated */
     int has_value; /* exited 0 and printed a value line */
     int64_t last;  /* the last value it printed */
@@ -36,12 +40,12 @@ void sc__demo_report_killed(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *p);
 
 /* On a console, shows a progress bar of the shared counter, with its
- * ops/s, until every process has exited or the deadline (GetTickCount64())
+ * ops/s, until every process has exited or the deadline (sc__demo_now_ms())
  * has passed, then erases it. Does nothing when stdout is not a console,
  * so that the demo's output stays the same in a pipe or a file. */
 void sc__demo_show_progress(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *processes,
-                            size_t count, int64_t before, ULONGLONG deadline);
+                            size_t count, int64_t before, uint64_t deadline);
 
 /* Prints the plan, the table and the verdict on stdout; returns 0 when the
  * shared counter moved by exactly K*N*D (wrapping as the counter does) and
@@ -50,5 +54,21 @@ void sc__demo_show_progress(const struct sc_demo_plan *plan,
 int sc__demo_report(const struct sc_demo_plan *plan,
                     const struct sc_demo_process *processes, size_t count,
                     int64_t before, int64_t after);
+
+/* ---- the platform's part: demo_win32.c, demo_posix.c -------------------- */
+
+/* Milliseconds on a clock that only moves forward. */
+uint64_t sc__demo_now_ms(void);
+
+/* Starts every process with the plan's --times and --delta, held back
+ * until all are started, then lets them all run at once. Returns 0, or -1
+ * after reporting on stderr (none is then left running). */
+int sc__demo_start_all(const struct sc_demo_plan *plan,
+                       struct sc_demo_process *processes, size_t count);
+
+/* Waits for p until the deadline (sc__demo_now_ms()), killing it there,
+ * reads the last value it printed, and passes on what it wrote to stderr. */
+void sc__demo_collect(const struct sc_demo_plan *plan,
+                      struct sc_demo_process *p, uint64_t deadline);
 
 #endif /* SC_DEMO_H */

@@ -59,7 +59,7 @@ static void erase(HANDLE out)
 
 void sc__demo_show_progress(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *processes,
-                            size_t count, int64_t before, ULONGLONG deadline)
+                            size_t count, int64_t before, uint64_t deadline)
 {
     HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
     HANDLE handles[MAXIMUM_WAIT_OBJECTS];

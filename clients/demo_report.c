@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "options.h"
+#include "client.h"
 
 /*
  * The exact totals, to say when and how a total wraps: K*N*D needs up to
@@ -155,7 +155,7 @@ static int print_shared_verdict(const struct sc_demo_process *processes,
     int64_t expected = sc__wrapping_add(before, (int64_t)moved.lo);
     int ok = workers_ok(processes, count) && after == expected;
 
-    printf("shared counter (sharedcounter.dll): %" PRId64 " -> %" PRId64
+    printf("shared counter (" SC_LIBRARY_NAME "): %" PRId64 " -> %" PRId64
            " (expected %s%s: ",
            before, after, exact_format(moved, total), wrap_note(before, moved));
     if (ok)
@@ -164,8 +164,8 @@ static int print_shared_verdict(const struct sc_demo_process *processes,
         printf("MISMATCH, off by %+" PRId64 ")\n",
                sc__wrapping_sub(after, expected));
     if (!ok && workers_ok(processes, count))
-        puts("(a process outside this demo may have used sharedcounter.dll "
-             "at the same time)");
+        puts("(a process outside this demo may have used " SC_LIBRARY_NAME
+             " at the same time)");
     return ok;
 }
 

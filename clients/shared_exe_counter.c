@@ -1,30 +1,32 @@
 /*
- * The counter in this EXE's own ".shared" section, no DLL involved: every
- * process started from the same EXE file sees the same variable. Other
- * processes update it at the same moment, so every access is one atomic
- * Interlocked operation, exactly as in the DLL.
+ * The counter in this program's own shared section, no library involved:
+ * every process started from the same program file sees the same variable.
+ * On Windows that is the EXE's ".shared" section; on Linux the section
+ * sc_shared, which dll/shared_section_posix.c shares when the program
+ * starts (docs/linux.md). Other processes update it at the same moment, so
+ * every access is one atomic operation (atomics.h: Interlocked* on
+ * Windows), exactly as in the library.
  */
 #include <stdint.h>
 
-#include <windows.h>
-
+#include "atomics.h"
 #include "client.h"
 #include "shared_section.h"
 
 SC_SHARED_BEGIN
-SC_SHARED static _Alignas(8) volatile LONG64 counter = 0;
+SC_SHARED static _Alignas(8) sc__atomic64 counter = 0;
 SC_SHARED_END
 
 /* Returns the new value, as sc_add does. The locked add wraps in two's
  * complement; so does the sum formed here from the old value. */
 static int64_t add(int64_t delta)
 {
-    return sc__wrapping_add(InterlockedExchangeAdd64(&counter, delta), delta);
+    return sc__wrapping_add(sc__fetch_add64(&counter, delta), delta);
 }
 
 static int64_t get(void)
 {
-    return InterlockedCompareExchange64(&counter, 0, 0);
+    return sc__load_acquire64(&counter);
 }
 
 static int run_interactive(struct sc_client *client)
@@ -39,7 +41,7 @@ static int run_interactive(struct sc_client *client)
             returned = add(command.number);
             break;
         case SC_COMMAND_SET:
-            returned = InterlockedExchange64(&counter, command.number);
+            returned = sc__exchange64(&counter, command.number);
             break;
         case SC_COMMAND_SHOW:
             returned = get();
@@ -54,8 +56,8 @@ int main(int argc, char **argv)
 {
     struct sc_client client = {
         .name = "shared_exe_counter",
-        .counter = "a variable in this EXE's own shared section: shared by\n"
-                   "every process started from this EXE file"};
+        .counter = "a variable in this program's own shared section: shared\n"
+                   "by every process started from this program file"};
     int status = sc__client_parse(&client, argc, argv);
 
     if (status != SC_CLIENT_RUN)

@@ -81,67 +81,14 @@ int sc__client_parse(struct sc_client *client, int argc, char **argv)
 
 /* ---- versions ------------------------------------------------------------- */
 
-HMODULE sc__module_of(const void *address)
-{
-    HMODULE module;
-
-    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
-                                GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                            (LPCWSTR)address, &module))
-        return NULL;
-    return module;
-}
-
-/* Which build of the library the file is. Each build's VERSIONINFO says so
- * in a string of its own (dll/sharedcounter*.rc). That is read rather than
- * guessed from the file name, because a hardened DLL renamed to
- * sharedcounter.dll is the documented way to use it, and rather than from
- * the sections, because the resource states the intent in one word. */
-static const char *dll_build(const wchar_t *path)
-{
-    static const wchar_t key[] =
-        L"\\StringFileInfo\\040904B0\\SharedCounterBuild";
-    DWORD ignored, size = GetFileVersionInfoSizeW(path, &ignored);
-    void *data = size > 0 ? malloc(size) : NULL;
-    const char *build = "unknown (no build in its version resource)";
-    wchar_t *value;
-    UINT len;
-
-    if (data != NULL && GetFileVersionInfoW(path, 0, size, data) &&
-        VerQueryValueW(data, key, (void **)&value, &len) && len > 0) {
-        if (wcscmp(value, L"section") == 0)
-            build = "section";
-        else if (wcscmp(value, L"hardened") == 0)
-            build = "hardened";
-    }
-    free(data);
-    return build;
-}
-
-int sc__client_version(const struct sc_client *client, HMODULE dll,
-                       uint32_t dll_version)
+int sc__client_version(const struct sc_client *client,
+                       const void *library_function, uint32_t library_version)
 {
     if (sc__print_program_version(client->name) != 0)
         return SC_EXIT_FAILURE;
-    if (dll == NULL)
+    if (library_function == NULL)
         return SC_EXIT_OK;
-    wchar_t *wide_path = sc__module_path(dll);
-    char *path = wide_path ? sc__utf8_from_wide(wide_path) : NULL;
-    int status = SC_EXIT_FAILURE;
-    if (path != NULL) {
-        printf("DLL version: %u.%u.%u\nDLL build:   %s\nDLL path:    ",
-               (unsigned)(dll_version >> 16), (unsigned)(dll_version >> 8) & 0xff,
-               (unsigned)dll_version & 0xff, dll_build(wide_path));
-        status = sc__write_text(stdout, path) == 0 &&
-                         sc__write_text(stdout, "\n") == 0
-                     ? SC_EXIT_OK
-                     : SC_EXIT_FAILURE;
-    } else {
-        sc__error(client->name, "cannot find the path of the DLL");
-    }
-    free(path);
-    free(wide_path);
-    return status;
+    return sc__print_library(client, library_function, library_version);
 }
 
 /* ---- the value line ------------------------------------------------------- */
@@ -215,29 +162,6 @@ int sc__last_value(const char *text, int64_t *value)
 
 enum line_status { LINE_OK, LINE_TOO_LONG, LINE_END, LINE_ERROR };
 
-/* stdin is read with ReadFile, as bytes: the C library's text mode would
- * end the input at a 0x1A byte and drop '\r's. Returns 1 when the buffer
- * holds new bytes, 0 at the end of input, -1 after reporting an error. */
-static int refill(struct sc_client *client)
-{
-    DWORD got;
-
-    if (ReadFile(client->in, client->buffer, sizeof client->buffer, &got,
-                 NULL)) {
-        client->start = 0;
-        client->end = got;
-        return got > 0;
-    }
-    DWORD error = GetLastError();
-    /* A pipe whose writer has closed it ends like a file. */
-    if (error == ERROR_BROKEN_PIPE || error == ERROR_HANDLE_EOF)
-        return 0;
-    char why[300];
-    sc__error(client->name, "cannot read stdin: %s; stopped",
-              sc__win32_message(error, why, sizeof why));
-    return -1;
-}
-
 /* Reads one line into line (size bytes), without its line ending: '\n',
  * or "\r\n". A last line without '\n' still counts; a line cut short by a
  * read error does not. */
@@ -249,7 +173,7 @@ static enum line_status read_line(struct sc_client *client, char *line,
 
     for (;;) {
         if (client->start == client->end) {
-            int status = refill(client);
+            int status = sc__client_refill(client);
             if (status < 0)
                 return LINE_ERROR;
             if (status == 0 && n == 0 && !too_long)
@@ -384,10 +308,7 @@ static void reject(struct sc_client *client, const char *line, size_t len,
 
 void sc__client_begin(struct sc_client *client, int64_t value)
 {
-    DWORD mode;
-
-    client->in = GetStdHandle(STD_INPUT_HANDLE);
-    if (GetConsoleMode(client->in, &mode))
+    if (sc__stdin_is_terminal())
         sc__error(client->name, "%s", COMMANDS_SUMMARY);
     client->expected = value;
     print_value(client, value, 0);
@@ -446,6 +367,43 @@ void sc__client_reply(struct sc_client *client,
     int64_t others = sc__wrapping_sub(before, client->expected);
     client->expected = after;
     print_value(client, after, others);
+}
+
+static int run_batch(struct sc_client *client,
+                     const struct sc_counter_calls *calls)
+{
+    /* With --times 0 the value before is the last one seen. */
+    int64_t last = calls->get();
+
+    for (int64_t i = 0; i < client->times; i++)
+        last = calls->add(client->delta);
+    return sc__client_result(client, last);
+}
+
+int sc__client_run(struct sc_client *client,
+                   const struct sc_counter_calls *calls)
+{
+    struct sc_command command;
+
+    if (client->mode == SC_MODE_BATCH)
+        return run_batch(client, calls);
+    sc__client_begin(client, calls->get());
+    while (sc__client_next(client, &command)) {
+        int64_t returned = 0;
+        switch (command.kind) {
+        case SC_COMMAND_ADD:
+            returned = calls->add(command.number);
+            break;
+        case SC_COMMAND_SET:
+            returned = calls->exchange(command.number);
+            break;
+        case SC_COMMAND_SHOW:
+            returned = calls->get();
+            break;
+        }
+        sc__client_reply(client, &command, returned);
+    }
+    return sc__client_end(client);
 }
 
 int sc__client_end(struct sc_client *client)

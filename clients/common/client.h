@@ -39,16 +39,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <windows.h>
-
 #include "options.h"
 
 #define SC_VALUE_PREFIX "counter: "
 
-/* The --help text of the clients of sharedcounter.dll. */
+/* The library's file, and the --help text of its clients. */
+#if defined(_WIN32)
+#define SC_LIBRARY_NAME "sharedcounter.dll"
 #define SC_DLL_COUNTER_TEXT                                                    \
     "the counter in sharedcounter.dll, shared by every process that\n"         \
     "loads that DLL file"
+#else
+#define SC_LIBRARY_NAME "libsharedcounter.so"
+#define SC_DLL_COUNTER_TEXT                                                    \
+    "the counter in libsharedcounter.so, shared by every process of\n"        \
+    "this user that loads that library file"
+#endif
 
 enum sc_client_mode {
     SC_MODE_INTERACTIVE, /* commands from stdin */
@@ -79,7 +85,6 @@ struct sc_client {
     int64_t times, delta; /* SC_MODE_BATCH */
 
     /* The runner's state; zero before sc__client_begin(). */
-    HANDLE in;
     char buffer[SC_READ_BUFFER];
     size_t start, end;
     unsigned long line_number;
@@ -95,14 +100,12 @@ enum { SC_CLIENT_RUN = -1 };
  * exit code once --help is printed or bad usage reported. */
 int sc__client_parse(struct sc_client *client, int argc, char **argv);
 
-/* --version: the program's version and, when dll is not NULL, the version,
- * build and full path of that loaded sharedcounter DLL (dll_version is
- * what its sc_version() returned). Returns the exit code. */
-int sc__client_version(const struct sc_client *client, HMODULE dll,
-                       uint32_t dll_version);
-
-/* The module that holds address (a function of a DLL), or NULL. */
-HMODULE sc__module_of(const void *address);
+/* --version: the program's version and, when library_function is not
+ * NULL, the version (library_version: what its sc_version() returned) and
+ * full path of the loaded library that holds that function, and on Windows
+ * the DLL's build. Returns the exit code. */
+int sc__client_version(const struct sc_client *client,
+                       const void *library_function, uint32_t library_version);
 
 /* Batch mode's end: prints the last value seen; returns the exit code. */
 int sc__client_result(struct sc_client *client, int64_t last);
@@ -125,8 +128,35 @@ void sc__client_reply(struct sc_client *client,
  * and read worked, 1 otherwise. */
 int sc__client_end(struct sc_client *client);
 
+/* The counter's calls, for a client that holds them as pointers (one that
+ * loads the library at run time). */
+struct sc_counter_calls {
+    int64_t (*get)(void);
+    int64_t (*add)(int64_t delta);        /* returns the new value */
+    int64_t (*exchange)(int64_t value);   /* returns the old value */
+};
+
+/* The whole run of such a client once sc__client_parse() said to run in
+ * batch or interactive mode, each command one call. Returns the exit code. */
+int sc__client_run(struct sc_client *client,
+                   const struct sc_counter_calls *calls);
+
 /* Finds the last value line in text (a client's whole stdout, "\r\n" or
  * "\n" line endings). Returns 0 with *value set, or -1 if there is none. */
 int sc__last_value(const char *text, int64_t *value);
+
+/* ---- the platform's part: client_win32.c, client_posix.c ---------------- */
+
+/* Reads what stdin has, as bytes, into client->buffer. Returns 1 when the
+ * buffer holds new bytes, 0 at the end of input, -1 after reporting an
+ * error. */
+int sc__client_refill(struct sc_client *client);
+
+/* Whether stdin is a console or terminal (not a pipe or a file). */
+int sc__stdin_is_terminal(void);
+
+/* The library lines of --version; see sc__client_version(). */
+int sc__print_library(const struct sc_client *client,
+                      const void *library_function, uint32_t library_version);
 
 #endif /* SC_CLIENT_H */

@@ -9,7 +9,8 @@
 
 int sc__live_parse(const char *program, int argc, char **argv,
                    struct sc_option *options, size_t count,
-                   void (*print_help)(void), HMODULE dll, uint32_t dll_version)
+                   void (*print_help)(void), const void *library_function,
+                   uint32_t dll_version)
 {
     struct sc_client client = {.name = program};
 
@@ -18,7 +19,7 @@ int sc__live_parse(const char *program, int argc, char **argv,
         print_help();
         return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
     case SC_ARGS_VERSION:
-        return sc__client_version(&client, dll, dll_version);
+        return sc__client_version(&client, library_function, dll_version);
     case SC_ARGS_BAD:
         return SC_EXIT_USAGE;
     case SC_ARGS_OK:

@@ -1,12 +1,13 @@
 /*
- * Options and messages: what every Windows program of the project shares.
+ * Options and messages: what every program of the project shares.
  *
  *   - one command-line parser: integer options with a range, lists of
  *     integers ("1,2,4"), string options (paths), flags, --help, --version;
  *     "--name value" and "--name=value" both work;
  *   - strict int64_t parsing;
  *   - messages "<program>: <what>" on stderr, UTF-8 text written so that a
- *     console shows it right, and Win32 error codes as text;
+ *     console shows it right, and on Windows Win32 error codes as text
+ *     (options_win32.h);
  *   - exit codes and wrapping (two's-complement) arithmetic.
  *
  * Bad usage is reported as
@@ -23,10 +24,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <windows.h>
-
-/* UTF-8 and UTF-16, paths and modules: sc__utf8_from_wide() and the rest. */
-#include "spawn.h"
+#if defined(_WIN32)
+#include "options_win32.h"
+#endif
 
 /* Exit codes every program shares. */
 enum { SC_EXIT_OK = 0, SC_EXIT_FAILURE = 1, SC_EXIT_USAGE = 2 };
@@ -127,16 +127,10 @@ int sc__print_program_version(const char *program);
  * printf does; the text is UTF-8 (see sc__write_text). */
 void sc__error(const char *program, const char *format, ...);
 
-/* Writes UTF-8 text to out (stdout or stderr). On a console it goes through
- * WriteConsoleW, so that every character shows, whatever the console's code
- * page; into a pipe or a file the bytes go as they are. Returns 0, or -1 on
- * a write error. */
+/* Writes UTF-8 text to out (stdout or stderr) and flushes it. On a Windows
+ * console it goes through WriteConsoleW, so that every character shows,
+ * whatever the console's code page; into a pipe or a file, and on POSIX
+ * systems, the bytes go as they are. Returns 0, or -1 on a write error. */
 int sc__write_text(FILE *out, const char *text);
-
-/* Writes "<system text> (error <code>)" into buf, always NUL-terminated and
- * UTF-8, on one line and with no "%1" left where the system text expects
- * the caller to fill in a name. Just "error <code>" when the system has no
- * text. Returns buf. */
-const char *sc__win32_message(DWORD error, char *buf, size_t size);
 
 #endif /* SC_OPTIONS_H */

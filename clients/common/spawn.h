@@ -17,6 +17,9 @@
 
 #include <windows.h>
 
+/* What a program's file name ends with. */
+#define SC_EXE_SUFFIX ".exe"
+
 /* Closes *h unless it holds no handle (NULL or INVALID_HANDLE_VALUE), then
  * sets it to NULL, so that a second call does nothing. */
 void sc__close_handle(HANDLE *h);

@@ -1,0 +1,97 @@
+/* The Windows side of the client runner (client.h): stdin read as bytes
+ * with ReadFile, and the loaded DLL's version, build and path. */
+#include "client.h"
+
+#include <stdlib.h>
+#include <wchar.h>
+
+static HMODULE module_of(const void *address)
+{
+    HMODULE module;
+
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCWSTR)address, &module))
+        return NULL;
+    return module;
+}
+
+/* Which build of the library the file is. Each build's VERSIONINFO says so
+ * in a string of its own (dll/sharedcounter*.rc). That is read rather than
+ * guessed from the file name, because a hardened DLL renamed to
+ * sharedcounter.dll is the documented way to use it, and rather than from
+ * the sections, because the resource states the intent in one word. */
+static const char *dll_build(const wchar_t *path)
+{
+    static const wchar_t key[] =
+        L"\\StringFileInfo\\040904B0\\SharedCounterBuild";
+    DWORD ignored, size = GetFileVersionInfoSizeW(path, &ignored);
+    void *data = size > 0 ? malloc(size) : NULL;
+    const char *build = "unknown (no build in its version resource)";
+    wchar_t *value;
+    UINT len;
+
+    if (data != NULL && GetFileVersionInfoW(path, 0, size, data) &&
+        VerQueryValueW(data, key, (void **)&value, &len) && len > 0) {
+        if (wcscmp(value, L"section") == 0)
+            build = "section";
+        else if (wcscmp(value, L"hardened") == 0)
+            build = "hardened";
+    }
+    free(data);
+    return build;
+}
+
+int sc__print_library(const struct sc_client *client,
+                      const void *library_function, uint32_t library_version)
+{
+    HMODULE dll = module_of(library_function);
+    wchar_t *wide_path = dll != NULL ? sc__module_path(dll) : NULL;
+    char *path = wide_path ? sc__utf8_from_wide(wide_path) : NULL;
+    int status = SC_EXIT_FAILURE;
+
+    if (path != NULL) {
+        printf("DLL version: %u.%u.%u\nDLL build:   %s\nDLL path:    ",
+               (unsigned)(library_version >> 16),
+               (unsigned)(library_version >> 8) & 0xff,
+               (unsigned)library_version & 0xff, dll_build(wide_path));
+        status = sc__write_text(stdout, path) == 0 &&
+                         sc__write_text(stdout, "\n") == 0
+                     ? SC_EXIT_OK
+                     : SC_EXIT_FAILURE;
+    } else {
+        sc__error(client->name, "cannot find the path of the DLL");
+    }
+    free(path);
+    free(wide_path);
+    return status;
+}
+
+/* stdin is read with ReadFile, as bytes: the C library's text mode would
+ * end the input at a 0x1A byte and drop '\r's. */
+int sc__client_refill(struct sc_client *client)
+{
+    DWORD got;
+
+    if (ReadFile(GetStdHandle(STD_INPUT_HANDLE), client->buffer,
+                 sizeof client->buffer, &got, NULL)) {
+        client->start = 0;
+        client->end = got;
+        return got > 0;
+    }
+    DWORD error = GetLastError();
+    /* A pipe whose writer has closed it ends like a file. */
+    if (error == ERROR_BROKEN_PIPE || error == ERROR_HANDLE_EOF)
+        return 0;
+    char why[300];
+    sc__error(client->name, "cannot read stdin: %s; stopped",
+              sc__win32_message(error, why, sizeof why));
+    return -1;
+}
+
+int sc__stdin_is_terminal(void)
+{
+    DWORD mode;
+
+    return GetConsoleMode(GetStdHandle(STD_INPUT_HANDLE), &mode) != 0;
+}

@@ -1,0 +1,21 @@
+/*
+ * The Windows part of options.h: Win32 error codes as text. It also brings
+ * <windows.h> and spawn.h (UTF-8 and UTF-16, paths and modules) to every
+ * Windows program that includes options.h.
+ */
+#ifndef SC_OPTIONS_WIN32_H
+#define SC_OPTIONS_WIN32_H
+
+#include <stddef.h>
+
+#include <windows.h>
+
+#include "spawn.h"
+
+/* Writes "<system text> (error <code>)" into buf, always NUL-terminated and
+ * UTF-8, on one line and with no "%1" left where the system text expects
+ * the caller to fill in a name. Just "error <code>" when the system has no
+ * text. Returns buf. */
+const char *sc__win32_message(DWORD error, char *buf, size_t size);
+
+#endif /* SC_OPTIONS_WIN32_H */

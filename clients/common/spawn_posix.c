@@ -1,0 +1,274 @@
+/* Child processes on POSIX systems; see spawn_posix.h. */
+#define _GNU_SOURCE
+
+#include "spawn_posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum { READ_CHUNK = 65536, MAX_ARGS = 16, EXIT_POLL_MS = 1 };
+
+/* The gate: a shell that reads its stdin, the gate's pipe, to the end of
+ * file, which comes when the parent closes the other end, and then becomes
+ * the program itself, with the same pid and stdin on /dev/null. */
+static const char GATE_SCRIPT[] = "read gate; exec \"$0\" \"$@\" </dev/null";
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+int sc__gate_make(struct sc_gate *gate)
+{
+    int ends[2];
+
+    /* Close-on-exec: no child may hold the end whose closing releases. */
+    if (pipe2(ends, O_CLOEXEC) != 0)
+        return errno;
+    gate->wait_end = ends[0];
+    gate->open_end = ends[1];
+    return 0;
+}
+
+void sc__gate_open(struct sc_gate *gate)
+{
+    close_fd(&gate->open_end);
+}
+
+void sc__gate_close(struct sc_gate *gate)
+{
+    close_fd(&gate->wait_end);
+    close_fd(&gate->open_end);
+}
+
+/* argv for posix_spawn: the program and args, behind the gate's shell. */
+static int make_argv(const char *argv[], const char *program,
+                     const char *const args[], const struct sc_gate *gate)
+{
+    size_t n = 0;
+
+    if (gate != NULL) {
+        argv[n++] = "/bin/sh";
+        argv[n++] = "-c";
+        argv[n++] = GATE_SCRIPT;
+    }
+    argv[n++] = program;
+    for (size_t i = 0; args[i] != NULL; i++) {
+        if (n + 1 >= MAX_ARGS)
+            return E2BIG;
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+    return 0;
+}
+
+/* Every pipe end here is close-on-exec, so a child inherits exactly the
+ * three its file actions give it, not a sibling's. */
+static int spawn(struct sc_child *child, const char *argv[], int stdin_fd,
+                 const int out[2], const int err[2])
+{
+    posix_spawn_file_actions_t actions;
+    int error = posix_spawn_file_actions_init(&actions);
+
+    if (error != 0)
+        return error;
+    if (stdin_fd >= 0)
+        error = posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+    else
+        error = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null",
+                                                 O_RDONLY, 0);
+    if (error == 0)
+        error = posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    if (error == 0)
+        error = posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    if (error == 0)
+        error = posix_spawn(&child->pid, argv[0], &actions, NULL,
+                            (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    return error;
+}
+
+int sc__child_start(struct sc_child *child, const char *program,
+                    const char *const args[], const struct sc_gate *gate)
+{
+    const char *argv[MAX_ARGS];
+    int out[2] = {-1, -1}, err[2] = {-1, -1};
+    int error = make_argv(argv, program, args, gate);
+
+    child->pid = 0;
+    child->out = child->err = -1;
+    if (error == 0 && (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0))
+        error = errno;
+    if (error == 0)
+        error = spawn(child, argv, gate != NULL ? gate->wait_end : -1, out,
+                      err);
+    close_fd(&out[1]);
+    close_fd(&err[1]);
+    if (error != 0) {
+        close_fd(&out[0]);
+        close_fd(&err[0]);
+        return error;
+    }
+    child->out = out[0];
+    child->err = err[0];
+    return 0;
+}
+
+uint64_t sc__now_ms(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+static int ms_until(uint64_t deadline_ms)
+{
+    uint64_t now = sc__now_ms();
+
+    if (now >= deadline_ms)
+        return 0;
+    return deadline_ms - now > INT32_MAX ? INT32_MAX
+                                         : (int)(deadline_ms - now);
+}
+
+struct text {
+    char *data;
+    size_t len, cap;
+};
+
+/* Reads what fd has into text; at the end of file closes fd. */
+static int take(int *fd, struct text *text)
+{
+    if (text->cap - text->len <= READ_CHUNK) {
+        size_t cap = 2 * (text->len + READ_CHUNK + 1);
+        char *grown = realloc(text->data, cap);
+        if (grown == NULL)
+            return ENOMEM;
+        text->data = grown;
+        text->cap = cap;
+    }
+    ssize_t got = read(*fd, text->data + text->len, READ_CHUNK);
+    if (got < 0)
+        return errno == EINTR || errno == EAGAIN ? 0 : errno;
+    if (got == 0)
+        close_fd(fd);
+    text->len += (size_t)got;
+    text->data[text->len] = '\0';
+    return 0;
+}
+
+static int read_outputs(struct sc_child *child, uint64_t deadline_ms,
+                        struct text texts[2])
+{
+    int *fds[2] = {&child->out, &child->err};
+
+    while (child->out >= 0 || child->err >= 0) {
+        struct pollfd polled[2] = {{.fd = child->out, .events = POLLIN},
+                                   {.fd = child->err, .events = POLLIN}};
+        int ready = poll(polled, 2, ms_until(deadline_ms));
+        if (ready < 0 && errno != EINTR)
+            return errno;
+        if (ready == 0)
+            return ETIMEDOUT;
+        for (int i = 0; i < 2 && ready > 0; i++) {
+            int error = polled[i].revents != 0 ? take(fds[i], &texts[i]) : 0;
+            if (error != 0)
+                return error;
+        }
+    }
+    return 0;
+}
+
+/* The outputs end as the child exits; it is reaped soon after. */
+static int wait_for_exit(struct sc_child *child, uint64_t deadline_ms,
+                         int *exit_code)
+{
+    int status;
+
+    for (;;) {
+        pid_t done = waitpid(child->pid, &status, WNOHANG);
+        if (done == child->pid)
+            break;
+        if (done < 0 && errno != EINTR)
+            return errno;
+        if (ms_until(deadline_ms) == 0)
+            return ETIMEDOUT;
+        nanosleep(&(struct timespec){0, EXIT_POLL_MS * 1000000L}, NULL);
+    }
+    child->pid = 0;
+    *exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
+                                   : 128 + WTERMSIG(status);
+    return 0;
+}
+
+int sc__child_finish(struct sc_child *child, uint64_t deadline_ms,
+                     int *exit_code, struct sc_child_output *output)
+{
+    struct text texts[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    int error = read_outputs(child, deadline_ms, texts);
+
+    if (error == 0)
+        error = wait_for_exit(child, deadline_ms, exit_code);
+    for (int i = 0; i < 2 && error == 0; i++)
+        if (texts[i].data == NULL && (texts[i].data = calloc(1, 1)) == NULL)
+            error = ENOMEM; /* no byte came, yet it is a string */
+    if (error != 0) {
+        free(texts[0].data);
+        free(texts[1].data);
+        sc__child_kill(child);
+        return error;
+    }
+    *output = (struct sc_child_output){texts[0].data, texts[0].len,
+                                       texts[1].data, texts[1].len};
+    return 0;
+}
+
+void sc__child_kill(struct sc_child *child)
+{
+    if (child->pid > 0) {
+        kill(child->pid, SIGKILL);
+        while (waitpid(child->pid, NULL, 0) < 0 && errno == EINTR)
+            continue;
+        child->pid = 0;
+    }
+    close_fd(&child->out);
+    close_fd(&child->err);
+}
+
+void sc__child_output_free(struct sc_child_output *output)
+{
+    free(output->out);
+    free(output->err);
+    memset(output, 0, sizeof *output);
+}
+
+char *sc__program_path(const char *file)
+{
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+
+    if (len < 0)
+        return NULL;
+    self[len] = '\0';
+    char *slash = strrchr(self, '/');
+    size_t dir_len = slash != NULL ? (size_t)(slash + 1 - self) : 0;
+    char *path = malloc(dir_len + strlen(file) + 1);
+    if (path != NULL) {
+        memcpy(path, self, dir_len);
+        strcpy(path + dir_len, file);
+    }
+    return path;
+}

@@ -1,0 +1,95 @@
+/* counter_demo's processes on POSIX systems: posix_spawn through
+ * spawn_posix.h, every process held behind one gate until all are started;
+ * see demo.h. */
+#include "demo.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+static void report_error(const char *what, const char *program, int error)
+{
+    sc__error("counter_demo", "cannot %s %s: %s", what, program,
+              strerror(error));
+}
+
+static int start_one(struct sc_demo_process *p, const char *const args[],
+                     const struct sc_gate *gate)
+{
+    char *path = sc__program_path(p->program);
+    int error = path != NULL ? sc__child_start(&p->child, path, args, gate)
+                             : errno;
+
+    if (error != 0)
+        report_error("start", path != NULL ? path : p->program, error);
+    p->pid = (unsigned long)p->child.pid;
+    free(path);
+    return error;
+}
+
+/* Closing the gate's last open end releases every process at once. */
+int sc__demo_start_all(const struct sc_demo_plan *plan,
+                       struct sc_demo_process *processes, size_t count)
+{
+    char times[24], delta[24];
+    const char *const args[] = {"--times", times, "--delta", delta, NULL};
+    struct sc_gate gate;
+    int error = sc__gate_make(&gate);
+    size_t started = 0;
+
+    snprintf(times, sizeof times, "%" PRId64, plan->times);
+    snprintf(delta, sizeof delta, "%" PRId64, plan->delta);
+    if (error != 0)
+        report_error("make", "the gate", error);
+    while (error == 0 && started < count)
+        error = start_one(&processes[started++], args, &gate);
+    if (error != 0)
+        /* Killed behind the gate, before their programs ever ran. */
+        for (size_t i = 0; i < started; i++)
+            sc__child_kill(&processes[i].child);
+    sc__gate_open(&gate);
+    sc__gate_close(&gate);
+    return error == 0 ? 0 : -1;
+}
+
+void sc__demo_collect(const struct sc_demo_plan *plan,
+                      struct sc_demo_process *p, uint64_t deadline)
+{
+    struct sc_child_output output;
+    int exit_code;
+    int error = sc__child_finish(&p->child, deadline, &exit_code, &output);
+
+    if (error == ETIMEDOUT) {
+        p->killed = 1;
+        sc__demo_report_killed(plan, p);
+    } else if (error != 0) {
+        report_error("collect the output of", p->program, error);
+    } else {
+        p->exit_code = (unsigned long)exit_code;
+        p->has_value =
+            exit_code == 0 && sc__last_value(output.out, &p->last) == 0;
+        sc__write_text(stderr, output.err);
+        sc__child_output_free(&output);
+    }
+}
+
+/* No live line on POSIX systems yet: the report alone. */
+void sc__demo_show_progress(const struct sc_demo_plan *plan,
+                            const struct sc_demo_process *processes,
+                            size_t count, int64_t before, uint64_t deadline)
+{
+    (void)plan;
+    (void)processes;
+    (void)count;
+    (void)before;
+    (void)deadline;
+}
+
+uint64_t sc__demo_now_ms(void)
+{
+    return sc__now_ms();
+}
