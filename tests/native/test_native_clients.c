@@ -1,0 +1,286 @@
+/*
+ * The programs of clients/ built for Linux, run as child processes from
+ * their build folder: counter_demo's exact totals and its time limit, two
+ * counter_client sessions on one value, counter_dynamic beside a linked
+ * client, private_counter against shared_exe_counter, and every program's
+ * --help, --version and bad usage. They use the built libsharedcounter.so,
+ * as the programs do, so the suite holds the lock native_counter.
+ */
+#define _GNU_SOURCE
+
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "native_support.h"
+#include "sharedcounter.h"
+
+enum { MAX_ARGS = 12, OUTPUT_SIZE = 8192 };
+
+static const char *const programs[] = {
+    "counter_client",  "counter_worker",     "counter_dynamic",
+    "private_counter", "shared_exe_counter", "counter_demo",
+};
+
+/* Starts the program name of the build's clients folder with the
+ * arguments that follow, up to a NULL. */
+static void start(struct sc_proc *proc, const char *name, ...)
+{
+    char path[4096];
+    char *argv[MAX_ARGS] = {path};
+    va_list args;
+    size_t n = 1;
+
+    assert_true((size_t)snprintf(path, sizeof path, "%s/%s", SC_CLIENTS_DIR,
+                                 name) < sizeof path);
+    va_start(args, name);
+    while (n + 1 < MAX_ARGS && (argv[n] = va_arg(args, char *)) != NULL)
+        n++;
+    va_end(args);
+    argv[n] = NULL;
+    sc__proc_start(proc, argv);
+}
+
+/* The value of a line "counter: V" or "counter: V (...)". */
+static int64_t value_of(const char *line)
+{
+    int64_t value;
+
+    if (sscanf(line, "counter: %" SCNd64, &value) != 1)
+        fail_msg("not a value line: \"%s\"", line);
+    return value;
+}
+
+/* Sends one command line to an interactive client; returns its reply. */
+static int64_t command(struct sc_proc *proc, const char *line, char *reply,
+                       size_t size)
+{
+    size_t len = strlen(line);
+
+    assert_int_equal(write(proc->in, line, len), (ssize_t)len);
+    assert_int_equal(write(proc->in, "\n", 1), 1);
+    sc__proc_line(proc, reply, size);
+    return value_of(reply);
+}
+
+static int64_t first_value(struct sc_proc *proc)
+{
+    char line[128];
+
+    sc__proc_line(proc, line, sizeof line);
+    return value_of(line);
+}
+
+static void finish_ok(struct sc_proc *proc)
+{
+    int status = sc__proc_finish(proc, NULL, 0);
+
+    if (status != 0)
+        fail_msg("a client exited with %d: %s", status, proc->errors);
+}
+
+/* ---- counter_demo ------------------------------------------------------- */
+
+static void demo_totals_are_exact(void **state)
+{
+    const int64_t clients = 4, times = 20000, delta = -3;
+    char out[OUTPUT_SIZE], k[24], n[24], d[24], expected[160];
+    int64_t before, after;
+    struct sc_proc demo;
+
+    (void)state;
+    snprintf(k, sizeof k, "%" PRId64, clients);
+    snprintf(n, sizeof n, "%" PRId64, times);
+    snprintf(d, sizeof d, "%" PRId64, delta);
+    start(&demo, "counter_demo", "--clients", k, "--times", n, "--delta", d,
+          NULL);
+    int status = sc__proc_finish(&demo, out, sizeof out);
+    if (status != 0)
+        fail_msg("counter_demo exited with %d:\n%s%s", status, out,
+                 demo.errors);
+    const char *verdict = strstr(out, "shared counter (libsharedcounter.so): ");
+    assert_non_null(verdict);
+    assert_int_equal(sscanf(verdict, "shared counter (libsharedcounter.so): "
+                                     "%" SCNd64 " -> %" SCNd64,
+                            &before, &after),
+                     2);
+    assert_true((uint64_t)after - (uint64_t)before ==
+                (uint64_t)(clients * times * delta));
+    snprintf(expected, sizeof expected,
+             "private baseline: each of %" PRId64
+             " processes ended at %" PRId64 " (none saw the others)",
+             clients, times * delta);
+    assert_non_null(strstr(out, expected));
+    assert_string_equal(demo.errors, "");
+}
+
+static void demo_kills_at_the_time_limit(void **state)
+{
+    char out[OUTPUT_SIZE];
+    struct sc_proc demo;
+
+    (void)state;
+    start(&demo, "counter_demo", "--clients", "1", "--times", "1000000000",
+          "--timeout", "1", NULL);
+    assert_int_equal(sc__proc_finish(&demo, out, sizeof out), 1);
+    assert_non_null(strstr(demo.errors, "counter_demo: killed counter_worker"
+                                        " (pid "));
+    assert_non_null(strstr(demo.errors, "still running at the time limit of "
+                                        "1 second\n"));
+    assert_non_null(strstr(out, "(killed at the time limit)"));
+}
+
+/* ---- the interactive clients -------------------------------------------- */
+
+static void two_client_sessions_share_the_value(void **state)
+{
+    struct sc_proc a, b;
+    char reply[128], note[128];
+
+    (void)state;
+    start(&a, "counter_client", NULL);
+    int64_t start_value = first_value(&a);
+    assert_true(command(&a, "5", reply, sizeof reply) ==
+                (int64_t)((uint64_t)start_value + 5));
+    start(&b, "counter_client", NULL);
+    assert_true(first_value(&b) == (int64_t)((uint64_t)start_value + 5));
+    assert_true(command(&b, "+7", reply, sizeof reply) ==
+                (int64_t)((uint64_t)start_value + 12));
+    int64_t seen = command(&a, "=", reply, sizeof reply);
+    assert_true(seen == (int64_t)((uint64_t)start_value + 12));
+    snprintf(note, sizeof note, "counter: %" PRId64 " (+7 from other processes)",
+             seen);
+    assert_string_equal(reply, note);
+    finish_ok(&b);
+    finish_ok(&a);
+}
+
+static void dynamic_client_shares_with_a_linked_one(void **state)
+{
+    struct sc_proc holder, dynamic;
+    char out[256], reply[128];
+
+    (void)state;
+    start(&holder, "counter_client", NULL);
+    int64_t start_value = first_value(&holder);
+    start(&dynamic, "counter_dynamic", "--times", "10", "--delta", "2", NULL);
+    assert_int_equal(sc__proc_finish(&dynamic, out, sizeof out), 0);
+    assert_true(value_of(out) == (int64_t)((uint64_t)start_value + 20));
+    assert_true(command(&holder, "=", reply, sizeof reply) ==
+                (int64_t)((uint64_t)start_value + 20));
+    assert_non_null(strstr(reply, "(+20 from other processes)"));
+    finish_ok(&holder);
+}
+
+/* Two of the same program at once, each adding 5 interactively: how far
+ * the counter each saw moved from where the first started. The second
+ * sees the first's 5 only when the variable is shared. */
+static void pair_adds_five_each(const char *name, uint64_t *first,
+                                uint64_t *second)
+{
+    struct sc_proc a, b;
+    char reply[128];
+
+    start(&a, name, NULL);
+    uint64_t start_value = (uint64_t)first_value(&a);
+    *first = (uint64_t)command(&a, "5", reply, sizeof reply) - start_value;
+    start(&b, name, NULL);
+    first_value(&b);
+    *second = (uint64_t)command(&b, "5", reply, sizeof reply) - start_value;
+    finish_ok(&b);
+    finish_ok(&a);
+}
+
+static void private_counters_never_share_and_shared_exe_ones_do(void **state)
+{
+    uint64_t first, second;
+
+    (void)state;
+    pair_adds_five_each("private_counter", &first, &second);
+    assert_int_equal(first, 5);
+    assert_int_equal(second, 5);
+    pair_adds_five_each("shared_exe_counter", &first, &second);
+    assert_int_equal(first, 5);
+    assert_int_equal(second, 10);
+}
+
+/* ---- the command line --------------------------------------------------- */
+
+static int library_client(const char *name)
+{
+    return strcmp(name, "counter_client") == 0 ||
+           strcmp(name, "counter_worker") == 0 ||
+           strcmp(name, "counter_dynamic") == 0;
+}
+
+static void every_program_answers_help_and_version(void **state)
+{
+    char out[OUTPUT_SIZE], expected[OUTPUT_SIZE], library[4096];
+    struct sc_proc proc;
+
+    (void)state;
+    assert_non_null(realpath(SC_LIBRARY_FILE, library));
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        const char *name = programs[i];
+        start(&proc, name, "--help", NULL);
+        assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
+        snprintf(expected, sizeof expected, "usage: %s", name);
+        assert_memory_equal(out, expected, strlen(expected));
+        assert_non_null(strstr(out, "--version"));
+
+        start(&proc, name, "--version", NULL);
+        assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
+        if (library_client(name))
+            snprintf(expected, sizeof expected,
+                     "%s %s\nLibrary version: %s\nLibrary path:    %s\n", name,
+                     SC_VERSION_STRING, SC_VERSION_STRING, library);
+        else
+            snprintf(expected, sizeof expected, "%s %s\n", name,
+                     SC_VERSION_STRING);
+        assert_string_equal(out, expected);
+        assert_string_equal(proc.errors, "");
+    }
+}
+
+static void bad_usage_exits_2(void **state)
+{
+    char out[OUTPUT_SIZE], expected[256];
+    struct sc_proc proc;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        const char *name = programs[i];
+        start(&proc, name, "--bogus", NULL);
+        assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 2);
+        assert_string_equal(out, "");
+        snprintf(expected, sizeof expected,
+                 "%s: unknown option \"--bogus\"\nTry '%s --help'.\n", name,
+                 name);
+        assert_string_equal(proc.errors, expected);
+    }
+    start(&proc, "counter_demo", "--clients", "0", NULL);
+    assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 2);
+    assert_non_null(strstr(proc.errors, "--clients 0 is out of range"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(demo_totals_are_exact),
+        cmocka_unit_test(demo_kills_at_the_time_limit),
+        cmocka_unit_test(two_client_sessions_share_the_value),
+        cmocka_unit_test(dynamic_client_shares_with_a_linked_one),
+        cmocka_unit_test(private_counters_never_share_and_shared_exe_ones_do),
+        cmocka_unit_test(every_program_answers_help_and_version),
+        cmocka_unit_test(bad_usage_exits_2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
