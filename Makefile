@@ -2,6 +2,7 @@
 # tree per toolchain, and runs the demo or the test suites.
 #
 #   make demo    several clients at once: the shared counter next to a private one
+#   make demo-linux  the same launcher on Linux, with libsharedcounter.so
 #   make test    every test suite, for every toolchain
 #   make soak    a long soak of both library builds (docs/reliability.md)
 #   make bench   the benchmark: table, CSV and plot (docs/performance.md)
@@ -15,8 +16,8 @@
 
 BUILD      := build
 TOOLCHAINS := gcc clang
-# Linux-native trees: sectiondump, and libsharedcounter.so with its suites,
-# with each compiler.
+# Linux-native trees: sectiondump, libsharedcounter.so, its clients and
+# their suites, with each compiler.
 NATIVE     := native native-clang
 JOBS       ?= $(shell nproc)
 WINE_PREFIX := $(abspath $(BUILD))/wineprefix
@@ -32,7 +33,7 @@ FUZZ_SECONDS ?= 600
 # running already, which serves as well.
 WINESERVER_UP = env $(WINE_ENV) wineserver -p5 || test $$? -eq 2
 
-.PHONY: all deps build demo test soak bench fuzz screenshot install package clean
+.PHONY: all deps build demo demo-linux test soak bench fuzz screenshot install package clean
 
 all: build
 
@@ -70,6 +71,11 @@ demo: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_demo
 	env $(WINE_ENV) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS)
 	env $(WINE_ENV) wineserver -w
+
+# The same launcher built for Linux, on libsharedcounter.so (docs/linux.md).
+demo-linux: deps $(BUILD)/native/CMakeCache.txt
+	cmake --build $(BUILD)/native -j $(JOBS) --target counter_demo
+	$(BUILD)/native/clients/counter_demo $(DEMO_ARGS)
 
 # The Windows trees' tests start the wineserver themselves (a CTest fixture,
 # cmake/wine.cmake), so that no test's output stays attached to it.

@@ -49,8 +49,7 @@ int main(int argc, char **argv)
         return status;
     switch (client.mode) {
     case SC_MODE_VERSION:
-        return sc__client_version(&client, (const void *)sc_get,
-                                  sc_version());
+        return sc__client_version(&client, (const void *)sc_get, sc_version());
     case SC_MODE_BATCH:
         return run_batch(&client);
     case SC_MODE_INTERACTIVE:

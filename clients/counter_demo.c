@@ -75,15 +75,16 @@ static int run(const struct sc_demo_plan *plan)
     for (size_t i = 0; i < count; i++) {
         processes[i].shared = i < count / 2;
         processes[i].program = processes[i].shared
-                                    ? "counter_worker" SC_EXE_SUFFIX
-                                    : "private_counter" SC_EXE_SUFFIX;
+                                   ? "counter_worker" SC_EXE_SUFFIX
+                                   : "private_counter" SC_EXE_SUFFIX;
     }
     /* This process keeps the library loaded, so the counter lives on
      * between the two reads even if no worker is running. */
     int64_t before = sc_get();
     int status = SC_EXIT_FAILURE;
     if (sc__demo_start_all(plan, processes, count) == 0) {
-        uint64_t deadline = sc__demo_now_ms() + (uint64_t)plan->timeout_s * 1000;
+        uint64_t deadline =
+            sc__demo_now_ms() + (uint64_t)plan->timeout_s * 1000;
         sc__demo_show_progress(plan, processes, count, before, deadline);
         for (size_t i = 0; i < count; i++)
             sc__demo_collect(plan, &processes[i], deadline);

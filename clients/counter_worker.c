@@ -16,8 +16,7 @@ int main(int argc, char **argv)
     if (status != SC_CLIENT_RUN)
         return status;
     if (client.mode == SC_MODE_VERSION)
-        return sc__client_version(&client, (const void *)sc_get,
-                                  sc_version());
+        return sc__client_version(&client, (const void *)sc_get, sc_version());
     /* With --times 0 the value before is the last one seen. */
     int64_t last = sc_get();
     for (int64_t i = 0; i < client.times; i++)

@@ -21,8 +21,8 @@ static int start_one(struct sc_demo_process *p, const char *const args[],
                      const struct sc_gate *gate)
 {
     char *path = sc__program_path(p->program);
-    int error = path != NULL ? sc__child_start(&p->child, path, args, gate)
-                             : errno;
+    int error =
+        path != NULL ? sc__child_start(&p->child, path, args, gate) : errno;
 
     if (error != 0)
         report_error("start", path != NULL ? path : p->program, error);

@@ -46,7 +46,7 @@ static DWORD start_one(struct sc_demo_process *p, const char *args)
 
 /* Every process is created suspended, then all are resumed. */
 int sc__demo_start_all(const struct sc_demo_plan *plan,
-                     struct sc_demo_process *processes, size_t count)
+                       struct sc_demo_process *processes, size_t count)
 {
     char args[80];
 

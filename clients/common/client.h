@@ -52,7 +52,7 @@
 #else
 #define SC_LIBRARY_NAME "libsharedcounter.so"
 #define SC_DLL_COUNTER_TEXT                                                    \
-    "the counter in libsharedcounter.so, shared by every process of\n"        \
+    "the counter in libsharedcounter.so, shared by every process of\n"         \
     "this user that loads that library file"
 #endif
 
@@ -132,8 +132,8 @@ int sc__client_end(struct sc_client *client);
  * loads the library at run time). */
 struct sc_counter_calls {
     int64_t (*get)(void);
-    int64_t (*add)(int64_t delta);        /* returns the new value */
-    int64_t (*exchange)(int64_t value);   /* returns the old value */
+    int64_t (*add)(int64_t delta);      /* returns the new value */
+    int64_t (*exchange)(int64_t value); /* returns the old value */
 };
 
 /* The whole run of such a client once sc__client_parse() said to run in

@@ -44,8 +44,7 @@ int sc__client_refill(struct sc_client *client)
         client->end = (size_t)got;
         return got > 0;
     }
-    sc__error(client->name, "cannot read stdin: %s; stopped",
-              strerror(errno));
+    sc__error(client->name, "cannot read stdin: %s; stopped", strerror(errno));
     return -1;
 }
 

@@ -19,8 +19,8 @@ enum { SC_LIVE_RUN = -1 };
 /* Parses the command line of a live view of sharedcounter.dll's counter:
  * options[0..count-1], --help (print_help prints it) and --version (with
  * the version, build and path of the DLL that holds library_function,
- * whose sc_version() returned dll_version). Returns SC_LIVE_RUN, or the exit code once the help or
- * the versions are printed or bad usage is reported. */
+ * whose sc_version() returned dll_version). Returns SC_LIVE_RUN, or the exit
+ * code once the help or the versions are printed or bad usage is reported. */
 int sc__live_parse(const char *program, int argc, char **argv,
                    struct sc_option *options, size_t count,
                    void (*print_help)(void), const void *library_function,

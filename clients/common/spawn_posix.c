@@ -109,11 +109,12 @@ int sc__child_start(struct sc_child *child, const char *program,
 
     child->pid = 0;
     child->out = child->err = -1;
-    if (error == 0 && (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0))
+    if (error == 0 &&
+        (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0))
         error = errno;
     if (error == 0)
-        error = spawn(child, argv, gate != NULL ? gate->wait_end : -1, out,
-                      err);
+        error =
+            spawn(child, argv, gate != NULL ? gate->wait_end : -1, out, err);
     close_fd(&out[1]);
     close_fd(&err[1]);
     if (error != 0) {
@@ -140,8 +141,7 @@ static int ms_until(uint64_t deadline_ms)
 
     if (now >= deadline_ms)
         return 0;
-    return deadline_ms - now > INT32_MAX ? INT32_MAX
-                                         : (int)(deadline_ms - now);
+    return deadline_ms - now > INT32_MAX ? INT32_MAX : (int)(deadline_ms - now);
 }
 
 struct text {
@@ -209,8 +209,8 @@ static int wait_for_exit(struct sc_child *child, uint64_t deadline_ms,
         nanosleep(&(struct timespec){0, EXIT_POLL_MS * 1000000L}, NULL);
     }
     child->pid = 0;
-    *exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
-                                   : 128 + WTERMSIG(status);
+    *exit_code =
+        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return 0;
 }
 

@@ -108,15 +108,16 @@ static void demo_totals_are_exact(void **state)
                  demo.errors);
     const char *verdict = strstr(out, "shared counter (libsharedcounter.so): ");
     assert_non_null(verdict);
-    assert_int_equal(sscanf(verdict, "shared counter (libsharedcounter.so): "
-                                     "%" SCNd64 " -> %" SCNd64,
+    assert_int_equal(sscanf(verdict,
+                            "shared counter (libsharedcounter.so): "
+                            "%" SCNd64 " -> %" SCNd64,
                             &before, &after),
                      2);
     assert_true((uint64_t)after - (uint64_t)before ==
                 (uint64_t)(clients * times * delta));
     snprintf(expected, sizeof expected,
-             "private baseline: each of %" PRId64
-             " processes ended at %" PRId64 " (none saw the others)",
+             "private baseline: each of %" PRId64 " processes ended at %" PRId64
+             " (none saw the others)",
              clients, times * delta);
     assert_non_null(strstr(out, expected));
     assert_string_equal(demo.errors, "");
@@ -156,8 +157,8 @@ static void two_client_sessions_share_the_value(void **state)
                 (int64_t)((uint64_t)start_value + 12));
     int64_t seen = command(&a, "=", reply, sizeof reply);
     assert_true(seen == (int64_t)((uint64_t)start_value + 12));
-    snprintf(note, sizeof note, "counter: %" PRId64 " (+7 from other processes)",
-             seen);
+    snprintf(note, sizeof note,
+             "counter: %" PRId64 " (+7 from other processes)", seen);
     assert_string_equal(reply, note);
     finish_ok(&b);
     finish_ok(&a);
