@@ -53,6 +53,14 @@ static void print_help(void)
            MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S);
 }
 
+void sc__demo_ended(struct sc_demo_process *p, unsigned long exit_code,
+                    const char *out, const char *err)
+{
+    p->exit_code = exit_code;
+    p->has_value = exit_code == 0 && sc__last_value(out, &p->last) == 0;
+    sc__write_text(stderr, err);
+}
+
 /* The error indicator of a stream stays set, so one check after the last
  * flush covers every write before it. */
 static int finish_stdout(void)

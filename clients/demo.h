@@ -35,6 +35,11 @@ struct sc_demo_process {
     int64_t last;  /* the last value it printed */
 };
 
+/* Keeps what p left when it ended: its exit code, and the last value it
+ * printed on stdout (out); passes on what it wrote to stderr (err). */
+void sc__demo_ended(struct sc_demo_process *p, unsigned long exit_code,
+                    const char *out, const char *err);
+
 /* Says on stderr that p was killed at the plan's time limit. */
 void sc__demo_report_killed(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *p);

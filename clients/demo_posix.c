@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
+#include "options.h"
 
 static void report_error(const char *what, const char *program, int error)
 {
@@ -69,10 +69,7 @@ void sc__demo_collect(const struct sc_demo_plan *plan,
     } else if (error != 0) {
         report_error("collect the output of", p->program, error);
     } else {
-        p->exit_code = (unsigned long)exit_code;
-        p->has_value =
-            exit_code == 0 && sc__last_value(output.out, &p->last) == 0;
-        sc__write_text(stderr, output.err);
+        sc__demo_ended(p, (unsigned long)exit_code, output.out, output.err);
         sc__child_output_free(&output);
     }
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "client.h"
+#include "options.h"
 
 /* How long a process that ended in time gets to hand over its output. */
 enum { OUTPUT_GRACE_MS = 10000 };
@@ -94,10 +94,7 @@ void sc__demo_collect(const struct sc_demo_plan *plan,
     } else if (error != 0) {
         report_error("collect the output of", p->program, error);
     } else {
-        p->exit_code = exit_code;
-        p->has_value =
-            exit_code == 0 && sc__last_value(output.out, &p->last) == 0;
-        sc__write_text(stderr, output.err);
+        sc__demo_ended(p, exit_code, output.out, output.err);
         sc__child_output_free(&output);
     }
     sc__child_close(&p->child);
