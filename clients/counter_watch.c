@@ -1,26 +1,23 @@
 /*
- * counter_watch: a live view of sharedcounter.dll's counter in the console,
- * redrawn in place: the value, how fast it changes, and the processes that
- * have the DLL loaded. --once prints one snapshot as text, --json as JSON.
+ * counter_watch: a live view of the library's counter, redrawn in place:
+ * the value, how fast it changes, and the processes that have the library
+ * loaded. --once prints one snapshot as text, --json as JSON.
  *
- * The live view draws into a screen buffer of its own, the way a full-screen
- * console program does: the user's buffer, its text and its cursor stay as
- * they were and come back when the view ends. Each frame fills the whole
- * visible window, cell by cell, at the size the window has at that moment,
- * so a console that was resized is simply drawn again at its new size.
+ * Each frame fills the whole screen, row by row, at the size the screen has
+ * at that moment, so a screen that was resized is simply drawn again at its
+ * new size. The screen itself, and what a process is called, are the
+ * platform's (watch.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
-
-#include <windows.h>
 
 #include "client.h"
 #include "live.h"
 #include "options.h"
 #include "sharedcounter.h"
+#include "watch.h"
 
 #define PROGRAM "counter_watch"
 
@@ -30,78 +27,22 @@ enum {
     MAX_INTERVAL_MS = 60000
 };
 
-struct watched {
-    DWORD pid;
-    int self;
-    int64_t attached_ms;        /* since the process started; -1: unknown */
-    char program[MAX_PATH * 3]; /* UTF-8 file name; "?" when unknown */
-};
-
 struct snapshot {
     int64_t value;
     double per_second;
     int has_rate;
-    uint32_t count;  /* processes with the DLL loaded */
+    uint32_t count;  /* processes with the library loaded */
     uint32_t listed; /* of them in processes[] */
-    struct watched *processes;
+    struct sc_watched *processes;
 };
 
 /* ---- what is attached -----------------------------------------------------
  */
 
-static int64_t ms_since(const FILETIME *then)
-{
-    FILETIME now;
-    ULARGE_INTEGER a, b;
-
-    GetSystemTimeAsFileTime(&now);
-    a.LowPart = then->dwLowDateTime;
-    a.HighPart = then->dwHighDateTime;
-    b.LowPart = now.dwLowDateTime;
-    b.HighPart = now.dwHighDateTime;
-    /* FILETIME counts 100 ns steps. */
-    return b.QuadPart > a.QuadPart
-               ? (int64_t)((b.QuadPart - a.QuadPart) / 10000)
-               : 0;
-}
-
-static void file_name_utf8(const wchar_t *path, char *out, size_t size)
-{
-    const wchar_t *name = wcsrchr(path, L'\\');
-    char *utf8 = sc__utf8_from_wide(name != NULL ? name + 1 : path);
-
-    snprintf(out, size, "%s", utf8 != NULL ? utf8 : "?");
-    free(utf8);
-}
-
-/* The process's file name and age. A process that has just exited, or that
- * this user may not query, stays listed with what is unknown marked. The
- * DLL is loaded as the process starts (it is in its imports) or soon after,
- * so the process's age stands for how long it has been attached. */
-static void describe(struct watched *w, DWORD pid)
-{
-    HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-    FILETIME created, exited, kernel, user;
-    wchar_t path[MAX_PATH * 2];
-    DWORD len = sizeof path / sizeof path[0];
-
-    w->pid = pid;
-    w->self = pid == GetCurrentProcessId();
-    w->attached_ms = -1;
-    strcpy(w->program, "?");
-    if (process == NULL)
-        return;
-    if (QueryFullProcessImageNameW(process, 0, path, &len))
-        file_name_utf8(path, w->program, sizeof w->program);
-    if (GetProcessTimes(process, &created, &exited, &kernel, &user))
-        w->attached_ms = ms_since(&created);
-    CloseHandle(process);
-}
-
 static int by_pid(const void *a, const void *b)
 {
-    DWORD x = ((const struct watched *)a)->pid;
-    DWORD y = ((const struct watched *)b)->pid;
+    uint32_t x = ((const struct sc_watched *)a)->pid;
+    uint32_t y = ((const struct sc_watched *)b)->pid;
     return (x > y) - (x < y);
 }
 
@@ -126,7 +67,7 @@ static int take_processes(struct snapshot *shot)
         return -1;
     }
     for (uint32_t i = 0; i < shot->listed; i++)
-        describe(&shot->processes[i], pids[i]);
+        sc__watch_describe(&shot->processes[i], pids[i]);
     free(pids);
     qsort(shot->processes, shot->listed, sizeof *shot->processes, by_pid);
     return 0;
@@ -135,7 +76,7 @@ static int take_processes(struct snapshot *shot)
 static int take_snapshot(struct snapshot *shot, struct sc_rate *rate)
 {
     shot->value = sc_get();
-    sc__rate_add(rate, GetTickCount64(), shot->value);
+    sc__rate_add(rate, sc__watch_now_ms(), shot->value);
     shot->has_rate = sc__rate_per_second(rate, &shot->per_second) == 0;
     return take_processes(shot);
 }
@@ -159,12 +100,12 @@ static void format_age(int64_t ms, char *buf, size_t size)
  */
 
 /* --once and --json measure the rate over one interval. */
-static int take_measured_snapshot(struct snapshot *shot, DWORD interval_ms)
+static int take_measured_snapshot(struct snapshot *shot, unsigned interval_ms)
 {
     struct sc_rate rate = {0};
 
-    sc__rate_add(&rate, GetTickCount64(), sc_get());
-    Sleep(interval_ms);
+    sc__rate_add(&rate, sc__watch_now_ms(), sc_get());
+    sc__watch_sleep_ms(interval_ms);
     return take_snapshot(shot, &rate);
 }
 
@@ -178,12 +119,12 @@ static void print_text(const struct snapshot *shot)
         printf(" (%" PRIu32 " listed)", shot->listed);
     printf("\n%8s  %-12s  %s\n", "pid", "attached", "program");
     for (uint32_t i = 0; i < shot->listed; i++) {
-        const struct watched *w = &shot->processes[i];
+        const struct sc_watched *w = &shot->processes[i];
         if (w->self)
             snprintf(age, sizeof age, "(this)");
         else
             format_age(w->attached_ms, age, sizeof age);
-        printf("%8lu  %-12s  ", (unsigned long)w->pid, age);
+        printf("%8" PRIu32 "  %-12s  ", w->pid, age);
         fflush(stdout);
         sc__write_text(stdout, w->program);
         sc__write_text(stdout, "\n");
@@ -207,17 +148,16 @@ static void print_json_string(const char *s)
     putchar('"');
 }
 
-static void print_json(const struct snapshot *shot, DWORD interval_ms)
+static void print_json(const struct snapshot *shot, unsigned interval_ms)
 {
     printf("{\n  \"counter\": %" PRId64 ",\n  \"ops_per_second\": %.0f,\n"
-           "  \"interval_ms\": %lu,\n  \"process_count\": %" PRIu32 ",\n"
+           "  \"interval_ms\": %u,\n  \"process_count\": %" PRIu32 ",\n"
            "  \"processes\": [",
-           shot->value, shot->per_second, (unsigned long)interval_ms,
-           shot->count);
+           shot->value, shot->per_second, interval_ms, shot->count);
     for (uint32_t i = 0; i < shot->listed; i++) {
-        const struct watched *w = &shot->processes[i];
-        printf("%s\n    {\"pid\": %lu, \"program\": ", i > 0 ? "," : "",
-               (unsigned long)w->pid);
+        const struct sc_watched *w = &shot->processes[i];
+        printf("%s\n    {\"pid\": %" PRIu32 ", \"program\": ",
+               i > 0 ? "," : "", w->pid);
         print_json_string(w->program);
         printf(", \"self\": %s, \"attached_ms\": ", w->self ? "true" : "false");
         if (w->self || w->attached_ms < 0)
@@ -228,7 +168,7 @@ static void print_json(const struct snapshot *shot, DWORD interval_ms)
     printf("%s]\n}\n", shot->listed > 0 ? "\n  " : "");
 }
 
-static int print_once(int json, DWORD interval_ms)
+static int print_once(int json, unsigned interval_ms)
 {
     struct snapshot shot = {0};
 
@@ -251,166 +191,100 @@ static int print_once(int json, DWORD interval_ms)
 /* ---- the live view --------------------------------------------------------
  */
 
-enum {
-    PLAIN = FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE,
-    BRIGHT = PLAIN | FOREGROUND_INTENSITY,
-    TITLE = BACKGROUND_BLUE | BRIGHT,
-    LABEL = FOREGROUND_INTENSITY,
-    RATE = FOREGROUND_GREEN | FOREGROUND_INTENSITY,
-    SELF = FOREGROUND_GREEN | FOREGROUND_BLUE | FOREGROUND_INTENSITY,
-};
-
-/* A frame: the visible window's cells, filled line by line. */
-struct frame {
-    CHAR_INFO *cells;
-    int width, height;
-    int row;
-};
-
-/* Puts text (UTF-8) on the next row from column 0, cut at the window's
- * width; the rest of the row stays blank in attr. */
-static void put_line(struct frame *f, WORD attr, const char *text)
+/* Puts text on the next row; rows past the screen's height are dropped. */
+static void put_line(struct sc_watch_frame *f, int *row,
+                     enum sc_watch_style style, const char *text)
 {
-    if (f->row >= f->height)
+    if (*row >= f->height)
         return;
-    CHAR_INFO *cells = f->cells + (size_t)f->row * (size_t)f->width;
-    wchar_t *wide = sc__wide_from_utf8(text);
-    size_t len = wide != NULL ? wcslen(wide) : 0;
-
-    for (int x = 0; x < f->width; x++) {
-        cells[x].Char.UnicodeChar = (size_t)x < len ? wide[x] : L' ';
-        cells[x].Attributes = attr;
-    }
-    free(wide);
-    f->row++;
+    f->rows[*row].style = style;
+    snprintf(f->rows[*row].text, sizeof f->rows[*row].text, "%s", text);
+    (*row)++;
 }
 
-static void put_process_rows(struct frame *f, const struct snapshot *shot)
+static void put_process_rows(struct sc_watch_frame *f, int *row,
+                             const struct snapshot *shot)
 {
-    char line[MAX_PATH * 3 + 64], age[32];
+    char line[sizeof f->rows[0].text], age[32];
     /* Keep the last row for the keys. */
-    int room = f->height - f->row - 1;
+    int room = f->height - *row - 1;
 
     for (uint32_t i = 0; i < shot->listed && room > 0; i++, room--) {
-        const struct watched *w = &shot->processes[i];
+        const struct sc_watched *w = &shot->processes[i];
         if (room == 1 && i + 1 < shot->listed) {
             snprintf(line, sizeof line, "  ... and %" PRIu32 " more",
                      shot->listed - i);
-            put_line(f, LABEL, line);
+            put_line(f, row, SC_STYLE_LABEL, line);
             break;
         }
         if (w->self)
             snprintf(age, sizeof age, "this one");
         else
             format_age(w->attached_ms, age, sizeof age);
-        snprintf(line, sizeof line, "  %8lu  %12s  %s", (unsigned long)w->pid,
-                 age, w->program);
-        put_line(f, w->self ? SELF : PLAIN, line);
+        snprintf(line, sizeof line, "  %8" PRIu32 "  %12s  %s", w->pid, age,
+                 w->program);
+        put_line(f, row, w->self ? SC_STYLE_SELF : SC_STYLE_PLAIN, line);
     }
 }
 
-static void fill_frame(struct frame *f, const struct snapshot *shot,
-                       DWORD interval_ms)
+static void fill_frame(struct sc_watch_frame *f, const struct snapshot *shot,
+                       unsigned interval_ms)
 {
     char line[128], number[32];
+    int row = 0;
 
-    put_line(f, TITLE, " counter_watch: sharedcounter.dll, live");
-    put_line(f, PLAIN, "");
+    put_line(f, &row, SC_STYLE_TITLE,
+             " " PROGRAM ": " SC_LIBRARY_NAME ", live");
+    put_line(f, &row, SC_STYLE_PLAIN, "");
     snprintf(line, sizeof line, "  counter     %s",
              sc__format_grouped(shot->value, number, sizeof number));
-    put_line(f, BRIGHT, line);
+    put_line(f, &row, SC_STYLE_BRIGHT, line);
     if (shot->has_rate)
         snprintf(line, sizeof line, "  ops/s       %s",
                  sc__format_grouped((int64_t)shot->per_second, number,
                                     sizeof number));
     else
         snprintf(line, sizeof line, "  ops/s       ...");
-    put_line(f, RATE, line);
+    put_line(f, &row, SC_STYLE_RATE, line);
     snprintf(line, sizeof line, "  processes   %" PRIu32 "%s", shot->count,
              shot->listed < shot->count ? " (not all listed)" : "");
-    put_line(f, PLAIN, line);
-    put_line(f, PLAIN, "");
+    put_line(f, &row, SC_STYLE_PLAIN, line);
+    put_line(f, &row, SC_STYLE_PLAIN, "");
     snprintf(line, sizeof line, "  %8s  %12s  %s", "pid", "attached for",
              "program");
-    put_line(f, LABEL, line);
-    put_process_rows(f, shot);
-    while (f->row < f->height - 1)
-        put_line(f, PLAIN, "");
-    snprintf(line, sizeof line, " q or Ctrl-C quits; redrawn every %lu ms",
-             (unsigned long)interval_ms);
-    f->row = f->height - 1;
-    put_line(f, LABEL, line);
+    put_line(f, &row, SC_STYLE_LABEL, line);
+    put_process_rows(f, &row, shot);
+    while (row < f->height - 1)
+        put_line(f, &row, SC_STYLE_PLAIN, "");
+    snprintf(line, sizeof line, " q or Ctrl-C quits; redrawn every %u ms",
+             interval_ms);
+    row = f->height - 1;
+    put_line(f, &row, SC_STYLE_LABEL, line);
 }
 
-/* Draws the snapshot over the whole visible window of screen. */
-static void draw(HANDLE screen, const struct snapshot *shot, DWORD interval_ms)
+/* Draws the snapshot over the whole screen, at the size it has now. */
+static void draw(struct sc_watch_screen *screen, const struct snapshot *shot,
+                 unsigned interval_ms)
 {
-    CONSOLE_SCREEN_BUFFER_INFO info;
+    struct sc_watch_frame f;
 
-    if (!GetConsoleScreenBufferInfo(screen, &info))
-        return;
-    SMALL_RECT area = info.srWindow;
-    struct frame f = {.width = area.Right - area.Left + 1,
-                      .height = area.Bottom - area.Top + 1};
-    if (f.width <= 0 || f.height <= 0)
-        return;
-    /* A buffer the size of the window has nothing to scroll to, and no
-     * scroll bars. */
-    if (info.dwSize.X != f.width || info.dwSize.Y != f.height) {
-        SetConsoleScreenBufferSize(screen,
-                                   (COORD){(SHORT)f.width, (SHORT)f.height});
-        area = (SMALL_RECT){0, 0, (SHORT)(f.width - 1), (SHORT)(f.height - 1)};
-    }
-    f.cells = calloc((size_t)f.width * (size_t)f.height, sizeof *f.cells);
-    if (f.cells == NULL)
+    sc__watch_size(screen, &f.width, &f.height);
+    f.rows = calloc((size_t)f.height, sizeof *f.rows);
+    if (f.rows == NULL)
         return;
     fill_frame(&f, shot, interval_ms);
-    COORD size = {(SHORT)f.width, (SHORT)f.height}, origin = {0, 0};
-    WriteConsoleOutputW(screen, f.cells, size, origin, &area);
-    free(f.cells);
+    sc__watch_draw(screen, &f);
+    free(f.rows);
 }
 
-static HANDLE stop_event;
-
-/* Ctrl-C (should the console still deliver it as a signal), Ctrl-Break and
- * closing the console end the view the same way 'q' does. */
-static BOOL WINAPI on_console_signal(DWORD signal)
-{
-    (void)signal;
-    SetEvent(stop_event);
-    return TRUE;
-}
-
-/* Reads what is waiting on input. Returns 1 when it asks to quit. */
-static int quit_asked(HANDLE input)
-{
-    INPUT_RECORD records[32];
-    DWORD read;
-
-    if (!ReadConsoleInputW(input, records, 32, &read))
-        return 1;
-    for (DWORD i = 0; i < read; i++) {
-        const KEY_EVENT_RECORD *key = &records[i].Event.KeyEvent;
-        if (records[i].EventType != KEY_EVENT || !key->bKeyDown)
-            continue;
-        /* With processed input off, Ctrl-C arrives as the character 3. */
-        wchar_t c = key->uChar.UnicodeChar;
-        if (c == L'q' || c == L'Q' || c == 3 ||
-            key->wVirtualKeyCode == VK_ESCAPE)
-            return 1;
-    }
-    return 0;
-}
-
-static void run_view(HANDLE screen, HANDLE input, DWORD interval_ms)
+static void run_view(struct sc_watch_screen *screen, unsigned interval_ms)
 {
     struct sc_rate rate = {0};
     struct snapshot shot = {0};
-    HANDLE waits[2] = {stop_event, input};
-    ULONGLONG next = GetTickCount64();
+    uint64_t next = sc__watch_now_ms();
 
     for (;;) {
-        ULONGLONG now = GetTickCount64();
+        uint64_t now = sc__watch_now_ms();
         if (now >= next) {
             if (take_snapshot(&shot, &rate) != 0)
                 break;
@@ -418,99 +292,26 @@ static void run_view(HANDLE screen, HANDLE input, DWORD interval_ms)
             next = now + interval_ms;
             continue;
         }
-        DWORD woke =
-            WaitForMultipleObjects(2, waits, FALSE, (DWORD)(next - now));
-        if (woke == WAIT_OBJECT_0 || woke == WAIT_FAILED)
+        enum sc_watch_event event = sc__watch_wait(screen, next - now);
+        if (event == SC_WATCH_QUIT)
             break;
-        /* A window size event also lands here: draw at once at the new
-         * size rather than show a garbled frame until the next tick. */
-        if (woke == WAIT_OBJECT_0 + 1) {
-            if (quit_asked(input))
-                break;
+        /* Draw at once at a new size rather than show a garbled frame
+         * until the next tick. */
+        if (event == SC_WATCH_REDRAW)
             next = now;
-        }
     }
     free(shot.processes);
 }
 
-/* The user's console as it was before the view, to give it back. */
-struct user_console {
-    HANDLE screen, input;
-    DWORD input_mode;
-    CONSOLE_CURSOR_INFO cursor;
-    CONSOLE_SCREEN_BUFFER_INFO info;
-    CHAR_INFO *cells; /* the visible window's text; NULL if not saved */
-};
-
-static int save_console(struct user_console *user)
+static int live(unsigned interval_ms)
 {
-    user->input = GetStdHandle(STD_INPUT_HANDLE);
-    user->screen = GetStdHandle(STD_OUTPUT_HANDLE);
-    if (!GetConsoleCursorInfo(user->screen, &user->cursor) ||
-        !GetConsoleScreenBufferInfo(user->screen, &user->info) ||
-        !GetConsoleMode(user->input, &user->input_mode))
-        return -1;
-    SMALL_RECT area = user->info.srWindow;
-    COORD size = {(SHORT)(area.Right - area.Left + 1),
-                  (SHORT)(area.Bottom - area.Top + 1)};
-    user->cells = calloc((size_t)size.X * (size_t)size.Y, sizeof *user->cells);
-    if (user->cells != NULL &&
-        !ReadConsoleOutputW(user->screen, user->cells, size, (COORD){0, 0},
-                            &area)) {
-        free(user->cells);
-        user->cells = NULL;
-    }
-    return 0;
-}
+    int status;
+    struct sc_watch_screen *screen = sc__watch_open(PROGRAM, &status);
 
-/* Sets again what the view never changed, too: a console shown on a
- * terminal (Wine's) redraws the terminal only where something changes, and
- * would leave the last frame and a hidden cursor behind. */
-static void restore_console(struct user_console *user)
-{
-    SMALL_RECT area = user->info.srWindow;
-    COORD size = {(SHORT)(area.Right - area.Left + 1),
-                  (SHORT)(area.Bottom - area.Top + 1)};
-
-    SetConsoleMode(user->input, user->input_mode);
-    SetConsoleActiveScreenBuffer(user->screen);
-    if (user->cells != NULL)
-        WriteConsoleOutputW(user->screen, user->cells, size, (COORD){0, 0},
-                            &area);
-    SetConsoleCursorInfo(user->screen, &user->cursor);
-    SetConsoleCursorPosition(user->screen, user->info.dwCursorPosition);
-    free(user->cells);
-}
-
-static int live(DWORD interval_ms)
-{
-    struct user_console user = {0};
-
-    if (save_console(&user) != 0)
-        return sc__usage_error(PROGRAM, "the live view needs a console; "
-                                        "use --once or --json in scripts");
-    HANDLE screen = CreateConsoleScreenBuffer(
-        GENERIC_READ | GENERIC_WRITE, 0, NULL, CONSOLE_TEXTMODE_BUFFER, NULL);
-    stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    CONSOLE_CURSOR_INFO hidden = {.dwSize = 1, .bVisible = FALSE};
-    if (screen == INVALID_HANDLE_VALUE || stop_event == NULL ||
-        !SetConsoleCursorInfo(screen, &hidden) ||
-        !SetConsoleActiveScreenBuffer(screen)) {
-        char why[300];
-        sc__error(PROGRAM, "cannot draw in the console: %s",
-                  sc__win32_message(GetLastError(), why, sizeof why));
-        free(user.cells);
-        return SC_EXIT_FAILURE;
-    }
-    SetConsoleCtrlHandler(on_console_signal, TRUE);
-    /* No processed input: Ctrl-C comes as a key, read with the others. */
-    SetConsoleMode(user.input, ENABLE_WINDOW_INPUT | ENABLE_EXTENDED_FLAGS);
-
-    run_view(screen, user.input, interval_ms);
-
-    restore_console(&user);
-    SetConsoleCtrlHandler(on_console_signal, FALSE);
-    CloseHandle(screen);
+    if (screen == NULL)
+        return status;
+    run_view(screen, interval_ms);
+    sc__watch_close(screen);
     return SC_EXIT_OK;
 }
 
@@ -522,12 +323,12 @@ static void print_help(void)
     printf("usage: " PROGRAM " [--interval MS]\n"
            "       " PROGRAM " --once | --json [--interval MS]\n"
            "       " PROGRAM " --help | --version\n\n"
-           "Shows the counter in sharedcounter.dll and the processes that\n"
-           "have that DLL file loaded, live: the value, how fast it changes\n"
-           "(ops/s: its change per second over the last second), and each\n"
-           "process's id, program and how long it has been running.\n"
-           "q, Esc or Ctrl-C quits the view and gives the console back as\n"
-           "it was.\n\n"
+           "Shows the counter in " SC_LIBRARY_NAME " and the processes that\n"
+           "have that library file loaded, live: the value, how fast it\n"
+           "changes (ops/s: its change per second over the last second), and\n"
+           "each process's id, program and how long it has been running.\n"
+           "q, Esc or Ctrl-C quits the view and gives the console or\n"
+           "terminal back as it was.\n\n"
            "--interval MS  redraw every MS milliseconds, %d to %d\n"
            "               (default %d); --once and --json measure ops/s\n"
            "               over one interval\n"
@@ -535,10 +336,11 @@ static void print_help(void)
            "               \"counter: N\", \"ops/s: R\", \"processes: P\",\n"
            "               then one line per process\n"
            "--json         print the same snapshot as JSON and exit\n"
-           "--version      show the version of this program and of the DLL\n"
+           "--version      show the version of this program and of the\n"
+           "               library\n"
            "--help         show this help\n\n"
            "Exit status: 0 success; 1 output failed; 2 bad arguments, or no\n"
-           "console for the live view.\n",
+           "console or terminal for the live view.\n",
            MIN_INTERVAL_MS, MAX_INTERVAL_MS, DEFAULT_INTERVAL_MS);
 }
 
@@ -559,7 +361,7 @@ int main(int argc, char **argv)
         return status;
     if (options[ONCE].given && options[JSON].given)
         return sc__usage_error(PROGRAM, "--once and --json exclude each other");
-    DWORD interval_ms = (DWORD)options[INTERVAL].value;
+    unsigned interval_ms = (unsigned)options[INTERVAL].value;
     if (options[ONCE].given || options[JSON].given)
         return print_once(options[JSON].given, interval_ms);
     return live(interval_ms);

@@ -28,7 +28,7 @@ int sc__live_parse(const char *program, int argc, char **argv,
     return SC_LIVE_RUN;
 }
 
-void sc__rate_add(struct sc_rate *rate, ULONGLONG now_ms, int64_t value)
+void sc__rate_add(struct sc_rate *rate, uint64_t now_ms, int64_t value)
 {
     rate->ms[rate->next] = now_ms;
     rate->values[rate->next] = value;
@@ -49,7 +49,7 @@ int sc__rate_per_second(const struct sc_rate *rate, double *per_second)
             break;
         oldest = before;
     }
-    ULONGLONG elapsed = rate->ms[newest] - rate->ms[oldest];
+    uint64_t elapsed = rate->ms[newest] - rate->ms[oldest];
     int64_t change = (int64_t)((uint64_t)rate->values[newest] -
                                (uint64_t)rate->values[oldest]);
     /* Two samples in the same millisecond: no time has passed to divide by. */
@@ -79,12 +79,4 @@ char *sc__format_grouped(int64_t value, char *buf, size_t size)
     }
     buf[out] = '\0';
     return buf;
-}
-
-int sc__is_console(HANDLE handle)
-{
-    DWORD mode;
-
-    return handle != INVALID_HANDLE_VALUE && handle != NULL &&
-           GetConsoleMode(handle, &mode);
 }

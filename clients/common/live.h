@@ -9,17 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <windows.h>
-
 #include "options.h"
 
 /* sc__live_parse()'s answer when the program is to run. */
 enum { SC_LIVE_RUN = -1 };
 
-/* Parses the command line of a live view of sharedcounter.dll's counter:
+/* Parses the command line of a live view of the library's counter:
  * options[0..count-1], --help (print_help prints it) and --version (with
- * the version, build and path of the DLL that holds library_function,
- * whose sc_version() returned dll_version). Returns SC_LIVE_RUN, or the exit
+ * the version, build and path of the library that holds
+ * library_function, whose sc_version() returned dll_version). Returns SC_LIVE_RUN, or the exit
  * code once the help or the versions are printed or bad usage is reported. */
 int sc__live_parse(const char *program, int argc, char **argv,
                    struct sc_option *options, size_t count,
@@ -30,13 +28,14 @@ enum { SC_RATE_SAMPLES = 64, SC_RATE_WINDOW_MS = 1000 };
 
 /* The samples of the last SC_RATE_WINDOW_MS or so; zero it to start. */
 struct sc_rate {
-    ULONGLONG ms[SC_RATE_SAMPLES];
+    uint64_t ms[SC_RATE_SAMPLES];
     int64_t values[SC_RATE_SAMPLES];
     size_t next, count;
 };
 
-/* Records the counter's value at the time now_ms (GetTickCount64()). */
-void sc__rate_add(struct sc_rate *rate, ULONGLONG now_ms, int64_t value);
+/* Records the counter's value at the time now_ms, on a clock that only
+ * moves forward (GetTickCount64(), CLOCK_MONOTONIC). */
+void sc__rate_add(struct sc_rate *rate, uint64_t now_ms, int64_t value);
 
 /* The change per second between the newest sample and the oldest one not
  * older than SC_RATE_WINDOW_MS before it (at least the one before the
@@ -48,8 +47,5 @@ int sc__rate_per_second(const struct sc_rate *rate, double *per_second);
 /* Writes value with a comma between groups of three digits
  * ("-40,000,000") into buf, which needs room for 27 bytes. Returns buf. */
 char *sc__format_grouped(int64_t value, char *buf, size_t size);
-
-/* Whether handle is a console (rather than a pipe or a file). */
-int sc__is_console(HANDLE handle);
 
 #endif /* SC_LIVE_H */

@@ -1,5 +1,5 @@
-/* The Windows side of options.h: text on the console, and Win32 error
- * codes as text. */
+/* The Windows side of options.h: text on the console, Win32 error codes as
+ * text, and whether a handle is a console. */
 #include "options.h"
 
 #include <io.h>
@@ -105,4 +105,12 @@ const char *sc__win32_message(DWORD error, char *buf, size_t size)
         snprintf(buf, size, "%s (error %lu)", text, (unsigned long)error);
     free(text);
     return buf;
+}
+
+int sc__is_console(HANDLE handle)
+{
+    DWORD mode;
+
+    return handle != INVALID_HANDLE_VALUE && handle != NULL &&
+           GetConsoleMode(handle, &mode);
 }

@@ -1,7 +1,8 @@
 /*
- * The Windows part of options.h: Win32 error codes as text. It also brings
- * <windows.h> and spawn.h (UTF-8 and UTF-16, paths and modules) to every
- * Windows program that includes options.h.
+ * The Windows part of options.h: Win32 error codes as text, and whether a
+ * handle is a console. It also brings <windows.h> and spawn.h (UTF-8 and
+ * UTF-16, paths and modules) to every Windows program that includes
+ * options.h.
  */
 #ifndef SC_OPTIONS_WIN32_H
 #define SC_OPTIONS_WIN32_H
@@ -17,5 +18,8 @@
  * the caller to fill in a name. Just "error <code>" when the system has no
  * text. Returns buf. */
 const char *sc__win32_message(DWORD error, char *buf, size_t size);
+
+/* Whether handle is a console (rather than a pipe or a file). */
+int sc__is_console(HANDLE handle);
 
 #endif /* SC_OPTIONS_WIN32_H */
