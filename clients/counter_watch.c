@@ -156,8 +156,8 @@ static void print_json(const struct snapshot *shot, unsigned interval_ms)
            shot->value, shot->per_second, interval_ms, shot->count);
     for (uint32_t i = 0; i < shot->listed; i++) {
         const struct sc_watched *w = &shot->processes[i];
-        printf("%s\n    {\"pid\": %" PRIu32 ", \"program\": ",
-               i > 0 ? "," : "", w->pid);
+        printf("%s\n    {\"pid\": %" PRIu32 ", \"program\": ", i > 0 ? "," : "",
+               w->pid);
         print_json_string(w->program);
         printf(", \"self\": %s, \"attached_ms\": ", w->self ? "true" : "false");
         if (w->self || w->attached_ms < 0)
@@ -354,9 +354,8 @@ int main(int argc, char **argv)
                                    MAX_INTERVAL_MS, DEFAULT_INTERVAL_MS),
     };
 
-    int status =
-        sc__live_parse(PROGRAM, argc, argv, options, COUNT, print_help,
-                       (const void *)sc_get, sc_version());
+    int status = sc__live_parse(PROGRAM, argc, argv, options, COUNT, print_help,
+                                (const void *)sc_get, sc_version());
     if (status != SC_LIVE_RUN)
         return status;
     if (options[ONCE].given && options[JSON].given)

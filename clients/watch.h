@@ -16,8 +16,8 @@ enum { SC_WATCH_NAME_SIZE = 1024 };
 
 struct sc_watched {
     uint32_t pid;
-    int self;                         /* the watcher itself */
-    int64_t attached_ms;              /* since the process started; -1: unknown */
+    int self;            /* the watcher itself */
+    int64_t attached_ms; /* since the process started; -1: unknown */
     char program[SC_WATCH_NAME_SIZE]; /* UTF-8 file name; "?" when unknown */
 };
 
@@ -76,8 +76,7 @@ void sc__watch_draw(struct sc_watch_screen *screen,
                     const struct sc_watch_frame *frame);
 
 /* Waits up to ms for a key or a change of size. */
-enum sc_watch_event sc__watch_wait(struct sc_watch_screen *screen,
-                                   uint64_t ms);
+enum sc_watch_event sc__watch_wait(struct sc_watch_screen *screen, uint64_t ms);
 
 /* Gives the console or terminal back as it was before sc__watch_open(). */
 void sc__watch_close(struct sc_watch_screen *screen);

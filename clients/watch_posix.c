@@ -147,12 +147,9 @@ void sc__watch_sleep_ms(unsigned ms)
 
 /* The colours of the Windows console view, in SGR sequences. */
 static const char *const sgr[] = {
-    [SC_STYLE_PLAIN] = CSI "0m",
-    [SC_STYLE_BRIGHT] = CSI "0;1m",
-    [SC_STYLE_TITLE] = CSI "0;1;37;44m",
-    [SC_STYLE_LABEL] = CSI "0;2m",
-    [SC_STYLE_RATE] = CSI "0;1;32m",
-    [SC_STYLE_SELF] = CSI "0;1;36m",
+    [SC_STYLE_PLAIN] = CSI "0m",         [SC_STYLE_BRIGHT] = CSI "0;1m",
+    [SC_STYLE_TITLE] = CSI "0;1;37;44m", [SC_STYLE_LABEL] = CSI "0;2m",
+    [SC_STYLE_RATE] = CSI "0;1;32m",     [SC_STYLE_SELF] = CSI "0;1;36m",
 };
 
 /* The alternate screen and a hidden cursor; and back. */

@@ -132,8 +132,8 @@ static int save_console(struct sc_watch_screen *s)
     SMALL_RECT area = s->info.srWindow;
     COORD size = window_size(area);
     s->cells = calloc((size_t)size.X * (size_t)size.Y, sizeof *s->cells);
-    if (s->cells != NULL && !ReadConsoleOutputW(s->screen, s->cells, size,
-                                                (COORD){0, 0}, &area)) {
+    if (s->cells != NULL &&
+        !ReadConsoleOutputW(s->screen, s->cells, size, (COORD){0, 0}, &area)) {
         free(s->cells);
         s->cells = NULL;
     }

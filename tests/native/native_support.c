@@ -136,6 +136,25 @@ void sc__proc_start(struct sc_proc *proc, char *const argv[])
     proc->errors[0] = '\0';
 }
 
+void sc__proc_start_in(struct sc_proc *proc, const char *dir, const char *name,
+                       ...)
+{
+    enum { MAX_ARGS = 12 };
+    char path[4096];
+    char *argv[MAX_ARGS] = {path};
+    va_list args;
+    size_t n = 1;
+
+    assert_true((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) <
+                sizeof path);
+    va_start(args, name);
+    while (n + 1 < MAX_ARGS && (argv[n] = va_arg(args, char *)) != NULL)
+        n++;
+    va_end(args);
+    argv[n] = NULL;
+    sc__proc_start(proc, argv);
+}
+
 void sc__proc_line(struct sc_proc *proc, char *line, size_t size)
 {
     size_t used = 0;

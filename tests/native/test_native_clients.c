@@ -23,31 +23,13 @@
 #include "native_support.h"
 #include "sharedcounter.h"
 
-enum { MAX_ARGS = 12, OUTPUT_SIZE = 8192 };
+enum { OUTPUT_SIZE = 8192 };
 
 static const char *const programs[] = {
     "counter_client",  "counter_worker",     "counter_dynamic",
     "private_counter", "shared_exe_counter", "counter_demo",
+    "counter_watch",
 };
-
-/* Starts the program name of the build's clients folder with the
- * arguments that follow, up to a NULL. */
-static void start(struct sc_proc *proc, const char *name, ...)
-{
-    char path[4096];
-    char *argv[MAX_ARGS] = {path};
-    va_list args;
-    size_t n = 1;
-
-    assert_true((size_t)snprintf(path, sizeof path, "%s/%s", SC_CLIENTS_DIR,
-                                 name) < sizeof path);
-    va_start(args, name);
-    while (n + 1 < MAX_ARGS && (argv[n] = va_arg(args, char *)) != NULL)
-        n++;
-    va_end(args);
-    argv[n] = NULL;
-    sc__proc_start(proc, argv);
-}
 
 /* The value of a line "counter: V" or "counter: V (...)". */
 static int64_t value_of(const char *line)
@@ -100,8 +82,8 @@ static void demo_totals_are_exact(void **state)
     snprintf(k, sizeof k, "%" PRId64, clients);
     snprintf(n, sizeof n, "%" PRId64, times);
     snprintf(d, sizeof d, "%" PRId64, delta);
-    start(&demo, "counter_demo", "--clients", k, "--times", n, "--delta", d,
-          NULL);
+    sc__proc_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients", k,
+                      "--times", n, "--delta", d, NULL);
     int status = sc__proc_finish(&demo, out, sizeof out);
     if (status != 0)
         fail_msg("counter_demo exited with %d:\n%s%s", status, out,
@@ -129,8 +111,8 @@ static void demo_kills_at_the_time_limit(void **state)
     struct sc_proc demo;
 
     (void)state;
-    start(&demo, "counter_demo", "--clients", "1", "--times", "1000000000",
-          "--timeout", "1", NULL);
+    sc__proc_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients", "1",
+                      "--times", "1000000000", "--timeout", "1", NULL);
     assert_int_equal(sc__proc_finish(&demo, out, sizeof out), 1);
     assert_non_null(strstr(demo.errors, "counter_demo: killed counter_worker"
                                         " (pid "));
@@ -147,11 +129,11 @@ static void two_client_sessions_share_the_value(void **state)
     char reply[128], note[128];
 
     (void)state;
-    start(&a, "counter_client", NULL);
+    sc__proc_start_in(&a, SC_CLIENTS_DIR, "counter_client", NULL);
     int64_t start_value = first_value(&a);
     assert_true(command(&a, "5", reply, sizeof reply) ==
                 (int64_t)((uint64_t)start_value + 5));
-    start(&b, "counter_client", NULL);
+    sc__proc_start_in(&b, SC_CLIENTS_DIR, "counter_client", NULL);
     assert_true(first_value(&b) == (int64_t)((uint64_t)start_value + 5));
     assert_true(command(&b, "+7", reply, sizeof reply) ==
                 (int64_t)((uint64_t)start_value + 12));
@@ -170,9 +152,10 @@ static void dynamic_client_shares_with_a_linked_one(void **state)
     char out[256], reply[128];
 
     (void)state;
-    start(&holder, "counter_client", NULL);
+    sc__proc_start_in(&holder, SC_CLIENTS_DIR, "counter_client", NULL);
     int64_t start_value = first_value(&holder);
-    start(&dynamic, "counter_dynamic", "--times", "10", "--delta", "2", NULL);
+    sc__proc_start_in(&dynamic, SC_CLIENTS_DIR, "counter_dynamic", "--times",
+                      "10", "--delta", "2", NULL);
     assert_int_equal(sc__proc_finish(&dynamic, out, sizeof out), 0);
     assert_true(value_of(out) == (int64_t)((uint64_t)start_value + 20));
     assert_true(command(&holder, "=", reply, sizeof reply) ==
@@ -190,10 +173,10 @@ static void pair_adds_five_each(const char *name, uint64_t *first,
     struct sc_proc a, b;
     char reply[128];
 
-    start(&a, name, NULL);
+    sc__proc_start_in(&a, SC_CLIENTS_DIR, name, NULL);
     uint64_t start_value = (uint64_t)first_value(&a);
     *first = (uint64_t)command(&a, "5", reply, sizeof reply) - start_value;
-    start(&b, name, NULL);
+    sc__proc_start_in(&b, SC_CLIENTS_DIR, name, NULL);
     first_value(&b);
     *second = (uint64_t)command(&b, "5", reply, sizeof reply) - start_value;
     finish_ok(&b);
@@ -219,7 +202,8 @@ static int library_client(const char *name)
 {
     return strcmp(name, "counter_client") == 0 ||
            strcmp(name, "counter_worker") == 0 ||
-           strcmp(name, "counter_dynamic") == 0;
+           strcmp(name, "counter_dynamic") == 0 ||
+           strcmp(name, "counter_watch") == 0;
 }
 
 static void every_program_answers_help_and_version(void **state)
@@ -231,13 +215,13 @@ static void every_program_answers_help_and_version(void **state)
     assert_non_null(realpath(SC_LIBRARY_FILE, library));
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         const char *name = programs[i];
-        start(&proc, name, "--help", NULL);
+        sc__proc_start_in(&proc, SC_CLIENTS_DIR, name, "--help", NULL);
         assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
         snprintf(expected, sizeof expected, "usage: %s", name);
         assert_memory_equal(out, expected, strlen(expected));
         assert_non_null(strstr(out, "--version"));
 
-        start(&proc, name, "--version", NULL);
+        sc__proc_start_in(&proc, SC_CLIENTS_DIR, name, "--version", NULL);
         assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
         if (library_client(name))
             snprintf(expected, sizeof expected,
@@ -259,7 +243,7 @@ static void bad_usage_exits_2(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         const char *name = programs[i];
-        start(&proc, name, "--bogus", NULL);
+        sc__proc_start_in(&proc, SC_CLIENTS_DIR, name, "--bogus", NULL);
         assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 2);
         assert_string_equal(out, "");
         snprintf(expected, sizeof expected,
@@ -267,7 +251,8 @@ static void bad_usage_exits_2(void **state)
                  name);
         assert_string_equal(proc.errors, expected);
     }
-    start(&proc, "counter_demo", "--clients", "0", NULL);
+    sc__proc_start_in(&proc, SC_CLIENTS_DIR, "counter_demo", "--clients", "0",
+                      NULL);
     assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 2);
     assert_non_null(strstr(proc.errors, "--clients 0 is out of range"));
 }
