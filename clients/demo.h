@@ -1,9 +1,9 @@
 /*
  * counter_demo: K counter_worker processes on the shared counter next to K
  * private_counter processes, all released at the same moment. The launcher
- * is counter_demo.c; what it prints is demo_report.c; how it starts and
- * waits for the processes, demo_win32.c (CreateProcessW) and demo_posix.c
- * (posix_spawn).
+ * is counter_demo.c; what it prints is demo_report.c, and its live line
+ * demo_live.c; how it starts and waits for the processes, demo_win32.c
+ * (CreateProcessW) and demo_posix.c (posix_spawn).
  */
 #ifndef SC_DEMO_H
 #define SC_DEMO_H
@@ -44,10 +44,11 @@ void sc__demo_ended(struct sc_demo_process *p, unsigned long exit_code,
 void sc__demo_report_killed(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *p);
 
-/* On a console, shows a progress bar of the shared counter, with its
- * ops/s, until every process has exited or the deadline (sc__demo_now_ms())
- * has passed, then erases it. Does nothing when stdout is not a console,
- * so that the demo's output stays the same in a pipe or a file. */
+/* On a console or terminal, shows a progress bar of the shared counter,
+ * with its ops/s, until every process has exited or the deadline
+ * (sc__demo_now_ms()) has passed, then erases it (demo_live.c). Does
+ * nothing when stdout is not a console or terminal, so that the demo's
+ * output stays the same in a pipe or a file. */
 void sc__demo_show_progress(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *processes,
                             size_t count, int64_t before, uint64_t deadline);
@@ -64,6 +65,15 @@ int sc__demo_report(const struct sc_demo_plan *plan,
 
 /* Milliseconds on a clock that only moves forward. */
 uint64_t sc__demo_now_ms(void);
+
+/* The width in columns of the console or terminal that stdout is, or 0
+ * when it is neither. */
+int sc__demo_line_width(void);
+
+/* Waits up to ms for every process to end (without collecting any).
+ * Returns 1 when all have ended, 0 otherwise. */
+int sc__demo_all_ended(const struct sc_demo_process *processes, size_t count,
+                       unsigned ms);
 
 /* Starts every process with the plan's --times and --delta, held back
  * until all are started, then lets them all run at once. Returns 0, or -1

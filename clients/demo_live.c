@@ -1,4 +1,5 @@
-/* counter_demo's live line while the workers run; see demo.h. */
+/* counter_demo's live line while the workers run; see demo.h. The console
+ * or terminal and the processes are the platform's part. */
 #include "demo.h"
 
 #include <stdio.h>
@@ -8,29 +9,27 @@
 #include "options.h"
 #include "sharedcounter.h"
 
-enum { REFRESH_MS = 100, MIN_BAR = 10, MAX_BAR = 50 };
+enum { REFRESH_MS = 100, MIN_BAR = 10, MAX_BAR = 50, MAX_WIDTH = 509 };
 
-static int console_width(HANDLE out)
+/* The line may take the width less one column, so that it never wraps. */
+static int line_width(void)
 {
-    CONSOLE_SCREEN_BUFFER_INFO info;
+    int width = sc__demo_line_width() - 1;
 
-    if (!GetConsoleScreenBufferInfo(out, &info))
-        return 80;
-    return info.srWindow.Right - info.srWindow.Left + 1;
+    return width < 1 ? 1 : width > MAX_WIDTH ? MAX_WIDTH : width;
 }
 
 /* "[#####.....]  45%  12,345,678 ops/s", in block characters, fitted into
- * the console's width less one column, so that it never wraps. */
-static void draw(HANDLE out, double fraction, const struct sc_rate *rate)
+ * the line's width. */
+static void draw(double fraction, const struct sc_rate *rate)
 {
     char text[64], number[32], line[64 + MAX_BAR * 3 + 8];
     double per_second = 0;
-    int width = console_width(out) - 1;
 
     sc__rate_per_second(rate, &per_second);
     snprintf(text, sizeof text, " %3d%%  %s ops/s", (int)(fraction * 100),
              sc__format_grouped((int64_t)per_second, number, sizeof number));
-    int bar = width - 3 - (int)strlen(text);
+    int bar = line_width() - 3 - (int)strlen(text);
     bar = bar < MIN_BAR ? MIN_BAR : bar > MAX_BAR ? MAX_BAR : bar;
     int filled = (int)(fraction * bar);
     size_t len = (size_t)snprintf(line, sizeof line, "\r[");
@@ -43,13 +42,11 @@ static void draw(HANDLE out, double fraction, const struct sc_rate *rate)
     sc__write_text(stdout, line);
 }
 
-static void erase(HANDLE out)
+static void erase(void)
 {
-    char line[512];
-    int width = console_width(out) - 1;
+    char line[MAX_WIDTH + 3];
+    int width = line_width();
 
-    if (width > (int)sizeof line - 3)
-        width = (int)sizeof line - 3;
     line[0] = '\r';
     memset(line + 1, ' ', (size_t)width);
     line[width + 1] = '\r';
@@ -61,24 +58,19 @@ void sc__demo_show_progress(const struct sc_demo_plan *plan,
                             const struct sc_demo_process *processes,
                             size_t count, int64_t before, uint64_t deadline)
 {
-    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
-    HANDLE handles[MAXIMUM_WAIT_OBJECTS];
     int64_t moved = sc__wrapping_mul(
         plan->clients, sc__wrapping_mul(plan->times, plan->delta));
     struct sc_rate rate = {0};
 
-    if (!sc__is_console(out) || count > MAXIMUM_WAIT_OBJECTS)
+    if (sc__demo_line_width() <= 0)
         return;
-    for (size_t i = 0; i < count; i++)
-        handles[i] = processes[i].child.process;
-    while (GetTickCount64() < deadline &&
-           WaitForMultipleObjects((DWORD)count, handles, TRUE, REFRESH_MS) ==
-               WAIT_TIMEOUT) {
+    while (sc__demo_now_ms() < deadline &&
+           !sc__demo_all_ended(processes, count, REFRESH_MS)) {
         int64_t value = sc_get();
         int64_t done = sc__wrapping_sub(value, before);
         double fraction = moved != 0 ? (double)done / (double)moved : 1.0;
-        sc__rate_add(&rate, GetTickCount64(), value);
-        draw(out, fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, &rate);
+        sc__rate_add(&rate, sc__demo_now_ms(), value);
+        draw(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, &rate);
     }
-    erase(out);
+    erase();
 }

@@ -1,6 +1,8 @@
 /* counter_demo's processes on POSIX systems: posix_spawn through
- * spawn_posix.h, every process held behind one gate until all are started;
- * see demo.h. */
+ * spawn_posix.h, every process held behind one gate until all are started,
+ * and the terminal of the live line; see demo.h. */
+#define _GNU_SOURCE
+
 #include "demo.h"
 
 #include <errno.h>
@@ -8,6 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "options.h"
 
@@ -74,19 +80,40 @@ void sc__demo_collect(const struct sc_demo_plan *plan,
     }
 }
 
-/* No live line on POSIX systems yet: the report alone. */
-void sc__demo_show_progress(const struct sc_demo_plan *plan,
-                            const struct sc_demo_process *processes,
-                            size_t count, int64_t before, uint64_t deadline)
-{
-    (void)plan;
-    (void)processes;
-    (void)count;
-    (void)before;
-    (void)deadline;
-}
-
 uint64_t sc__demo_now_ms(void)
 {
     return sc__now_ms();
+}
+
+int sc__demo_line_width(void)
+{
+    struct winsize size;
+
+    if (!isatty(STDOUT_FILENO))
+        return 0;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col == 0)
+        return 80;
+    return size.ws_col;
+}
+
+/* WNOWAIT leaves an ended process to be collected by sc__demo_collect(). */
+static int has_ended(pid_t pid)
+{
+    siginfo_t info = {0};
+
+    return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+           info.si_pid != 0;
+}
+
+int sc__demo_all_ended(const struct sc_demo_process *processes, size_t count,
+                       unsigned ms)
+{
+    struct timespec pause = {ms / 1000, (long)(ms % 1000) * 1000000};
+
+    for (size_t i = 0; i < count; i++)
+        if (!has_ended(processes[i].child.pid)) {
+            nanosleep(&pause, NULL);
+            return 0;
+        }
+    return 1;
 }

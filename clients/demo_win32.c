@@ -104,3 +104,29 @@ uint64_t sc__demo_now_ms(void)
 {
     return GetTickCount64();
 }
+
+int sc__demo_line_width(void)
+{
+    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    CONSOLE_SCREEN_BUFFER_INFO info;
+
+    if (!sc__is_console(out))
+        return 0;
+    if (!GetConsoleScreenBufferInfo(out, &info))
+        return 80;
+    return info.srWindow.Right - info.srWindow.Left + 1;
+}
+
+/* The demo runs at most 2 * 32 processes, as many as one wait takes. */
+int sc__demo_all_ended(const struct sc_demo_process *processes, size_t count,
+                       unsigned ms)
+{
+    HANDLE handles[MAXIMUM_WAIT_OBJECTS];
+
+    if (count > MAXIMUM_WAIT_OBJECTS)
+        return 1;
+    for (size_t i = 0; i < count; i++)
+        handles[i] = processes[i].child.process;
+    return WaitForMultipleObjects((DWORD)count, handles, TRUE, ms) !=
+           WAIT_TIMEOUT;
+}

@@ -36,7 +36,7 @@
 #include "native_support.h"
 #include "sharedcounter.h"
 
-enum { OUTPUT_SIZE = 16384, WAIT_MS = 20000 };
+enum { OUTPUT_SIZE = 16384, WAIT_MS = 20000, TRANSCRIPT_SIZE = 1 << 20 };
 
 #define TITLE " counter_watch: libsharedcounter.so, live"
 #define KEYS " q or Ctrl-C quits"
@@ -332,25 +332,41 @@ struct live {
     int master;
     int ended; /* the terminal's last user closed it */
     struct screen screen;
+    char *transcript; /* every byte written, up to TRANSCRIPT_SIZE - 1 */
+    size_t transcript_len;
 };
 
-static void live_start(struct live *l, int width, int height,
-                       const char *interval)
+/* Runs the program name of the clients' folder with args (up to a NULL)
+ * on a new pseudo-terminal of width x height. */
+static void live_start(struct live *l, int width, int height, const char *name,
+                       const char *const args[])
 {
     char path[4096];
+    char *argv[8] = {path};
     struct winsize size = {.ws_row = (unsigned short)height,
                            .ws_col = (unsigned short)width};
 
     assert_true(width <= MAX_COLUMNS && height <= MAX_ROWS);
-    snprintf(path, sizeof path, "%s/counter_watch", SC_CLIENTS_DIR);
+    snprintf(path, sizeof path, "%s/%s", SC_CLIENTS_DIR, name);
+    for (size_t i = 0; i + 2 < 8 && args[i] != NULL; i++)
+        argv[i + 1] = (char *)args[i];
     memset(l, 0, sizeof *l);
+    l->transcript = calloc(TRANSCRIPT_SIZE, 1);
+    assert_non_null(l->transcript);
     screen_resize(&l->screen, width, height);
     l->pid = forkpty(&l->master, NULL, NULL, &size);
     assert_true(l->pid >= 0);
     if (l->pid == 0) {
-        execl(path, "counter_watch", "--interval", interval, (char *)NULL);
+        execv(path, argv);
         _exit(127);
     }
+}
+
+static void watch_start(struct live *l, const char *interval)
+{
+    const char *const args[] = {"--interval", interval, NULL};
+
+    live_start(l, 80, 24, "counter_watch", args);
 }
 
 /* Feeds what the view wrote within ms to the screen. */
@@ -362,9 +378,13 @@ static void live_read(struct live *l, int ms)
     if (l->ended || poll(&poll_fd, 1, ms) <= 0)
         return;
     ssize_t got = read(l->master, bytes, sizeof bytes);
-    if (got > 0)
+    if (got > 0) {
+        size_t room = TRANSCRIPT_SIZE - 1 - l->transcript_len;
+        size_t kept = (size_t)got < room ? (size_t)got : room;
+        memcpy(l->transcript + l->transcript_len, bytes, kept);
+        l->transcript_len += kept;
         screen_feed(&l->screen, bytes, (size_t)got);
-    else if (got == 0 || errno == EIO)
+    } else if (got == 0 || errno == EIO)
         l->ended = 1;
 }
 
@@ -411,21 +431,30 @@ static int is_cooked(int master)
     return (modes.c_lflag & cooked) == cooked && (modes.c_iflag & ICRNL);
 }
 
-/* Reads until the view has closed the terminal and exited; returns its
- * wait status. The terminal must have left the alternate screen, shown the
- * cursor again and have its modes back. */
-static int live_finish(struct live *l)
+/* Reads until the program has closed the terminal and exited; returns its
+ * wait status. */
+static int live_end(struct live *l)
 {
     int status;
 
     while (!l->ended)
         live_read(l, 1000);
     assert_int_equal(waitpid(l->pid, &status, 0), l->pid);
+    close(l->master);
+    free(l->transcript);
+    return status;
+}
+
+/* Ends the view: the terminal must have left the alternate screen, shown
+ * the cursor again and have its modes back. */
+static int live_finish(struct live *l)
+{
+    while (!l->ended)
+        live_read(l, 1000);
     assert_int_equal(l->screen.alternate, 0);
     assert_int_equal(l->screen.cursor_hidden, 0);
     assert_true(is_cooked(l->master));
-    close(l->master);
-    return status;
+    return live_end(l);
 }
 
 static void live_quit_with(struct live *l, const char *key)
@@ -442,7 +471,7 @@ static void live_view_redraws_and_q_quits(void **state)
 
     (void)state;
     sc_exchange(31337);
-    live_start(&l, 80, 24, "100");
+    watch_start(&l, "100");
     live_wait_for(&l, "counter     31,337 ");
     live_wait_for(&l, "this one  counter_watch");
     assert_int_equal(l.screen.alternate, 1);
@@ -462,7 +491,7 @@ static void live_view_follows_a_resize(void **state)
     const int sizes[][2] = {{30, 10}, {100, 30}, {44, 12}};
 
     (void)state;
-    live_start(&l, 80, 24, "60000");
+    watch_start(&l, "60000");
     live_wait_for(&l, NULL);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         struct winsize size = {.ws_col = (unsigned short)sizes[i][0],
@@ -482,7 +511,7 @@ static void live_view_quits_on_ctrl_c(void **state)
     struct live l;
 
     (void)state;
-    live_start(&l, 80, 24, "100");
+    watch_start(&l, "100");
     live_wait_for(&l, TITLE);
     live_quit_with(&l, "\003");
 }
@@ -493,13 +522,60 @@ static void live_view_gives_the_terminal_back_on_sigterm(void **state)
     struct live l;
 
     (void)state;
-    live_start(&l, 80, 24, "100");
+    watch_start(&l, "100");
     live_wait_for(&l, TITLE);
     assert_true(is_raw(l.master));
     kill(l.pid, SIGTERM);
     int status = live_finish(&l);
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGTERM);
+}
+
+/* ---- the demo's live line ----------------------------------------------- */
+
+/* The bar and the rate, redrawn in place with '\r', then erased with
+ * spaces before the report. */
+static void demo_shows_a_live_line_on_a_terminal(void **state)
+{
+    const char *const args[] = {"--clients", "2", "--times", "100000000", NULL};
+    struct live l;
+
+    (void)state;
+    live_start(&l, 60, 24, "counter_demo", args);
+    while (!l.ended)
+        live_read(&l, 1000);
+    const char *text = l.transcript;
+    const char *report = strstr(text, "2 counter_worker and 2 private_counter");
+    assert_non_null(report);
+    const char *bar = strstr(text, "\r[\xe2\x96");
+    if (bar == NULL || bar > report || strstr(text, " ops/s") > report)
+        fail_msg("no live line before the report:\n%s", text);
+    /* The line, 59 columns, erased at the width it had. */
+    assert_true(report - text > 61);
+    assert_memory_equal(report - 61,
+                        "\r                                                 "
+                        "          \r",
+                        61);
+    assert_null(strstr(report, "ops/s"));
+    assert_has(report, "expected +200000000: OK");
+    int status = live_end(&l);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void demo_prints_no_live_line_into_a_pipe(void **state)
+{
+    struct sc_proc demo;
+    char out[OUTPUT_SIZE];
+
+    (void)state;
+    sc__proc_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients", "2",
+                      "--times", "30000000", NULL);
+    assert_int_equal(sc__proc_finish(&demo, out, sizeof out), 0);
+    assert_has(out, "expected +60000000: OK");
+    if (strstr(out, "ops/s") != NULL || strstr(out, "\xe2\x96") != NULL ||
+        strchr(out, '\r') != NULL)
+        fail_msg("a live line in the pipe:\n%s", out);
 }
 
 int main(void)
@@ -513,6 +589,8 @@ int main(void)
         cmocka_unit_test(live_view_follows_a_resize),
         cmocka_unit_test(live_view_quits_on_ctrl_c),
         cmocka_unit_test(live_view_gives_the_terminal_back_on_sigterm),
+        cmocka_unit_test(demo_shows_a_live_line_on_a_terminal),
+        cmocka_unit_test(demo_prints_no_live_line_into_a_pipe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
