@@ -3,6 +3,13 @@
 
 #include "counter_storage.h"
 
+/* In the section builds a constant address relative to the code, so that
+ * each operation below is one locked instruction on it (counter_storage.h). */
+static sc__atomic64 *counter(void)
+{
+    return &sc__storage()->counter;
+}
+
 /* Overflow is defined: the sum is formed in unsigned arithmetic, which wraps,
  * and the hardware's locked add wraps in the same way. */
 static int64_t wrapping_sum(int64_t a, int64_t b)
@@ -14,7 +21,7 @@ static int64_t wrapping_sum(int64_t a, int64_t b)
  * line shared instead of taking it from the writers in turn. */
 int64_t sc_get(void)
 {
-    return sc__load_acquire64(sc__counter);
+    return sc__load_acquire64(counter());
 }
 
 /* The exported functions call this, not each other: on ELF a call to an
@@ -22,7 +29,7 @@ int64_t sc_get(void)
  * interpose it. */
 static int64_t add_and_get(int64_t delta)
 {
-    return wrapping_sum(sc__fetch_add64(sc__counter, delta), delta);
+    return wrapping_sum(sc__fetch_add64(counter(), delta), delta);
 }
 
 int64_t sc_increment(void)
@@ -42,12 +49,12 @@ int64_t sc_add(int64_t delta)
 
 int64_t sc_exchange(int64_t value)
 {
-    return sc__exchange64(sc__counter, value);
+    return sc__exchange64(counter(), value);
 }
 
 int64_t sc_compare_exchange(int64_t expected, int64_t desired)
 {
-    return sc__compare_exchange64(sc__counter, expected, desired);
+    return sc__compare_exchange64(counter(), expected, desired);
 }
 
 uint32_t sc_version(void)

@@ -1,7 +1,16 @@
 /*
- * Where the counter and the process table live. Each build of the library
- * provides one definition of each pointer; the code that uses them never
- * knows which storage it is.
+ * Where the counter and the process table live, chosen per build: the code
+ * that uses them calls sc__storage() and never knows which storage it is.
+ *
+ * The section builds (sharedcounter.dll, libsharedcounter.so) keep the
+ * storage in a variable of the image itself, at an address the linker fixes
+ * relative to the code: every operation addresses the counter directly
+ * (lock xadd %rax, sc__section_storage(%rip)), with no load in front of it.
+ * A locked instruction is a full barrier, so such a load, waiting for the
+ * previous call's update, would lengthen every call in a loop.
+ *
+ * The hardened build (SC_STORAGE_MAPPING) keeps a pointer to the view of its
+ * named mapping, which MapViewOfFile places anywhere.
  */
 #ifndef SC_COUNTER_STORAGE_H
 #define SC_COUNTER_STORAGE_H
@@ -17,8 +26,29 @@ struct sc_shared_storage {
     _Alignas(64) struct sc_process_table processes;
 };
 
-extern sc__atomic64 *sc__counter;
-extern struct sc_process_table *sc__process_table;
+#if defined(SC_STORAGE_MAPPING)
+
+/* storage_mapping.c: NULL until DllMain has mapped the view. */
+extern struct sc_shared_storage *sc__mapped_storage;
+
+static inline struct sc_shared_storage *sc__storage(void)
+{
+    return sc__mapped_storage;
+}
+
+#else
+
+#include "shared_section.h"
+
+/* storage_section.c, storage_section_posix.c. */
+SC_SHARED_EXTERN struct sc_shared_storage sc__section_storage;
+
+static inline struct sc_shared_storage *sc__storage(void)
+{
+    return &sc__section_storage;
+}
+
+#endif
 
 /* This process's entry in the process table (processes.c), for the image's
  * load and unload hooks: attach once the storage is in place, detach while

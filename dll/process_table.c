@@ -4,8 +4,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "counter_storage.h"
-
 static int64_t owner_word(const struct sc_process_id *id)
 {
     return (int64_t)(((uint64_t)(uint32_t)id->created << 32) | id->pid);

@@ -14,6 +14,12 @@
  *
  * Always give the variables an initializer: compilers send zero-initialized
  * data to .bss, outside the section, where it would be private again.
+ *
+ * Other files of the same image declare such a variable with
+ * SC_SHARED_EXTERN instead of extern: the compiler then addresses it
+ * relative to the code, as it does in the defining file, instead of loading
+ * its address from a slot (a GOT entry on ELF, a .refptr on MinGW) that
+ * exists in case the variable is in another image.
  */
 #ifndef SC_SHARED_SECTION_H
 #define SC_SHARED_SECTION_H

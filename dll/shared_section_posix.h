@@ -14,4 +14,9 @@
 #define SC_SHARED_END
 #define SC_SHARED __attribute__((section("sc_shared")))
 
+/* In position-independent code an extern variable of default visibility
+ * could be another image's or interposed, so its address comes from the
+ * GOT; a hidden one is this image's, at a link-time offset from the code. */
+#define SC_SHARED_EXTERN extern __attribute__((visibility("hidden")))
+
 #endif /* SC_SHARED_SECTION_POSIX_H */

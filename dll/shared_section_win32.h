@@ -16,6 +16,13 @@
 #define SC_SHARED_END
 #define SC_SHARED __attribute__((section(".shared"), shared))
 
+/* GCC ignores visibility on PE (with a warning). Under its default medium
+ * code model it loads the address of every extern variable from a .refptr
+ * slot, so that the linker may auto-import the variable from another DLL;
+ * -mcmodel=small, which the images that use this set (dll/CMakeLists.txt),
+ * addresses extern variables relative to the code instead. */
+#define SC_SHARED_EXTERN extern
+
 #else
 
 /* MSVC, and clang with -fms-extensions (lld honours the directive). clang
@@ -25,6 +32,15 @@
 #define SC_SHARED_BEGIN _Pragma("data_seg(\".shared\")")
 #define SC_SHARED_END _Pragma("data_seg()")
 #define SC_SHARED
+
+/* clang on MinGW gives an extern variable a .refptr slot, for auto-import,
+ * unless it is hidden and so known to be in this image. MSVC never needs the
+ * slot: it imports only what is declared dllimport. */
+#if defined(__clang__)
+#define SC_SHARED_EXTERN extern __attribute__((visibility("hidden")))
+#else
+#define SC_SHARED_EXTERN extern
+#endif
 
 #endif
 

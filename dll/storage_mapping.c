@@ -4,23 +4,21 @@
  * can open, instead of a shared section that every process of every user can
  * write.
  *
- * The mapping is opened in DllMain, so that sc__counter is valid before any
- * API call and the hot path stays one Interlocked operation. Under the loader
- * lock this code only calls kernel32/advapi32 functions that neither load a
- * module nor wait for another thread (docs/security.md lists them).
+ * The mapping is opened in DllMain, so that sc__mapped_storage is valid
+ * before any API call and the hot path stays one Interlocked operation. Under
+ * the loader lock this code only calls kernel32/advapi32 functions that neither
+ * load a module nor wait for another thread (docs/security.md lists them).
  */
 #include "counter_storage.h"
 #include "mapping_name.h"
 #include "mapping_security.h"
 
-volatile LONG64 *sc__counter = NULL;
-struct sc_process_table *sc__process_table = NULL;
+struct sc_shared_storage *sc__mapped_storage = NULL;
 
 /* Held open for as long as the DLL is loaded: the object manager removes a
  * name when the last handle to it closes, even while views of the mapping
  * remain, and the next process would then create a fresh counter. */
 static HANDLE counter_mapping;
-static struct sc_shared_storage *storage_view;
 
 /* 32767 characters is the longest path Windows can hand back. */
 enum { PATH_CHARS = 32768 };
@@ -85,9 +83,7 @@ static DWORD map_counter(HMODULE module)
         return err;
     }
     counter_mapping = mapping;
-    storage_view = view;
-    sc__counter = &view->counter;
-    sc__process_table = &view->processes;
+    sc__mapped_storage = view;
     return 0;
 }
 
@@ -109,13 +105,13 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         return FALSE;
     }
     /* A failed attach also arrives here, with nothing to give back. */
-    if (reason != DLL_PROCESS_DETACH || sc__counter == NULL)
+    if (reason != DLL_PROCESS_DETACH || sc__mapped_storage == NULL)
         return TRUE;
     sc__processes_detach();
     /* On FreeLibrary (reserved == NULL) give the view and handle back; at
      * process exit the system tears everything down. */
     if (reserved == NULL) {
-        UnmapViewOfFile(storage_view);
+        UnmapViewOfFile(sc__mapped_storage);
         CloseHandle(counter_mapping);
     }
     return TRUE;

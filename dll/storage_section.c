@@ -1,16 +1,13 @@
 /* sharedcounter.dll keeps the counter and the process table in its own
  * shared section. */
 #include "counter_storage.h"
-#include "shared_section.h"
 
+/* Only the value lives in .shared, never a pointer: the DLL may sit at
+ * another address in each process, and the code reaches the variable
+ * relative to itself wherever it is. */
 SC_SHARED_BEGIN
-static SC_SHARED struct sc_shared_storage shared = {0};
+SC_SHARED struct sc_shared_storage sc__section_storage = {0};
 SC_SHARED_END
-
-/* The pointers themselves stay in the private .data section: the loader
- * relocates them in each process, wherever the DLL happens to be mapped. */
-volatile LONG64 *sc__counter = &shared.counter;
-struct sc_process_table *sc__process_table = &shared.processes;
 
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {

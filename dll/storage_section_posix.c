@@ -4,13 +4,8 @@
 #include <pthread.h>
 
 #include "counter_storage.h"
-#include "shared_section.h"
 
-SC_SHARED static struct sc_shared_storage shared = {0};
-
-/* The pointers stay in the private .data section. */
-sc__atomic64 *sc__counter = &shared.counter;
-struct sc_process_table *sc__process_table = &shared.processes;
+SC_SHARED struct sc_shared_storage sc__section_storage = {0};
 
 /* A fork child is a process of its own in the table; the parent keeps its
  * slot. Runs after the section's own fork handler, registered first. */
