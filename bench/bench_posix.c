@@ -4,6 +4,8 @@
  *
  *     inline-atomic  __atomic_fetch_add on a MAP_SHARED anonymous page: the
  *                    one locked add that nothing shared can beat
+ *     local-call     the same locked add in a function of this program that
+ *                    the loop calls: the cost of a call alone
  *     sharedcounter  sc_increment(), a call through the PLT
  *     posix-shm      __atomic_fetch_add in a shm_open + mmap object
  *     pthread-mutex  a PTHREAD_PROCESS_SHARED mutex around ++, in that page
@@ -53,6 +55,19 @@ static void loop_inline(struct arena *arena, int64_t *shm, long ops)
     (void)shm;
     for (long i = 0; i < ops; i++)
         __atomic_fetch_add(&arena->atomic, 1, __ATOMIC_SEQ_CST);
+}
+
+/* noinline keeps the call, and the return address it stores, in the loop. */
+__attribute__((noinline)) static int64_t increment_here(int64_t *p)
+{
+    return __atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST) + 1;
+}
+
+static void loop_local_call(struct arena *arena, int64_t *shm, long ops)
+{
+    (void)shm;
+    for (long i = 0; i < ops; i++)
+        increment_here(&arena->atomic);
 }
 
 static void loop_sharedcounter(struct arena *arena, int64_t *shm, long ops)
@@ -107,6 +122,7 @@ static int64_t read_mutex(const struct arena *arena, const int64_t *shm)
 
 static const struct variant variants[] = {
     {"inline-atomic", loop_inline, read_inline},
+    {"local-call", loop_local_call, read_inline},
     {"sharedcounter", loop_sharedcounter, read_sharedcounter},
     {"posix-shm", loop_shm, read_shm},
     {"pthread-mutex", loop_mutex, read_mutex},
@@ -179,9 +195,10 @@ static int parse(int argc, char **argv, long *ops, int *runs)
         const char *option = argv[i];
         char *end = NULL;
         if (strcmp(option, "--help") == 0) {
-            printf(USAGE "Times sc_increment() against an inline atomic, a "
-                         "POSIX shm object and\na process-shared mutex, at 1 "
-                         "and 2 processes (docs/performance.md).\n");
+            printf(USAGE "Times sc_increment() against an inline atomic, the "
+                         "same atomic behind a local call,\na POSIX shm "
+                         "object and a process-shared mutex, at 1 and 2 "
+                         "processes\n(docs/performance.md).\n");
             return 0;
         }
         if (i + 1 < argc && strcmp(option, "--ops") == 0)
