@@ -28,10 +28,10 @@ BENCH_TREE ?= gcc
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 600
 
-# Keeps one wineserver up between programs, so that each Wine start is cheap;
-# it exits five seconds after the last one. Exit status 2 means a server is
-# running already, which serves as well.
-WINESERVER_UP = env $(WINE_ENV) wineserver -p5 || test $$? -eq 2
+# A persistent wineserver while soak or bench run, stopped afterwards: one
+# that exits when idle would race the next program (cmake/wineserver.cmake).
+WINESERVER = env $(WINE_ENV) cmake -DWINE=wine -DWINESERVER=wineserver \
+    -P cmake/wineserver.cmake
 
 .PHONY: all deps build demo demo-linux test soak bench fuzz screenshot install package clean
 
@@ -55,8 +55,7 @@ $(BUILD)/%/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD)/$* -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-$*.cmake \
 	    -DSC_CMOCKA_SOURCE_DIR=$(abspath $(BUILD))/deps/cmocka \
-	    -DSC_DEPS_DIR=$(abspath $(BUILD))/deps \
-	    -DSC_WINEPREFIX=$(WINE_PREFIX)
+	    -DSC_DEPS_DIR=$(abspath $(BUILD))/deps
 
 build: deps $(foreach t,$(TOOLCHAINS) $(NATIVE),$(BUILD)/$(t)/CMakeCache.txt)
 	@for t in $(TOOLCHAINS) $(NATIVE); do \
@@ -77,25 +76,24 @@ demo-linux: deps $(BUILD)/native/CMakeCache.txt
 	cmake --build $(BUILD)/native -j $(JOBS) --target counter_demo
 	$(BUILD)/native/clients/counter_demo $(DEMO_ARGS)
 
-# The Windows trees' tests start the wineserver themselves (a CTest fixture,
-# cmake/wine.cmake), so that no test's output stays attached to it.
-test: build $(WINE_PREFIX)/system.reg
+# Each Windows tree's tests run in that tree's own Wine prefix, and start and
+# stop its wineserver themselves (a CTest fixture, cmake/wine.cmake).
+test: build
 	@status=0; \
 	for t in $(NATIVE) $(TOOLCHAINS); do \
 	    echo "== tests: $$t"; \
 	    ctest --test-dir $(BUILD)/$$t --output-on-failure -j $(JOBS) || status=1; \
 	done; \
-	env $(WINE_ENV) wineserver -w; \
 	exit $$status
 
 # Run it alone: other clients of the same DLL would count as lost updates.
 soak: build $(WINE_PREFIX)/system.reg
-	@$(WINESERVER_UP)
+	@$(WINESERVER) start
 	@status=0; \
 	for s in sc_soak sc_soak_hardened; do \
 	    env $(WINE_ENV) wine $(BUILD)/gcc/bin/$$s.exe $(SOAK_ARGS) || status=1; \
 	done; \
-	env $(WINE_ENV) wineserver -w; \
+	$(WINESERVER) stop; \
 	exit $$status
 
 # Run it alone: other clients of the same DLL would count as lost updates.
@@ -106,12 +104,12 @@ bench: deps $(BUILD)/$(BENCH_TREE)/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	@mkdir -p $(BUILD)/bench
 	@echo "$$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -n 1)," \
 	    "$$(nproc) CPUs, $$(wine --version 2>/dev/null)" > $(BUILD)/bench/machine.txt
-	@$(WINESERVER_UP)
+	@$(WINESERVER) start
 	@env $(WINE_ENV) wine $(BUILD)/$(BENCH_TREE)/bin/counter_bench.exe \
 	    --csv $(BUILD)/bench/bench.csv --runs-csv $(BUILD)/bench/runs.csv \
 	    $(BENCH_ARGS); \
 	status=$$?; \
-	env $(WINE_ENV) wineserver -w; \
+	$(WINESERVER) stop; \
 	test $$status -eq 0 || exit $$status; \
 	gnuplot -c bench/plot.gp $(BUILD)/bench || exit 1; \
 	echo "bench: wrote bench.csv, runs.csv, machine.txt and bench.svg in $(BUILD)/bench"

@@ -208,7 +208,7 @@ endforeach()
 list(APPEND sc_interop_args
      node "\"${sc_node_win}\" \"${sc_node_script_win}\" \"${sc_dll_win}\"")
 sc_add_test(test_interop SOURCES test_interop.c
-            LIBRARIES sharedcounter sc_common sc_scratch_dir SHARES_COUNTER
+            LIBRARIES sharedcounter SHARES_COUNTER
             ARGS ${sc_interop_args})
 add_dependencies(test_interop sc_examples)
 # Node.js refuses the Windows version Wine reports unless told not to check.

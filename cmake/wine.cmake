@@ -1,12 +1,13 @@
 # Runs the Windows test programs under Wine when cross-compiling.
 #
-# All build trees of one checkout share one WINEPREFIX (SC_WINEPREFIX), and so
-# one wineserver: Wine shares a DLL's shared section only between processes
-# of the same wineserver.
+# Each build tree has its own WINEPREFIX, and so its own wineserver: Wine
+# shares a DLL's shared section only between processes of one wineserver,
+# and a tree's tests start and stop that server (below) without disturbing
+# another tree's tests, the demo, the soak or the benchmark, which use the
+# checkout's build/wineprefix.
 find_program(SC_WINE wine REQUIRED)
 find_program(SC_WINESERVER wineserver REQUIRED)
-set(SC_WINEPREFIX "${PROJECT_BINARY_DIR}/wineprefix"
-    CACHE PATH "Wine prefix the tests run in (created on first use)")
+set(SC_WINEPREFIX "${PROJECT_BINARY_DIR}/wineprefix")
 
 # err+module keeps the one message that explains a missing DLL (exit code 53).
 set(SC_WINE_ENV WINEPREFIX=${SC_WINEPREFIX} WINEDEBUG=-all,err+module
@@ -14,22 +15,24 @@ set(SC_WINE_ENV WINEPREFIX=${SC_WINEPREFIX} WINEDEBUG=-all,err+module
 set(CMAKE_CROSSCOMPILING_EMULATOR
     ${CMAKE_COMMAND} -E env ${SC_WINE_ENV} ${SC_WINE})
 
-# A CTest fixture creates the prefix before the first test, so that tests
-# running in parallel never race to initialise it, and then starts the
-# wineserver the tests share, with no test's output attached to it (see
+# The CTest fixture "wine": before the first test, create the prefix (so that
+# tests running in parallel never race to initialise it) and start a
+# persistent wineserver; after the last, stop it. A server that exits on its
+# own when idle would race a test starting at that moment (see
 # wineserver.cmake).
-function(sc_add_wineprefix_fixture)
+function(sc_add_wine_fixture)
+    set(server_script ${CMAKE_COMMAND} -E env ${SC_WINE_ENV} ${CMAKE_COMMAND}
+        -DWINE=${SC_WINE} -DWINESERVER=${SC_WINESERVER}
+        -P ${PROJECT_SOURCE_DIR}/cmake/wineserver.cmake)
     add_test(NAME wineprefix_setup
              COMMAND ${CMAKE_COMMAND} -DPREFIX=${SC_WINEPREFIX}
                      -DWINEBOOT=wineboot -DWINESERVER=${SC_WINESERVER}
                      -P ${PROJECT_SOURCE_DIR}/cmake/wineprefix.cmake)
-    add_test(NAME wineserver_setup
-             COMMAND ${CMAKE_COMMAND} -E env ${SC_WINE_ENV}
-                     ${CMAKE_COMMAND} -DWINE=${SC_WINE}
-                     -DWINESERVER=${SC_WINESERVER}
-                     -P ${PROJECT_SOURCE_DIR}/cmake/wineserver.cmake)
-    set_tests_properties(wineprefix_setup wineserver_setup PROPERTIES
+    add_test(NAME wineserver_start COMMAND ${server_script} start)
+    add_test(NAME wineserver_stop COMMAND ${server_script} stop)
+    set_tests_properties(wineprefix_setup wineserver_start PROPERTIES
                          FIXTURES_SETUP wine)
-    set_tests_properties(wineserver_setup PROPERTIES
+    set_tests_properties(wineserver_start PROPERTIES
                          DEPENDS wineprefix_setup)
+    set_tests_properties(wineserver_stop PROPERTIES FIXTURES_CLEANUP wine)
 endfunction()

@@ -23,6 +23,7 @@ static const char usage[] =
     "--wave N     clients started together, 1 to --clients (default 8)\n"
     "--seed N     seed of the client lifetimes (default 1)\n"
     "--help       show this help\n"
+    "--version    show the program's version\n"
     "\n"
     "Exit status: 0 no update lost and every client reported; 1 otherwise;\n"
     "2 bad arguments.\n";

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "self_spawn.h"
+#include "options.h"
 #include "sharedcounter.h"
+#include "support.h"
 
 /* One call in ADD_EVERY is an sc_add of ADD_DELTA, the rest increments. */
 enum { ADD_EVERY = 16, ADD_DELTA = 3, POLL_MS = 20 };
@@ -25,7 +26,7 @@ int sc__soak_client_main(const char *lifetime_ms)
             if (now <= last)
                 return 1;
             last = now;
-            applied += delta;
+            applied = sc__wrapping_add(applied, delta);
         }
     }
     printf("applied %lld ops %lld\n", (long long)applied, (long long)ops);
@@ -34,7 +35,7 @@ int sc__soak_client_main(const char *lifetime_ms)
 
 int64_t sc__soak_lost(const struct sc_soak_report *report)
 {
-    return report->moved - report->applied;
+    return sc__test_moved(report->applied, report->moved);
 }
 
 struct client {
@@ -141,7 +142,7 @@ DWORD sc__soak_run(const struct sc_soak_plan *plan,
             report->peak = running;
         Sleep(POLL_MS);
     }
-    report->moved = sc_get() - before;
+    report->moved = sc__test_moved(before, sc_get());
     report->elapsed_ms = (DWORD)(GetTickCount64() - t0);
     free(clients);
     return 0;

@@ -6,8 +6,8 @@
 
 #include <cmocka.h>
 
-#include "saved_counter.h"
 #include "sharedcounter.h"
+#include "support.h"
 
 static void version_matches_header(void **state)
 {

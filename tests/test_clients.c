@@ -18,9 +18,9 @@
 #include <windows.h>
 
 #include "client.h"
-#include "scratch_dir.h"
+#include "options.h"
 #include "sharedcounter.h"
-#include "support_clients.h"
+#include "support.h"
 
 struct program {
     const char *file;
@@ -53,7 +53,7 @@ static void run(struct sc_test_run *result, const struct program *program,
 
     sc__test_path(path, sizeof path, NULL, program->file);
     sc__test_run(result, path, args, input, len);
-    assert_int_equal(sc_get() - before, expected_move);
+    assert_int_equal(sc__test_moved(before, sc_get()), expected_move);
 }
 
 /* Collects every value line of out, which must hold nothing else. */
@@ -176,7 +176,7 @@ static void every_command_is_accepted(void **state)
                                 "+9223372036854775807\n-9223372036854775807\n"
                                 "+0\n-0\n7\n0\nq\n+100\n";
     const uint64_t offsets[] = {
-        0, 0, 1, 6, 3, 3, 3 + (uint64_t)INT64_MIN, 3, 3 + (uint64_t)INT64_MAX,
+        0, 0, 1, 6,  3, 3, 3 + (uint64_t)INT64_MIN, 3, 3 + (uint64_t)INT64_MAX,
         3, 3, 3, 10, 10};
     enum { COUNT = sizeof offsets / sizeof offsets[0] };
     struct sc_test_run result;
@@ -361,13 +361,15 @@ static void check_batch(const struct program *program, const char *args,
 static void worker_adds_times_delta(void **state)
 {
     (void)state;
-    check_batch(&counter_worker, "--times 3 --delta -5", -15, sc_get() - 15);
-    check_batch(&counter_worker, "", 1, sc_get() + 1);
-    check_batch(&counter_worker, "--delta=4 --times=2", 8, sc_get() + 8);
+    check_batch(&counter_worker, "--times 3 --delta -5", -15,
+                sc__wrapping_add(sc_get(), -15));
+    check_batch(&counter_worker, "", 1, sc__wrapping_add(sc_get(), 1));
+    check_batch(&counter_worker, "--delta=4 --times=2", 8,
+                sc__wrapping_add(sc_get(), 8));
     check_batch(&counter_worker, "--times 0 --delta 7", 0, sc_get());
     /* Two steps of INT64_MAX wrap: the counter ends 2 below where it was. */
     check_batch(&counter_worker, "--times 2 --delta 9223372036854775807", -2,
-                sc_get() - 2);
+                sc__wrapping_add(sc_get(), -2));
 }
 
 static void private_counter_runs_in_batch_mode(void **state)
@@ -429,7 +431,8 @@ static void version_names_program_and_dll(void **state)
     if (program->shares_dll && program != &counter_demo) {
         sc__test_path(dll, sizeof dll, NULL, "sharedcounter.dll");
         snprintf(expected, sizeof expected, "DLL path:    %s\r\n", dll);
-        sc__test_assert_contains(result.output.out, "DLL version: " SC_VERSION_STRING "\r\n");
+        sc__test_assert_contains(result.output.out,
+                                 "DLL version: " SC_VERSION_STRING "\r\n");
         sc__test_assert_contains(result.output.out, "DLL build:   section\r\n");
         sc__test_assert_contains(result.output.out, expected);
     } else {

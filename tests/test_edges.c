@@ -16,10 +16,8 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "saved_counter.h"
-#include "scratch_dir.h"
 #include "sharedcounter.h"
-#include "support_clients.h"
+#include "support.h"
 
 /* ---- the API ----------------------------------------------------------- */
 
@@ -172,8 +170,7 @@ static void non_ascii_lines_are_refused(void **state)
     (void)state;
 
     check_private_counter(input, sizeof input - 1, 1,
-                          "counter: 0\r\ncounter: 0\r\ncounter: 0\r\n",
-                          errors);
+                          "counter: 0\r\ncounter: 0\r\ncounter: 0\r\n", errors);
 }
 
 /* The bytes a text-mode C library would swallow or stop at: a Ctrl+Z
@@ -186,8 +183,7 @@ static void ctrl_z_does_not_end_the_input(void **state)
     (void)state;
 
     check_private_counter(input, sizeof input - 1, 1,
-                          "counter: 0\r\ncounter: 1\r\ncounter: 3\r\n",
-                          errors);
+                          "counter: 0\r\ncounter: 1\r\ncounter: 3\r\n", errors);
 }
 
 /* ---- a read error in the middle of a line -------------------------------- */
@@ -231,9 +227,9 @@ static void read_error_mid_line_fails_without_running_it(void **state)
 
     snprintf(pipe_name, sizeof pipe_name, "\\\\.\\pipe\\sc-test-stdin-%lu",
              (unsigned long)GetCurrentProcessId());
-    HANDLE server = CreateNamedPipeA(pipe_name, PIPE_ACCESS_OUTBOUND,
-                                     PIPE_TYPE_BYTE | PIPE_WAIT, 1, 4096, 4096,
-                                     0, NULL);
+    HANDLE server =
+        CreateNamedPipeA(pipe_name, PIPE_ACCESS_OUTBOUND,
+                         PIPE_TYPE_BYTE | PIPE_WAIT, 1, 4096, 4096, 0, NULL);
     assert_true(server != INVALID_HANDLE_VALUE);
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
@@ -245,8 +241,8 @@ static void read_error_mid_line_fails_without_running_it(void **state)
     si.hStdError = open_inheritable(err_path, GENERIC_WRITE, CREATE_ALWAYS);
     sc__test_path(program, sizeof program, NULL, "private_counter.exe");
     snprintf(command_line, sizeof command_line, "\"%s\"", program);
-    assert_true(CreateProcessA(program, command_line, NULL, NULL, TRUE, 0,
-                               NULL, NULL, &si, &pi));
+    assert_true(CreateProcessA(program, command_line, NULL, NULL, TRUE, 0, NULL,
+                               NULL, &si, &pi));
     CloseHandle(si.hStdInput);
     CloseHandle(si.hStdOutput);
     CloseHandle(si.hStdError);
@@ -349,6 +345,36 @@ static void soak_help_describes_usage(void **state)
     sc__test_run_free(&run);
 }
 
+/* The helper programs answer --help and --version and leave the counter
+ * alone: sc_soak would start clients, probe_counter would add 1. */
+static void helpers_answer_help_and_version_without_counting(void **state)
+{
+    static const char *const programs[] = {"sc_soak", "probe_counter"};
+    char expected[64];
+    struct sc_test_run run;
+    (void)state;
+
+    int64_t before = sc_get();
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        char exe[32];
+        snprintf(exe, sizeof exe, "%s.exe", programs[i]);
+        run_from_program_dir(&run, exe, "--help", "", 0);
+        assert_int_equal(run.exit_code, 0);
+        snprintf(expected, sizeof expected, "usage: %s", programs[i]);
+        sc__test_assert_contains(run.output.out, expected);
+        assert_string_equal(run.output.err, "");
+        sc__test_run_free(&run);
+
+        run_from_program_dir(&run, exe, "--version", "", 0);
+        assert_int_equal(run.exit_code, 0);
+        snprintf(expected, sizeof expected, "%s %s\r\n", programs[i],
+                 SC_VERSION_STRING);
+        assert_string_equal(run.output.out, expected);
+        sc__test_run_free(&run);
+    }
+    assert_int_equal(sc_get(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,14 +384,11 @@ int main(void)
         cmocka_unit_test(crlf_line_endings_are_accepted),
         cmocka_unit_test(non_ascii_lines_are_refused),
         cmocka_unit_test(ctrl_z_does_not_end_the_input),
-        cmocka_unit_test_setup_teardown(
-            read_error_mid_line_fails_without_running_it, sc__temp_dir_setup,
-            sc__temp_dir_teardown),
-        cmocka_unit_test_setup_teardown(client_without_its_dll_does_not_start,
-                                        sc__temp_dir_setup,
-                                        sc__temp_dir_teardown),
+        SC_TEST_WITH_FOLDER(read_error_mid_line_fails_without_running_it),
+        SC_TEST_WITH_FOLDER(client_without_its_dll_does_not_start),
         cmocka_unit_test(soak_refuses_bad_arguments),
         cmocka_unit_test(soak_help_describes_usage),
+        cmocka_unit_test(helpers_answer_help_and_version_without_counting),
     };
     return cmocka_run_group_tests(tests, sc__save_counter, sc__restore_counter);
 }

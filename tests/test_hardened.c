@@ -21,14 +21,11 @@
 
 #include <aclapi.h>
 
-#include "api_names.h"
-#include "loaded_image.h"
 #include "mapping_name.h"
-#include "scratch_dir.h"
-#include "self_spawn.h"
+#include "options.h"
 #include "sharedcounter.h"
 #include "spawn.h"
-#include "support_clients.h"
+#include "support.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"
 #define SECTION_DLL "sharedcounter.dll"
@@ -68,49 +65,45 @@ static int add_main(const char *delta)
 
 static void exports_are_those_of_sharedcounter_dll(void **state)
 {
-    char path[MAX_PATH];
-    HMODULE hardened = GetModuleHandleA(HARDENED_DLL);
+    struct sc_test_image hardened, section;
     (void)state;
 
-    sc__test_path(path, sizeof path, NULL, SECTION_DLL);
-    HMODULE section = LoadLibraryA(path);
-    assert_non_null(hardened);
-    assert_non_null(section);
-    assert_int_equal(sc__export_count(hardened), SC_API_COUNT);
-    assert_int_equal(sc__export_function_count(hardened), SC_API_COUNT);
-    assert_int_equal(sc__export_count(section), SC_API_COUNT);
-    assert_int_equal(sc__export_function_count(section), SC_API_COUNT);
-    for (DWORD i = 0; i < SC_API_COUNT; i++) {
-        assert_string_equal(sc__export_name(hardened, i), sc_api_names[i]);
-        assert_string_equal(sc__export_name(section, i), sc_api_names[i]);
-        assert_non_null(GetProcAddress(hardened, sc_api_names[i]));
-    }
-    FreeLibrary(section);
+    sc__test_image_load(&hardened, NULL, HARDENED_DLL);
+    sc__test_image_load(&section, NULL, SECTION_DLL);
+    sc__test_assert_exports_api(&hardened);
+    sc__test_assert_exports_api(&section);
+    for (size_t i = 0; i < SC_API_COUNT; i++)
+        assert_non_null(
+            GetProcAddress(GetModuleHandleA(HARDENED_DLL), sc_api_names[i]));
+    sc__test_image_free(&hardened);
+    sc__test_image_free(&section);
 }
 
 static void has_no_shared_section(void **state)
 {
-    char path[MAX_PATH];
+    struct sc_test_image hardened, section;
     (void)state;
 
-    sc__test_path(path, sizeof path, NULL, SECTION_DLL);
-    HMODULE section = LoadLibraryA(path);
-    assert_non_null(section);
-    assert_true(sc__has_shared_section(section)); /* the check can tell */
-    assert_false(sc__has_shared_section(GetModuleHandleA(HARDENED_DLL)));
-    FreeLibrary(section);
+    sc__test_image_load(&hardened, NULL, HARDENED_DLL);
+    sc__test_image_load(&section, NULL, SECTION_DLL);
+    assert_true(sc__test_image_shares(&section)); /* the check can tell */
+    assert_false(sc__test_image_shares(&hardened));
+    sc__test_image_free(&hardened);
+    sc__test_image_free(&section);
 }
 
 /* Nothing under the loader lock may pull in another module (user32, ole32,
  * ...): DllMain only calls what these already export. */
 static void imports_only_kernel32_advapi32_and_the_c_runtime(void **state)
 {
-    HMODULE hardened = GetModuleHandleA(HARDENED_DLL);
+    struct sc_test_image hardened;
     (void)state;
 
-    assert_true(sc__import_count(hardened) > 0);
-    for (DWORD i = 0; i < sc__import_count(hardened); i++) {
-        const char *name = sc__import_name(hardened, i);
+    sc__test_image_load(&hardened, NULL, HARDENED_DLL);
+    const struct sd_pe *pe = &hardened.parsed.pe;
+    assert_true(pe->import_count > 0);
+    for (size_t i = 0; i < pe->import_count; i++) {
+        const char *name = pe->imports[i].name;
         if (_stricmp(name, "kernel32.dll") != 0 &&
             _stricmp(name, "advapi32.dll") != 0 &&
             _stricmp(name, "msvcrt.dll") != 0 &&
@@ -118,6 +111,7 @@ static void imports_only_kernel32_advapi32_and_the_c_runtime(void **state)
             _strnicmp(name, "vcruntime", 9) != 0)
             fail_msg("sharedcounter_hardened.dll imports %s", name);
     }
+    sc__test_image_free(&hardened);
 }
 
 /* ---- sharing and security ---------------------------------------------- */
@@ -139,8 +133,8 @@ static void shares_between_processes_of_the_user(void **state)
     assert_int_equal(sscanf(out.out, "seen %lld now %lld", &seen, &now), 2);
     sc__child_output_free(&out);
     assert_int_equal(seen, mine);
-    assert_int_equal(now, mine + 23);
-    assert_int_equal(sc_get(), mine + 23);
+    assert_int_equal(now, sc__wrapping_add(mine, 23));
+    assert_int_equal(sc_get(), sc__wrapping_add(mine, 23));
 }
 
 /* Opens the mapping of the DLL this program loaded, proves it is the same
@@ -324,7 +318,8 @@ static void runs_in_place_of_sharedcounter_dll(void **state)
     assert_int_equal(sc__child_finish(&child, 30000, &code, &out), 0);
     sc__child_close(&child);
     assert_int_equal(code, 0);
-    snprintf(expected, sizeof expected, "value %lld\r\n", value + 1);
+    snprintf(expected, sizeof expected, "value %lld\r\n",
+             (long long)sc__wrapping_add(value, 1));
     assert_string_equal(out.out, expected);
     sc__child_output_free(&out);
 }
@@ -355,11 +350,6 @@ static void a_client_of_a_refused_dll_exits_with_init_failed(void **state)
     CloseHandle(squat);
 }
 
-/* Each of these gets a scratch folder of its own. */
-#define WITH_FOLDER(test)                                                      \
-    cmocka_unit_test_setup_teardown(test, sc__temp_dir_setup,                  \
-                                    sc__temp_dir_teardown)
-
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--add") == 0)
@@ -370,9 +360,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(imports_only_kernel32_advapi32_and_the_c_runtime),
         cmocka_unit_test(shares_between_processes_of_the_user),
         cmocka_unit_test(mapping_admits_only_this_user),
-        WITH_FOLDER(squatted_names_are_refused),
-        WITH_FOLDER(runs_in_place_of_sharedcounter_dll),
-        WITH_FOLDER(a_client_of_a_refused_dll_exits_with_init_failed),
+        SC_TEST_WITH_FOLDER(squatted_names_are_refused),
+        SC_TEST_WITH_FOLDER(runs_in_place_of_sharedcounter_dll),
+        SC_TEST_WITH_FOLDER(a_client_of_a_refused_dll_exits_with_init_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

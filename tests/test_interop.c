@@ -20,9 +20,8 @@
 
 #include <cmocka.h>
 
-#include "scratch_dir.h"
 #include "sharedcounter.h"
-#include "spawn.h"
+#include "support.h"
 
 enum { EXAMPLE_TIMEOUT_MS = 60000, MAX_EXAMPLES = 16, MAX_OUTPUT = 4096 };
 

@@ -4,10 +4,13 @@
  * record every value returned. An update of delta d that returned v moved the
  * counter from v - d to v, so sorted by v the updates must tile the range
  * from the value before to the value after with no gap and no overlap: no
- * update lost, none applied twice, each seen exactly once.
+ * update lost, none applied twice, each seen exactly once. In that order
+ * the updates must also change hands between processes more than K - 1
+ * times, the count that K processes running one after another would give:
+ * the processes really did interleave.
  *
  * The program re-launches itself as the worker processes:
- *     test_linearizable --worker GATE THREADS OPS ADD_EVERY
+ *     test_linearizable --worker GATE LINE PROCESSES THREADS OPS ADD_EVERY
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,8 +23,8 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "self_spawn.h"
 #include "sharedcounter.h"
+#include "support.h"
 
 struct record {
     int64_t delta;
@@ -38,10 +41,13 @@ struct plan {
 
 /* ---- worker process ---------------------------------------------------- */
 
+enum { PAUSE_EVERY = 4096 };
+
 struct worker_thread {
     const struct plan *plan;
     int index;
     HANDLE gate;
+    volatile LONG *line; /* threads of all processes that are past the gate */
     struct record *records;
 };
 
@@ -60,8 +66,19 @@ static DWORD WINAPI run_worker_thread(void *arg)
 
     int64_t process = GetCurrentProcessId();
 
+    /* Past the gate, each thread also waits at the start line until every
+     * thread of every worker has arrived: a thread woken late, as on a busy
+     * machine, would otherwise find the others done. */
     WaitForSingleObject(w->gate, INFINITE);
+    InterlockedIncrement(w->line);
+    while (*w->line < w->plan->processes * w->plan->threads)
+        SwitchToThread();
     for (int op = 0; op < w->plan->ops; op++) {
+        /* A thread can do thousands of updates in one time slice. A short
+         * sleep now and then hands the processor to the other threads, so
+         * that the processes take turns even on a busy machine. */
+        if (op % PAUSE_EVERY == PAUSE_EVERY - 1)
+            Sleep(1);
         int64_t delta = delta_of(w->plan, w->index, op);
         w->records[op].delta = delta;
         w->records[op].value = delta == 1 ? sc_increment() : sc_add(delta);
@@ -87,19 +104,24 @@ static BOOL write_all(HANDLE out, const void *data, size_t len)
 
 /* Says "ready" once its threads wait at the gate, then writes all records
  * to stdout, in binary, after the last thread is done. */
-static int worker_main(const char *gate_name, struct plan plan)
+static int worker_main(const char *gate_name, const char *line_name,
+                       struct plan plan)
 {
     HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
     HANDLE gate = OpenEventA(SYNCHRONIZE, FALSE, gate_name);
+    HANDLE line = OpenFileMappingA(FILE_MAP_WRITE, FALSE, line_name);
+    volatile LONG *arrived =
+        line != NULL ? MapViewOfFile(line, FILE_MAP_WRITE, 0, 0, 0) : NULL;
     struct worker_thread *workers = calloc(plan.threads, sizeof *workers);
     HANDLE *threads = calloc(plan.threads, sizeof *threads);
     struct record *records =
         calloc((size_t)plan.threads * plan.ops, sizeof *records);
 
-    if (gate == NULL || workers == NULL || threads == NULL || records == NULL)
+    if (gate == NULL || arrived == NULL || workers == NULL || threads == NULL ||
+        records == NULL)
         return 1;
     for (int t = 0; t < plan.threads; t++) {
-        workers[t] = (struct worker_thread){&plan, t, gate,
+        workers[t] = (struct worker_thread){&plan, t, gate, arrived,
                                             records + (size_t)t * plan.ops};
         threads[t] =
             CreateThread(NULL, 0, run_worker_thread, &workers[t], 0, NULL);
@@ -117,48 +139,91 @@ static int worker_main(const char *gate_name, struct plan plan)
 
 /* ---- parent ------------------------------------------------------------ */
 
-static int by_value(const void *a, const void *b)
+/* Records sorted by how far past the starting value their update took the
+ * counter, in unsigned arithmetic: the order holds across a wrap. */
+static int64_t sort_base;
+
+static uint64_t offset_of(const struct record *r)
 {
-    int64_t x = ((const struct record *)a)->value;
-    int64_t y = ((const struct record *)b)->value;
+    return (uint64_t)sc__test_moved(sort_base, r->value);
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    uint64_t x = offset_of(a), y = offset_of(b);
     return (x > y) - (x < y);
 }
 
 /* Every record must start where the one before it ended. Returns how often
- * the next update came from another process: a figure that shows the
- * processes really did interleave. */
+ * the next update came from another process. */
 static size_t assert_tiles_range(struct record *records, size_t count,
                                  int64_t before, int64_t after)
 {
     size_t handovers = 0;
 
-    qsort(records, count, sizeof *records, by_value);
+    sort_base = before;
+    qsort(records, count, sizeof *records, by_offset);
     int64_t reached = before;
     for (size_t i = 0; i < count; i++) {
         if (i > 0 && records[i].process != records[i - 1].process)
             handovers++;
-        int64_t from = records[i].value - records[i].delta;
+        int64_t from = sc__test_moved(records[i].delta, records[i].value);
         if (from != reached)
             fail_msg("update %llu of %llu moved the counter from %lld to %lld,"
                      " but the updates before it reached %lld: %s",
                      (unsigned long long)i, (unsigned long long)count,
                      (long long)from, (long long)records[i].value,
                      (long long)reached,
-                     from < reached ? "an overlap (applied or seen twice)"
-                                    : "a gap (an update was lost)");
+                     sc__test_moved(before, from) <
+                             sc__test_moved(before, reached)
+                         ? "an overlap (applied or seen twice)"
+                         : "a gap (an update was lost)");
         reached = records[i].value;
     }
     assert_int_equal(reached, after);
     return handovers;
 }
 
-static void start_workers(struct sc_child *children, const struct plan *plan,
-                          const char *gate_name)
+/* Processes that ran one after another would hand over processes - 1 times,
+ * once at each boundary; more means their updates interleaved. */
+static void assert_interleaved(size_t handovers, int processes)
 {
-    char args[160];
+    size_t sequential = (size_t)processes - 1;
 
-    snprintf(args, sizeof args, "--worker %s %d %d %d", gate_name,
-             plan->threads, plan->ops, plan->add_every);
+    if (handovers <= sequential)
+        fail_msg("%llu handovers between %d processes: no more than running "
+                 "them one after another would give (%llu)",
+                 (unsigned long long)handovers, processes,
+                 (unsigned long long)sequential);
+}
+
+/* The start line: a count in a named mapping of the parent's. */
+struct start_line {
+    HANDLE mapping;
+    char name[64];
+};
+
+static void create_start_line(struct start_line *line)
+{
+    static LONG serial;
+
+    snprintf(line->name, sizeof line->name, "Local\\sc-line-%lu-%ld",
+             (unsigned long)GetCurrentProcessId(),
+             InterlockedIncrement(&serial));
+    line->mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL,
+                                       PAGE_READWRITE, 0, 4096, line->name);
+    assert_non_null(line->mapping);
+    assert_int_equal(GetLastError(), 0);
+}
+
+static void start_workers(struct sc_child *children, const struct plan *plan,
+                          const char *gate_name, const char *line_name)
+{
+    char args[200];
+
+    snprintf(args, sizeof args, "--worker %s %s %d %d %d %d", gate_name,
+             line_name, plan->processes, plan->threads, plan->ops,
+             plan->add_every);
     for (int i = 0; i < plan->processes; i++)
         assert_int_equal(
             sc__spawn_self(&children[i], args, SC_CHILD_PIPE_OUTPUT), 0);
@@ -204,6 +269,7 @@ static void print_figures(const struct plan *plan, int64_t before,
 static void run_plan(struct plan plan)
 {
     struct sc_start_gate gate;
+    struct start_line line;
     struct sc_child *children = calloc(plan.processes, sizeof *children);
     size_t total = (size_t)plan.processes * plan.threads * plan.ops;
     struct record *records = calloc(total, sizeof *records);
@@ -212,10 +278,10 @@ static void run_plan(struct plan plan)
     assert_non_null(children);
     assert_non_null(records);
     assert_int_equal(sc__gate_create(&gate, "lin"), 0);
-    start_workers(children, &plan, gate.name);
+    create_start_line(&line);
+    start_workers(children, &plan, gate.name, line.name);
 
     int64_t before = sc_get();
-    assert_true(before < INT64_MAX - 100 * (int64_t)total); /* no wrap */
     QueryPerformanceCounter(&t0);
     SetEvent(gate.event);
     assert_int_equal(collect_records(children, &plan, records), total);
@@ -227,6 +293,8 @@ static void run_plan(struct plan plan)
     print_figures(&plan, before, after, handovers,
                   1000.0 * (double)(t1.QuadPart - t0.QuadPart) /
                       (double)freq.QuadPart);
+    assert_interleaved(handovers, plan.processes);
+    CloseHandle(line.mapping);
     CloseHandle(gate.event);
     free(records);
     free(children);
@@ -258,10 +326,10 @@ static void adds_mixed_in_tile_the_range_exactly(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc == 6 && strcmp(argv[1], "--worker") == 0)
-        return worker_main(
-            argv[2],
-            (struct plan){1, atoi(argv[3]), atoi(argv[4]), atoi(argv[5])});
+    if (argc == 8 && strcmp(argv[1], "--worker") == 0)
+        return worker_main(argv[2], argv[3],
+                           (struct plan){atoi(argv[4]), atoi(argv[5]),
+                                         atoi(argv[6]), atoi(argv[7])});
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(increments_of_2_processes_are_exactly_the_range),
         cmocka_unit_test(increments_of_8_processes_are_exactly_the_range),

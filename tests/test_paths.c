@@ -22,9 +22,10 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "spawn.h"
-#include "support_clients.h"
 #include "client.h"
+#include "options.h"
+#include "spawn.h"
+#include "support.h"
 
 static const char *const files[] = {
     "counter_demo.exe",   "counter_worker.exe",  "private_counter.exe",
@@ -268,8 +269,9 @@ static void worker_runs_there(void **state)
     int64_t start = sc__test_session_send(&client, "=");
     run_in_folder(&run, "counter_worker.exe", "--times 5 --delta 3");
     assert_int_equal(sc__last_value(run.output.out, &last), 0);
-    assert_int_equal(last, start + 15);
-    assert_int_equal(sc__test_session_send(&client, "="), start + 15);
+    assert_int_equal(last, sc__wrapping_add(start, 15));
+    assert_int_equal(sc__test_session_send(&client, "="),
+                     sc__wrapping_add(start, 15));
     sc__test_session_end(&client);
     sc__test_run_free(&run);
 }
@@ -281,10 +283,14 @@ static void client_runs_there(void **state)
 
     start_in_folder(&client, "counter_client.exe");
     int64_t start = sc__test_session_send(&client, "=");
-    assert_int_equal(sc__test_session_send(&client, ""), start + 1);
-    assert_int_equal(sc__test_session_send(&client, "+41"), start + 42);
-    assert_int_equal(sc__test_session_send(&client, "-2"), start + 40);
-    assert_int_equal(sc__test_session_send(&client, "="), start + 40);
+    assert_int_equal(sc__test_session_send(&client, ""),
+                     sc__wrapping_add(start, 1));
+    assert_int_equal(sc__test_session_send(&client, "+41"),
+                     sc__wrapping_add(start, 42));
+    assert_int_equal(sc__test_session_send(&client, "-2"),
+                     sc__wrapping_add(start, 40));
+    assert_int_equal(sc__test_session_send(&client, "="),
+                     sc__wrapping_add(start, 40));
     sc__test_session_end(&client);
 }
 
@@ -298,8 +304,10 @@ static void dynamic_client_runs_there(void **state)
     start_in_folder(&client, "counter_client.exe");
     int64_t start = sc__test_session_send(&client, "=");
     assert_int_equal(sc__test_session_send(&dynamic, "="), start);
-    assert_int_equal(sc__test_session_send(&dynamic, "+5"), start + 5);
-    assert_int_equal(sc__test_session_send(&client, "="), start + 5);
+    assert_int_equal(sc__test_session_send(&dynamic, "+5"),
+                     sc__wrapping_add(start, 5));
+    assert_int_equal(sc__test_session_send(&client, "="),
+                     sc__wrapping_add(start, 5));
     sc__test_session_end(&dynamic);
     sc__test_session_end(&client);
 }
@@ -324,9 +332,11 @@ static void shared_exe_counter_runs_there(void **state)
     start_in_folder(&a, "shared_exe_counter.exe");
     start_in_folder(&b, "shared_exe_counter.exe");
     int64_t start = sc__test_session_send(&a, "=");
-    assert_int_equal(sc__test_session_send(&a, ""), start + 1);
-    assert_int_equal(sc__test_session_send(&b, "+2"), start + 3);
-    assert_int_equal(sc__test_session_send(&a, "="), start + 3);
+    assert_int_equal(sc__test_session_send(&a, ""), sc__wrapping_add(start, 1));
+    assert_int_equal(sc__test_session_send(&b, "+2"),
+                     sc__wrapping_add(start, 3));
+    assert_int_equal(sc__test_session_send(&a, "="),
+                     sc__wrapping_add(start, 3));
     sc__test_session_end(&a);
     sc__test_session_end(&b);
 }

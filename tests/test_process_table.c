@@ -22,7 +22,7 @@
 #include <windows.h>
 
 #include "process_table.h"
-#include "self_spawn.h"
+#include "support.h"
 
 static struct sc_process_table table;
 static struct sc_table_member members[SC_PROCESS_SLOTS + 1];

@@ -17,9 +17,10 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "sharedcounter.h"
-#include "support_clients.h"
 #include "client.h"
+#include "options.h"
+#include "sharedcounter.h"
+#include "support.h"
 
 enum { WORKERS = 8, WORKER_TIMES = 1000000, WORKER_DELTA = 3 };
 
@@ -30,9 +31,8 @@ static void start_session(struct sc_child *child, const char *file)
     sc__test_session_start(child, path);
 }
 
-/* Started suspended and released together, so that they overlap as much
- * as process start-up allows. */
-static void workers_released_together_lose_no_update(void **state)
+/* Started one after another, each long enough to overlap the others. */
+static void concurrent_workers_lose_no_update(void **state)
 {
     struct sc_child workers[WORKERS];
     char path[MAX_PATH], args[64];
@@ -44,11 +44,7 @@ static void workers_released_together_lose_no_update(void **state)
              WORKER_DELTA);
     for (int i = 0; i < WORKERS; i++)
         assert_int_equal(
-            sc__child_start(&workers[i], path, args,
-                            SC_CHILD_SUSPENDED | SC_CHILD_PIPE_OUTPUT),
-            0);
-    for (int i = 0; i < WORKERS; i++)
-        assert_int_equal(sc__child_resume(&workers[i]), 0);
+            sc__spawn(&workers[i], path, args, SC_CHILD_PIPE_OUTPUT), 0);
     for (int i = 0; i < WORKERS; i++) {
         struct sc_child_output output;
         DWORD exit_code;
@@ -62,15 +58,16 @@ static void workers_released_together_lose_no_update(void **state)
     }
 
     int64_t after = sc_get();
-    assert_int_equal(after - before,
+    assert_int_equal(sc__test_moved(before, after),
                      (int64_t)WORKERS * WORKER_TIMES * WORKER_DELTA);
     /* Each saw at least its own additions, and nothing beyond the end. */
     for (int i = 0; i < WORKERS; i++)
-        assert_in_range(last[i] - before, (int64_t)WORKER_TIMES * WORKER_DELTA,
-                        after - before);
+        assert_in_range(sc__test_moved(before, last[i]),
+                        (int64_t)WORKER_TIMES * WORKER_DELTA,
+                        sc__test_moved(before, after));
 }
 
-/* The seed's baseline: two instances, interleaved, each on its own. */
+/* The baseline: two instances, interleaved, each on its own. */
 static void private_counters_do_not_share(void **state)
 {
     struct sc_child a, b;
@@ -89,8 +86,8 @@ static void private_counters_do_not_share(void **state)
     sc__test_session_end(&b);
 }
 
-/* The seed's part 2: the variable in the EXE's own shared section. It is
- * not the DLL's counter, which does not move. */
+/* The exercise's Part 2: the variable in the EXE's own shared section. It
+ * is not the DLL's counter, which does not move. */
 static void shared_exe_counters_share(void **state)
 {
     struct sc_child a, b;
@@ -100,10 +97,12 @@ static void shared_exe_counters_share(void **state)
     start_session(&a, "shared_exe_counter.exe");
     start_session(&b, "shared_exe_counter.exe");
     int64_t start = sc__test_session_send(&a, "=");
-    assert_int_equal(sc__test_session_send(&a, ""), start + 1);
-    assert_int_equal(sc__test_session_send(&b, ""), start + 2);
-    assert_int_equal(sc__test_session_send(&a, "+10"), start + 12);
-    assert_int_equal(sc__test_session_send(&b, "="), start + 12);
+    assert_int_equal(sc__test_session_send(&a, ""), sc__wrapping_add(start, 1));
+    assert_int_equal(sc__test_session_send(&b, ""), sc__wrapping_add(start, 2));
+    assert_int_equal(sc__test_session_send(&a, "+10"),
+                     sc__wrapping_add(start, 12));
+    assert_int_equal(sc__test_session_send(&b, "="),
+                     sc__wrapping_add(start, 12));
     assert_int_equal(sc__test_session_send(&b, "-12"), start);
     assert_int_equal(sc__test_session_send(&a, "="), start);
     sc__test_session_end(&a);
@@ -121,12 +120,17 @@ static void dll_clients_share_with_each_other(void **state)
 
     start_session(&linked, "counter_client.exe");
     start_session(&dynamic, "counter_dynamic.exe");
-    assert_int_equal(sc__test_session_send(&linked, ""), before + 1);
-    assert_int_equal(sc__test_session_send(&dynamic, ""), before + 2);
-    assert_int_equal(sc__test_session_send(&linked, ""), before + 3);
-    assert_int_equal(sc__test_session_send(&dynamic, "="), before + 3);
-    assert_int_equal(sc_add(100), before + 103);
-    assert_int_equal(sc__test_session_send(&linked, "="), before + 103);
+    assert_int_equal(sc__test_session_send(&linked, ""),
+                     sc__wrapping_add(before, 1));
+    assert_int_equal(sc__test_session_send(&dynamic, ""),
+                     sc__wrapping_add(before, 2));
+    assert_int_equal(sc__test_session_send(&linked, ""),
+                     sc__wrapping_add(before, 3));
+    assert_int_equal(sc__test_session_send(&dynamic, "="),
+                     sc__wrapping_add(before, 3));
+    assert_int_equal(sc_add(100), sc__wrapping_add(before, 103));
+    assert_int_equal(sc__test_session_send(&linked, "="),
+                     sc__wrapping_add(before, 103));
     assert_int_equal(sc__test_session_send(&dynamic, "-103"), before);
     sc__test_session_end(&linked);
     sc__test_session_end(&dynamic);
@@ -152,7 +156,8 @@ static void dll_copy_has_its_own_counter(void **state)
     assert_int_equal(sc__test_session_send(&copy, "="), 0);
     assert_int_equal(sc__test_session_send(&copy, "+1000"), 1000);
     assert_int_equal(sc__test_session_send(&ours, "="), before);
-    assert_int_equal(sc__test_session_send(&ours, "+7"), before + 7);
+    assert_int_equal(sc__test_session_send(&ours, "+7"),
+                     sc__wrapping_add(before, 7));
     assert_int_equal(sc__test_session_send(&copy, "="), 1000);
     sc__test_session_start(&copy2, path);
     assert_int_equal(sc__test_session_send(&copy2, ""), 1001);
@@ -161,7 +166,7 @@ static void dll_copy_has_its_own_counter(void **state)
     sc__test_session_end(&copy2);
     sc__test_session_end(&ours);
     sc__test_remove_dir(dir);
-    assert_int_equal(sc_get(), before + 7);
+    assert_int_equal(sc_get(), sc__wrapping_add(before, 7));
 }
 
 static void demo_reports_both_counters(void **state)
@@ -174,11 +179,11 @@ static void demo_reports_both_counters(void **state)
     sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
     sc__test_run(&result, path, "--clients 3 --times 1000 --delta -2", "", 0);
     assert_int_equal(result.exit_code, 0);
-    assert_int_equal(sc_get() - before, -6000);
+    assert_int_equal(sc__test_moved(before, sc_get()), -6000);
     snprintf(shared_line, sizeof shared_line,
              "shared counter (sharedcounter.dll): %" PRId64 " -> %" PRId64
              " (expected -6000: OK)",
-             before, before - 6000);
+             before, sc__wrapping_add(before, -6000));
     assert_non_null(strstr(result.output.out, shared_line));
     assert_non_null(strstr(result.output.out,
                            "private baseline: each of 3 processes ended at "
@@ -376,7 +381,7 @@ static void demo_rejects_a_time_limit_out_of_range(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(workers_released_together_lose_no_update),
+        cmocka_unit_test(concurrent_workers_lose_no_update),
         cmocka_unit_test(private_counters_do_not_share),
         cmocka_unit_test(shared_exe_counters_share),
         cmocka_unit_test(dll_clients_share_with_each_other),

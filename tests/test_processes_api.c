@@ -22,9 +22,8 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "self_spawn.h"
 #include "sharedcounter.h"
-#include "support_clients.h"
+#include "support.h"
 
 enum { MAX_HOLDERS = 32, LIST_SIZE = 64 };
 

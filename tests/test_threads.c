@@ -8,7 +8,9 @@
 #include <cmocka.h>
 #include <windows.h>
 
+#include "options.h"
 #include "sharedcounter.h"
+#include "support.h"
 
 enum { THREADS = 8, ROUNDS = 200000 };
 
@@ -44,7 +46,7 @@ static DWORD WINAPI run_worker(void *arg)
 }
 
 /* Runs THREADS workers, the i-th with delta deltas[i], and returns how far
- * the counter moved. */
+ * the counter moved (wrapping, should it pass INT64_MAX). */
 static int64_t run_threads(struct worker workers[THREADS])
 {
     HANDLE threads[THREADS];
@@ -63,7 +65,7 @@ static int64_t run_threads(struct worker workers[THREADS])
     for (int i = 0; i < THREADS; i++)
         CloseHandle(threads[i]);
     CloseHandle(start);
-    return sc_get() - before;
+    return sc__test_moved(before, sc_get());
 }
 
 static void increments_from_many_threads_all_count(void **state)
@@ -71,7 +73,12 @@ static void increments_from_many_threads_all_count(void **state)
     struct worker workers[THREADS] = {{0}};
     (void)state;
 
-    assert_int_equal(run_threads(workers), (int64_t)THREADS * ROUNDS);
+    int64_t moved = run_threads(workers);
+    int64_t expected = (int64_t)THREADS * ROUNDS;
+    if (moved != expected)
+        fail_msg("counter moved by %lld, expected %lld: %lld updates lost",
+                 (long long)moved, (long long)expected,
+                 (long long)sc__test_moved(moved, expected));
     for (int i = 0; i < THREADS; i++)
         assert_int_equal(workers[i].out_of_order, 0);
 }
@@ -85,7 +92,8 @@ static void mixed_adds_from_many_threads_sum_exactly(void **state)
     for (int i = 0; i < THREADS; i++) {
         /* Half the threads add, half subtract, by different amounts. */
         workers[i].delta = (i % 2 ? -1 : 1) * (int64_t)(i + 1) * 1000003;
-        expected += workers[i].delta * ROUNDS;
+        expected = sc__wrapping_add(expected,
+                                    sc__wrapping_mul(workers[i].delta, ROUNDS));
     }
     assert_int_equal(run_threads(workers), expected);
 }

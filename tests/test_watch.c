@@ -19,9 +19,8 @@
 #include <windows.h>
 
 #include "client.h"
-#include "saved_counter.h"
 #include "sharedcounter.h"
-#include "support_clients.h"
+#include "support.h"
 
 static void watch(struct sc_test_run *run, const char *args)
 {

@@ -23,9 +23,8 @@
 
 #include "counter_window.h"
 #include "options.h"
-#include "saved_counter.h"
 #include "sharedcounter.h"
-#include "support_clients.h"
+#include "support.h"
 
 enum { WINDOWS = 3 };
 /* Guards against a hang only: a window normally follows in 50 ms. */
