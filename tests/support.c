@@ -13,47 +13,41 @@
 
 /* ---- children ----------------------------------------------------------- */
 
-/* One job for every child of this program. Its handle is closed only when
- * the program ends, however it ends, and the system then kills whatever
- * child is still in it. */
-static DWORD kill_on_exit(HANDLE process)
+/* This program joins a job before it starts its first child, and every
+ * child is in that job from its creation on: a child can never run outside
+ * it, not even for a moment. The job's only handle closes when the program
+ * ends, however it ends, and the system then kills whatever child is still
+ * in it. A child that starts children of its own does the same with a job
+ * nested in this one. */
+static DWORD join_kill_on_exit_job(void)
 {
-    static HANDLE job;
+    static BOOL joined;
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {0};
 
-    if (job == NULL) {
-        JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {0};
-        HANDLE created = CreateJobObjectA(NULL, NULL);
-        if (created == NULL)
-            return GetLastError();
-        limits.BasicLimitInformation.LimitFlags =
-            JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-        if (!SetInformationJobObject(created, JobObjectExtendedLimitInformation,
-                                     &limits, sizeof limits)) {
-            DWORD err = GetLastError();
-            CloseHandle(created);
-            return err;
-        }
-        job = created;
+    if (joined)
+        return 0;
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    if (job == NULL)
+        return GetLastError();
+    limits.BasicLimitInformation.LimitFlags =
+        JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation,
+                                 &limits, sizeof limits) ||
+        !AssignProcessToJobObject(job, GetCurrentProcess())) {
+        DWORD err = GetLastError();
+        CloseHandle(job);
+        return err;
     }
-    return AssignProcessToJobObject(job, process) ? 0 : GetLastError();
+    joined = TRUE;
+    return 0;
 }
 
 DWORD sc__spawn(struct sc_child *child, const char *program, const char *args,
                 unsigned flags)
 {
-    DWORD err = sc__child_start(child, program, args, flags);
+    DWORD err = join_kill_on_exit_job();
 
-    if (err != 0)
-        return err;
-    /* The system refuses to put a process that has already exited into a
-     * job, and such a one is no worry. */
-    err = kill_on_exit(child->process);
-    if (err != 0 && WaitForSingleObject(child->process, 0) != WAIT_OBJECT_0) {
-        TerminateProcess(child->process, 1);
-        sc__child_close(child);
-        return err;
-    }
-    return 0;
+    return err != 0 ? err : sc__child_start(child, program, args, flags);
 }
 
 DWORD sc__spawn_self(struct sc_child *child, const char *args, unsigned flags)
