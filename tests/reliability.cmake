@@ -38,8 +38,8 @@ set_tests_properties(test_linearizable_racy PROPERTIES WILL_FAIL TRUE
     FAIL_REGULAR_EXPRESSION "but the updates before it reached -?[0-9]+: an overlap")
 
 # When the last process unloads the library, the counter goes with it.
-sc_add_test(test_lifetime SOURCES test_lifetime.c LIBRARIES sharedcounter)
-add_dependencies(test_lifetime sharedcounter_hardened)
+sc_add_test(test_lifetime SOURCES test_lifetime.c)
+add_dependencies(test_lifetime sharedcounter sharedcounter_hardened)
 
 # A program linked against sharedcounter.dll, for running it with the
 # hardened DLL in its place.

@@ -1,6 +1,7 @@
 /* The sectiondump program end to end: its usage and exit codes, and what it
  * says about the project's own binaries. The DLL of every Windows toolchain
- * tree must have ".shared" at 0xD0000040 and export exactly the API; the
+ * tree must have ".shared" at 0xD0000040 and export exactly the API (the
+ * names of dll/sharedcounter.def, when the top level passes them); the
  * baseline EXE must have no shared section; and a native library built with
  * -fvisibility=hidden must export only what SC_API marks. */
 #define _POSIX_C_SOURCE 200809L
@@ -25,9 +26,14 @@
 /* The Windows build trees, "|"-separated; set by the build. */
 static const char windows_trees[] = SD_WINDOWS_TREES;
 
-static const char *const api[] = {
-    "sc_add", "sc_compare_exchange", "sc_decrement", "sc_exchange",
-    "sc_get", "sc_increment",        "sc_processes", "sc_version"};
+/* The API's names, from dll/sharedcounter.def when the top level builds this
+ * project; configured alone, there is no list and no check of exports. */
+#ifdef SD_HAVE_API_NAMES
+#include "sc_api_names.h"
+#else
+static const char *const sc_api_names[] = {NULL};
+enum { SC_API_COUNT = 0 };
+#endif
 
 /* Runs the tool with args (stderr joined to stdout); returns its exit code. */
 static int run(const char *args, struct sd_tool_output *out)
@@ -285,11 +291,16 @@ static void check_dll_report(const char *dll)
     /* The counter and the process table: 0x4080 bytes, in 0x1000 pages. */
     line_equal(&out, line_equal(&out, at, "  Summary"), "        5000 .shared");
     sd__tool_free(&out);
+}
 
+/* The DLL exports exactly the API, in the export table's byte order. */
+static void check_dll_exports(const char *dll)
+{
+    struct sd_tool_output out;
     char args[4200], exports[512] = "  \"exports\": [";
-    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
+    for (size_t i = 0; i < SC_API_COUNT; i++)
         snprintf(exports + strlen(exports), sizeof exports - strlen(exports),
-                 "%s\"%s\"", i ? ", " : "", api[i]);
+                 "%s\"%s\"", i ? ", " : "", sc_api_names[i]);
     strcat(exports, "],");
     snprintf(args, sizeof args, "--json '%s'", dll);
     assert_int_equal(run(args, &out), 0);
@@ -327,9 +338,9 @@ static void check_import_library(const char *tree)
     struct sd_tool_output out;
     assert_int_equal(run(args, &out), 0);
     assert_true(sd__tool_find(&out, 0, "\"format\": \"archive\"") < out.count);
-    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++) {
+    for (size_t i = 0; i < SC_API_COUNT; i++) {
         char symbol[64];
-        snprintf(symbol, sizeof symbol, "\"symbol\": \"%s\"", api[i]);
+        snprintf(symbol, sizeof symbol, "\"symbol\": \"%s\"", sc_api_names[i]);
         bool found = false;
         for (size_t j = 0; j < out.count && !found; j++)
             found =
@@ -338,25 +349,17 @@ static void check_import_library(const char *tree)
                 strstr(out.lines[j], "\"dll\": \"sharedcounter.dll\"") != NULL;
         if (!found)
             fail_msg("%s: no import of %s from sharedcounter.dll", args,
-                     api[i]);
+                     sc_api_names[i]);
     }
     sd__tool_free(&out);
 }
 
-static void check_tree(const char *tree)
+static void check_tree(const char *tree, const char *dll)
 {
-    char dll[4096], args[4200];
-    snprintf(dll, sizeof dll, "%s/bin/sharedcounter.dll", tree);
-    if (access(dll, R_OK) != 0) {
-        print_message("skipped: %s is not built (configure the Windows trees "
-                      "first, as 'make build' does)\n",
-                      dll);
-        skip();
-    }
+    char args[4200];
     snprintf(args, sizeof args, "--check-shared .shared '%s'", dll);
     expect_run(args, 0, "sectiondump: ");
     check_dll_report(dll);
-    check_import_library(tree);
     snprintf(args, sizeof args,
              "--check-shared .shared '%s/bin/shared_exe_counter.exe'", tree);
     expect_run(args, 0, "sectiondump: ");
@@ -367,22 +370,56 @@ static void check_tree(const char *tree)
     check_no_shared_section(exe);
 }
 
-static void windows_tree(void **state)
+/* Writes tree's DLL path into dll, or skips the test if it is not built. */
+static void built_dll(const char *tree, char *dll, size_t size)
 {
-    if (*state == NULL) {
+    if (tree == NULL) {
         print_message("skipped: no Windows tree given (SC_WINDOWS_TREES)\n");
         skip();
+        return;
     }
-    check_tree(*state);
+    snprintf(dll, size, "%s/bin/sharedcounter.dll", tree);
+    if (access(dll, R_OK) != 0) {
+        print_message("skipped: %s is not built (configure the Windows trees "
+                      "first, as 'make build' does)\n",
+                      dll);
+        skip();
+    }
+}
+
+static void windows_tree(void **state)
+{
+    char dll[4096];
+    built_dll(*state, dll, sizeof dll);
+    check_tree(*state, dll);
+}
+
+static void windows_tree_exports(void **state)
+{
+    char dll[4096];
+    built_dll(*state, dll, sizeof dll);
+    if (SC_API_COUNT == 0) {
+        print_message("skipped: sectiondump was configured alone, so it has "
+                      "no API list from dll/sharedcounter.def; configure "
+                      "the project's top level to check the exports\n");
+        skip();
+    }
+    check_dll_exports(dll);
+    check_import_library(*state);
 }
 
 int main(void)
 {
-    /* One test per Windows tree, named after it. */
+    /* Two tests per Windows tree, named after it. */
     static char trees[sizeof windows_trees];
     memcpy(trees, windows_trees, sizeof trees);
     char *tree[2] = {strtok(trees, "|"), NULL};
     tree[1] = tree[0] ? strtok(NULL, "|") : NULL;
+    static char exports_name[2][sizeof windows_trees + 16];
+    for (int i = 0; i < 2; i++)
+        snprintf(exports_name[i], sizeof exports_name[i], "exports of %s",
+                 tree[i] ? tree[i] : i == 0 ? "windows tree 1"
+                                            : "windows tree 2");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(usage_and_exit_codes),
         cmocka_unit_test(malformed_files_fail_in_one_line),
@@ -395,6 +432,8 @@ int main(void)
          tree[0]},
         {tree[1] ? tree[1] : "windows tree 2", windows_tree, NULL, NULL,
          tree[1]},
+        {exports_name[0], windows_tree_exports, NULL, NULL, tree[0]},
+        {exports_name[1], windows_tree_exports, NULL, NULL, tree[1]},
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
