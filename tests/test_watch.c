@@ -107,9 +107,9 @@ static void test_once_shows_a_running_worker(void **state)
     int64_t before = sc_get();
 
     sc__test_path(path, sizeof path, NULL, "counter_worker.exe");
-    assert_int_equal(sc__child_start(&worker, path, "--times 100000000000",
-                                     SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__spawn(&worker, path, "--times 100000000000", SC_CHILD_PIPE_OUTPUT),
+        0);
     while (sc_get() == before)
         Sleep(1);
     watch(&run, "--once --interval 200");
