@@ -22,6 +22,8 @@ NATIVE     := native native-clang
 JOBS       ?= $(shell nproc)
 WINE_PREFIX := $(abspath $(BUILD))/wineprefix
 WINE_ENV   := WINEPREFIX=$(WINE_PREFIX) WINEDEBUG=-all,err+module WINEDLLOVERRIDES=mscoree,mshtml=
+# Wine without address space randomization: see cmake/wine.cmake.
+WINE_RUN   := setarch -R env $(WINE_ENV)
 DEMO_ARGS  ?=
 SOAK_ARGS  ?= --seconds 30 --clients 64 --wave 8
 BENCH_TREE ?= gcc
@@ -30,7 +32,7 @@ FUZZ_SECONDS ?= 600
 
 # A persistent wineserver while soak or bench run, stopped afterwards: one
 # that exits when idle would race the next program (cmake/wineserver.cmake).
-WINESERVER = env $(WINE_ENV) cmake -DWINE=wine -DWINESERVER=wineserver \
+WINESERVER = $(WINE_RUN) cmake -DWINE=wine -DWINESERVER=wineserver \
     -P cmake/wineserver.cmake
 
 .PHONY: all deps build demo demo-linux test soak bench fuzz screenshot install package clean
@@ -68,8 +70,8 @@ $(WINE_PREFIX)/system.reg: | deps
 # Builds only what the demo runs: the launcher, the DLL and the two clients.
 demo: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_demo
-	env $(WINE_ENV) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS)
-	env $(WINE_ENV) wineserver -w
+	$(WINE_RUN) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS)
+	$(WINE_RUN) wineserver -w
 
 # The same launcher built for Linux, on libsharedcounter.so (docs/linux.md).
 demo-linux: deps $(BUILD)/native/CMakeCache.txt
@@ -91,7 +93,7 @@ soak: build $(WINE_PREFIX)/system.reg
 	@$(WINESERVER) start
 	@status=0; \
 	for s in sc_soak sc_soak_hardened; do \
-	    env $(WINE_ENV) wine $(BUILD)/gcc/bin/$$s.exe $(SOAK_ARGS) || status=1; \
+	    $(WINE_RUN) wine $(BUILD)/gcc/bin/$$s.exe $(SOAK_ARGS) || status=1; \
 	done; \
 	$(WINESERVER) stop; \
 	exit $$status
@@ -105,7 +107,7 @@ bench: deps $(BUILD)/$(BENCH_TREE)/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	@echo "$$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -n 1)," \
 	    "$$(nproc) CPUs, $$(wine --version 2>/dev/null)" > $(BUILD)/bench/machine.txt
 	@$(WINESERVER) start
-	@env $(WINE_ENV) wine $(BUILD)/$(BENCH_TREE)/bin/counter_bench.exe \
+	@$(WINE_RUN) wine $(BUILD)/$(BENCH_TREE)/bin/counter_bench.exe \
 	    --csv $(BUILD)/bench/bench.csv --runs-csv $(BUILD)/bench/runs.csv \
 	    $(BENCH_ARGS); \
 	status=$$?; \
@@ -134,7 +136,7 @@ screenshot: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_window \
 	    counter_watch counter_worker
 	@mkdir -p docs/img
-	env $(WINE_ENV) xvfb-run -a -s "-screen 0 $(SCREENSHOT_SIZE)x24" \
+	$(WINE_RUN) xvfb-run -a -s "-screen 0 $(SCREENSHOT_SIZE)x24" \
 	    scripts/screenshot.sh $(BUILD)/gcc/bin $(SCREENSHOT_SIZE) \
 	    docs/img/counter_window.png
 

@@ -7,13 +7,22 @@
 # checkout's build/wineprefix.
 find_program(SC_WINE wine REQUIRED)
 find_program(SC_WINESERVER wineserver REQUIRED)
+find_program(SC_SETARCH setarch REQUIRED)
 set(SC_WINEPREFIX "${PROJECT_BINARY_DIR}/wineprefix")
 
 # err+module keeps the one message that explains a missing DLL (exit code 53).
 set(SC_WINE_ENV WINEPREFIX=${SC_WINEPREFIX} WINEDEBUG=-all,err+module
                 WINEDLLOVERRIDES=mscoree,mshtml=)
-set(CMAKE_CROSSCOMPILING_EMULATOR
-    ${CMAKE_COMMAND} -E env ${SC_WINE_ENV} ${SC_WINE})
+# Debian's wine64 has no preloader to reserve the low addresses Windows
+# programs expect. Its loader is linked at 0x7d000000, and with address space
+# randomization its heap starts anywhere in the 32 MiB above: now and then it
+# grows over 0x7ffe0000, where every process must map the shared user data,
+# and the new process dies at start-up ("failed to map the shared user data:
+# c0000018"; CreateProcess in the parent fails with ERROR_INTERNAL_ERROR).
+# setarch -R turns the randomization off for Wine and every process it
+# starts, so the heap starts right after the loader, far below that address.
+set(SC_WINE_RUN ${SC_SETARCH} -R ${CMAKE_COMMAND} -E env ${SC_WINE_ENV})
+set(CMAKE_CROSSCOMPILING_EMULATOR ${SC_WINE_RUN} ${SC_WINE})
 
 # The CTest fixture "wine": before the first test, create the prefix (so that
 # tests running in parallel never race to initialise it) and start a
@@ -21,7 +30,7 @@ set(CMAKE_CROSSCOMPILING_EMULATOR
 # own when idle would race a test starting at that moment (see
 # wineserver.cmake).
 function(sc_add_wine_fixture)
-    set(server_script ${CMAKE_COMMAND} -E env ${SC_WINE_ENV} ${CMAKE_COMMAND}
+    set(server_script ${SC_WINE_RUN} ${CMAKE_COMMAND}
         -DWINE=${SC_WINE} -DWINESERVER=${SC_WINESERVER}
         -P ${PROJECT_SOURCE_DIR}/cmake/wineserver.cmake)
     add_test(NAME wineprefix_setup

@@ -9,8 +9,7 @@
 enum {
     PIPE_BUFFER = 65536,  /* each pipe's buffer, and the largest write */
     READ_CHUNK = 65536,   /* the most one read takes from a pipe */
-    KILL_WAIT_MS = 10000, /* for a terminated child to be gone */
-    START_ATTEMPTS = 3    /* see start_process() */
+    KILL_WAIT_MS = 10000  /* for a terminated child to be gone */
 };
 
 /* The "\\?\" prefix, and its form for \\server\share paths. */
@@ -530,27 +529,6 @@ static DWORD create_process(struct sc_child *child, const char *program,
     return err;
 }
 
-/* Under Wine without its preloader (Debian 12's wine64 has none), a new
- * process now and then finds the fixed address of the shared user data,
- * 0x7ffe0000, already taken by the Unix loader's own mappings: it prints
- * "wine: failed to map the shared user data: c0000018" (with WINEDEBUG
- * err+all) and exits before any of its code runs, and CreateProcess fails
- * with ERROR_INTERNAL_ERROR, the status Wine gives a child that died before
- * it finished starting. Nothing of the program has run then, not even a
- * DLL's attach, so it is started again; that failure only, and a bounded
- * number of times (docs/reliability.md). */
-static DWORD start_process(struct sc_child *child, const char *program,
-                           const char *args, HANDLE ends[3], unsigned flags)
-{
-    DWORD err;
-    int attempts = 0;
-
-    do
-        err = create_process(child, program, args, ends, flags);
-    while (err == ERROR_INTERNAL_ERROR && ++attempts < START_ATTEMPTS);
-    return err;
-}
-
 DWORD sc__child_start(struct sc_child *child, const char *program,
                       const char *args, unsigned flags)
 {
@@ -561,7 +539,7 @@ DWORD sc__child_start(struct sc_child *child, const char *program,
     if (err == 0)
         err = make_child_handles(child, ends, flags);
     if (err == 0)
-        err = start_process(child, program, args, ends, flags);
+        err = create_process(child, program, args, ends, flags);
     for (int i = 0; i < 3; i++)
         sc__close_handle(&ends[i]);
     if (err != 0)
