@@ -13,7 +13,7 @@
 static uint64_t counter = 0;
 
 /* The plain, unsynchronised update the shared builds exist to replace:
- * counter++ for a step of one, as in the exercise's baseline. */
+ * counter++ for a step of one, the plainest update there is. */
 static int64_t add(int64_t delta)
 {
     if (delta == 1)

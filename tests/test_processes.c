@@ -86,7 +86,7 @@ static void private_counters_do_not_share(void **state)
     sc__test_session_end(&b);
 }
 
-/* The exercise's Part 2: the variable in the EXE's own shared section. It
+/* The variable in the EXE's own shared section, no DLL involved. It
  * is not the DLL's counter, which does not move. */
 static void shared_exe_counters_share(void **state)
 {
