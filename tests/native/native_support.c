@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "platform.h"
+
 extern char **environ;
 
 static void *symbol(void *handle, const char *name)
@@ -204,4 +206,20 @@ int sc__proc_finish(struct sc_proc *proc, char *rest, size_t size)
     while (waitpid(proc->pid, &status, 0) < 0)
         assert_int_equal(errno, EINTR);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void sc__image_load(const char *path, struct sc_image_file *f)
+{
+    char error[128];
+
+    if (sd__read_file(path, &f->data, &f->size, error, sizeof error) != 0)
+        fail_msg("%s: %s", path, error);
+    if (sd_parse(&f->image, f->data, f->size) != 0)
+        fail_msg("%s: %s", path, f->image.error);
+}
+
+void sc__image_unload(struct sc_image_file *f)
+{
+    sd_release(&f->image);
+    free(f->data);
 }

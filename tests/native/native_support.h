@@ -8,6 +8,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sectiondump.h"
+
+/* An image file read whole and parsed with sectiondump's parser. */
+struct sc_image_file {
+    unsigned char *data;
+    size_t size;
+    struct sd_image image;
+};
+
+/* Reads and parses path; fails the test on error. */
+void sc__image_load(const char *path, struct sc_image_file *f);
+void sc__image_unload(struct sc_image_file *f);
+
 /* The API, looked up with dlsym in one library file. */
 struct sc_api {
     void *handle;

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "platform.h"
+#include "native_support.h"
 #include "sectiondump.h"
 
 /* How far into a function its counter access may start: room for an
@@ -48,12 +48,6 @@ static const struct operation operations[] = {
     {"sc_compare_exchange", 1, {0x0f, 0xb1}, 2},
 };
 
-struct loaded {
-    unsigned char *data;
-    size_t size;
-    struct sd_image image;
-};
-
 /* A function's first bytes and the address (RVA or virtual address) of
  * the first one. */
 struct code {
@@ -61,22 +55,6 @@ struct code {
     size_t size;
     uint64_t address;
 };
-
-static void load(const char *path, struct loaded *l)
-{
-    char error[128];
-
-    if (sd__read_file(path, &l->data, &l->size, error, sizeof error) != 0)
-        fail_msg("%s: %s", path, error);
-    if (sd_parse(&l->image, l->data, l->size) != 0)
-        fail_msg("%s: %s", path, l->image.error);
-}
-
-static void unload(struct loaded *l)
-{
-    sd_release(&l->image);
-    free(l->data);
-}
 
 /* The address of the counter access that starts at bytes[at], if the
  * instruction there is op with a RIP-relative operand (ModRM mod 00,
@@ -126,7 +104,7 @@ static const struct sd_elf_section *elf_section(const struct sd_elf *elf,
 }
 
 /* Whether the library defines the function name; if so, its code. */
-static int elf_function(const struct loaded *l, const char *name,
+static int elf_function(const struct sc_image_file *l, const char *name,
                         struct code *code)
 {
     const struct sd_elf *elf = &l->image.elf;
@@ -147,10 +125,10 @@ static int elf_function(const struct loaded *l, const char *name,
 
 static void library_addresses_counter_directly(void **state)
 {
-    struct loaded l;
+    struct sc_image_file l;
 
     (void)state;
-    load(SC_LIBRARY_FILE, &l);
+    sc__image_load(SC_LIBRARY_FILE, &l);
     assert_int_equal(l.image.format, SD_FORMAT_ELF64);
     const struct sd_elf_section *shared =
         elf_section(&l.image.elf, "sc_shared");
@@ -161,7 +139,7 @@ static void library_addresses_counter_directly(void **state)
         assert_addresses_counter(SC_LIBRARY_FILE, &operations[i], &code,
                                  shared->address);
     }
-    unload(&l);
+    sc__image_unload(&l);
 }
 
 static const struct sd_pe_section *pe_section_of(const struct sd_pe *pe,
@@ -177,7 +155,7 @@ static const struct sd_pe_section *pe_section_of(const struct sd_pe *pe,
 
 /* Whether the DLL exports the function name; if so, its code, up to the
  * end of its section. */
-static int pe_function(const struct loaded *l, const char *name,
+static int pe_function(const struct sc_image_file *l, const char *name,
                        struct code *code)
 {
     const struct sd_pe *pe = &l->image.pe;
@@ -201,9 +179,9 @@ static int pe_function(const struct loaded *l, const char *name,
 
 static void check_dll(const char *path)
 {
-    struct loaded l;
+    struct sc_image_file l;
 
-    load(path, &l);
+    sc__image_load(path, &l);
     assert_int_equal(l.image.format, SD_FORMAT_PE32PLUS);
     long shared = sd_pe_find_section(&l.image.pe, ".shared");
     assert_true(shared >= 0);
@@ -213,7 +191,7 @@ static void check_dll(const char *path)
         assert_true(pe_function(&l, operations[i].name, &code));
         assert_addresses_counter(path, &operations[i], &code, counter);
     }
-    unload(&l);
+    sc__image_unload(&l);
 }
 
 static void dlls_address_counter_directly(void **state)

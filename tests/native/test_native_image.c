@@ -16,33 +16,10 @@
 
 #include <cmocka.h>
 
-#include "platform.h"
+#include "native_support.h"
 #include "sectiondump.h"
 
 enum { PAGE = 4096, MAX_NAMES = 64, SHN_ABS = 0xfff1 };
-
-struct loaded {
-    unsigned char *data;
-    size_t size;
-    struct sd_image image;
-};
-
-static void load(const char *path, struct loaded *l)
-{
-    char error[128];
-
-    if (sd__read_file(path, &l->data, &l->size, error, sizeof error) != 0)
-        fail_msg("%s: %s", path, error);
-    if (sd_parse(&l->image, l->data, l->size) != 0)
-        fail_msg("%s: %s", path, l->image.error);
-    assert_int_equal(l->image.format, SD_FORMAT_ELF64);
-}
-
-static void unload(struct loaded *l)
-{
-    sd_release(&l->image);
-    free(l->data);
-}
 
 static const struct sd_elf_section *find_section(const struct sd_elf *elf,
                                                  const char *name)
@@ -86,10 +63,11 @@ static void exports_exactly_the_def_list(void **state)
     const char *wanted[MAX_NAMES], *found[MAX_NAMES];
     size_t want = read_def(def_names), have = 0;
     int version_node = 0;
-    struct loaded l;
+    struct sc_image_file l;
 
     (void)state;
-    load(SC_LIBRARY_FILE, &l);
+    sc__image_load(SC_LIBRARY_FILE, &l);
+    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
     const struct sd_elf *elf = &l.image.elf;
     assert_int_not_equal(elf->dynamic_symbol_section, 0);
     for (size_t i = 1; i < elf->dynamic_symbol_count; i++) {
@@ -113,7 +91,7 @@ static void exports_exactly_the_def_list(void **state)
         assert_string_equal(i < have ? found[i] : "(nothing more)",
                             i < want ? wanted[i] : "(nothing more)");
     assert_true(version_node);
-    unload(&l);
+    sc__image_unload(&l);
 }
 
 /* The file name carries the full version; its SONAME, in .dynstr, only the
@@ -121,14 +99,15 @@ static void exports_exactly_the_def_list(void **state)
 static void soname_has_the_major_version(void **state)
 {
     char target[256];
-    struct loaded l;
+    struct sc_image_file l;
 
     (void)state;
     ssize_t n = readlink(SC_SONAME_FILE, target, sizeof target - 1);
     assert_true(n > 0);
     target[n] = '\0';
     assert_string_equal(target, "libsharedcounter.so." SC_VERSION_TEXT);
-    load(SC_LIBRARY_FILE, &l);
+    sc__image_load(SC_LIBRARY_FILE, &l);
+    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
     const struct sd_elf_section *dynstr = find_section(&l.image.elf, ".dynstr");
     assert_non_null(dynstr);
     assert_true(dynstr->offset + dynstr->size <= l.size);
@@ -137,7 +116,7 @@ static void soname_has_the_major_version(void **state)
     for (size_t at = 0; at < dynstr->size; at += strlen(strings + at) + 1)
         seen |= strcmp(strings + at, "libsharedcounter.so.0") == 0;
     assert_true(seen);
-    unload(&l);
+    sc__image_unload(&l);
 }
 
 /* RELRO covers the writable sections the loader fills and then protects:
@@ -158,9 +137,10 @@ static uint64_t relro_end(const struct sd_elf *elf)
 
 static void assert_shared_pages(const char *path)
 {
-    struct loaded l;
+    struct sc_image_file l;
 
-    load(path, &l);
+    sc__image_load(path, &l);
+    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
     const struct sd_elf *elf = &l.image.elf;
     const struct sd_elf_section *shared = find_section(elf, "sc_shared");
     if (shared == NULL)
@@ -180,7 +160,7 @@ static void assert_shared_pages(const char *path)
             fail_msg("%s: section %s overlaps sc_shared's pages", path,
                      s->name);
     }
-    unload(&l);
+    sc__image_unload(&l);
 }
 
 static void library_section_fills_whole_pages_outside_relro(void **state)
