@@ -37,7 +37,14 @@
 extern char __start_sc_shared[] __attribute__((visibility("hidden")));
 extern char __stop_sc_shared[] __attribute__((visibility("hidden")));
 
-enum { INIT_BYTE = 0, USERS_BYTE = 1, OPEN_ATTEMPTS = 100 };
+/* The object, and for a moment a second descriptor: the check that its
+ * name still leads to it, or the process table reading /proc. */
+enum {
+    INIT_BYTE = 0,
+    USERS_BYTE = 1,
+    OPEN_ATTEMPTS = 100,
+    LOAD_DESCRIPTORS = 2
+};
 
 static int object_fd = -1;
 static char object_name[96];
@@ -55,11 +62,66 @@ fail(int err, const char *format, ...)
     va_end(args);
     if (err != 0)
         fprintf(stderr, ": %s", strerror(err));
+    if (err == EMFILE)
+        fprintf(stderr, " (it needs %d descriptors above 2 while it loads)",
+                LOAD_DESCRIPTORS);
     fprintf(stderr,
             "\n%s: stopping rather than counting alone "
             "(docs/linux.md)\n",
             program_invocation_short_name);
     _exit(1);
+}
+
+/* Keeps the library's descriptors off 0, 1 and 2. open() returns the
+ * lowest free number, so in a program started with stdout closed the
+ * object would become its stdout and every printf would write into the
+ * counter; with stdin closed, the program would read the counter as its
+ * input. Returns the descriptor, moved above 2 and close-on-exec, or -1
+ * with errno set; fd is closed whenever it had to move. */
+int sc__fd_above_stdio(int fd)
+{
+    if (fd < 0 || fd > STDERR_FILENO)
+        return fd;
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    /* F_DUPFD says EINVAL when RLIMIT_NOFILE is at most 3. */
+    int err = moved < 0 && errno == EINVAL ? EMFILE : errno;
+    close(fd);
+    errno = err;
+    return moved;
+}
+
+/* While the image opens its descriptors, /dev/null stands in for any of 0,
+ * 1 and 2 that the program has closed, so that the object does not take
+ * one of them even for the moment before sc__fd_above_stdio moves it: a
+ * thread of the program that writes to its closed stdout meanwhile writes
+ * into /dev/null, not into the counter. Where /dev/null cannot be opened,
+ * the moves alone keep the descriptors apart. */
+static void hold_stdio(bool held[3])
+{
+    for (int i = 0; i <= STDERR_FILENO; i++)
+        held[i] = false;
+    for (;;) {
+        int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            return;
+        if (fd > STDERR_FILENO) {
+            close(fd);
+            return;
+        }
+        held[fd] = true;
+    }
+}
+
+static void release_stdio(const bool held[3])
+{
+    for (int i = 0; i <= STDERR_FILENO; i++)
+        if (held[i])
+            close(i);
+}
+
+static int shm_open_above_stdio(int flags, mode_t mode)
+{
+    return sc__fd_above_stdio(shm_open(object_name, flags, mode));
 }
 
 static int lock_byte(int fd, int command, short type, off_t byte)
@@ -123,7 +185,7 @@ static void name_object(void)
 static int open_object(void)
 {
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
-        int fd = shm_open(object_name, O_RDWR | O_CREAT | O_EXCL, 0600);
+        int fd = shm_open_above_stdio(O_RDWR | O_CREAT | O_EXCL, 0600);
         if (fd >= 0) {
             if (fchmod(fd, 0600) != 0)
                 fail(errno, "chmod /dev/shm%s", object_name);
@@ -134,7 +196,7 @@ static int open_object(void)
                  object_name);
         if (errno != EEXIST)
             fail(errno, "cannot create /dev/shm%s", object_name);
-        fd = shm_open(object_name, O_RDWR, 0);
+        fd = shm_open_above_stdio(O_RDWR, 0);
         if (fd >= 0)
             return fd;
         if (errno != ENOENT)
@@ -149,7 +211,7 @@ static int open_object(void)
 static int still_named(int fd)
 {
     struct stat held, named;
-    int other = shm_open(object_name, O_RDONLY, 0);
+    int other = shm_open_above_stdio(O_RDONLY, 0);
 
     if (other < 0)
         return errno == ENOENT ? 0 : -1;
@@ -220,14 +282,18 @@ static void join(int fd, const char *start, size_t size)
 static void rejoin_in_child(void)
 {
     char path[64];
+    bool held[3];
 
     if (object_fd < 0)
         return;
     snprintf(path, sizeof path, "/proc/self/fd/%d", object_fd);
-    int fd = open(path, O_RDWR | O_CLOEXEC);
+    hold_stdio(held);
+    int fd = sc__fd_above_stdio(open(path, O_RDWR | O_CLOEXEC));
+    int err = errno;
+    release_stdio(held);
     if (fd < 0)
-        fail(errno, "cannot reopen /dev/shm%s after fork", object_name);
-    int err = lock_byte(fd, F_OFD_SETLK, F_RDLCK, USERS_BYTE);
+        fail(err, "cannot reopen /dev/shm%s after fork", object_name);
+    err = lock_byte(fd, F_OFD_SETLK, F_RDLCK, USERS_BYTE);
     if (err != 0)
         fail(err, "cannot lock /dev/shm%s after fork", object_name);
     if (dup3(fd, object_fd, O_CLOEXEC) < 0)
@@ -243,6 +309,8 @@ __attribute__((constructor(101))) static void attach(void)
     size_t size = (size_t)(__stop_sc_shared - __start_sc_shared);
     long page = sysconf(_SC_PAGESIZE);
 
+    bool held[3];
+
     name_object();
     if (page <= 0 || (uintptr_t)start % (uintptr_t)page != 0 ||
         size % (size_t)page != 0)
@@ -250,6 +318,7 @@ __attribute__((constructor(101))) static void attach(void)
              "section sc_shared is not in whole pages of %ld bytes "
              "(link with dll/sc_shared.ld)",
              page);
+    hold_stdio(held);
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
         int fd = open_object();
         int err = lock_byte(fd, F_OFD_SETLKW, F_WRLCK, INIT_BYTE);
@@ -269,6 +338,7 @@ __attribute__((constructor(101))) static void attach(void)
             fail(errno, "cannot map /dev/shm%s", object_name);
         lock_byte(fd, F_OFD_SETLK, F_UNLCK, INIT_BYTE);
         object_fd = fd;
+        release_stdio(held);
         pthread_atfork(NULL, NULL, rejoin_in_child);
         return;
     }

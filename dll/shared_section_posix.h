@@ -19,4 +19,8 @@
  * GOT; a hidden one is this image's, at a link-time offset from the code. */
 #define SC_SHARED_EXTERN extern __attribute__((visibility("hidden")))
 
+/* fd, moved above the standard descriptors (shared_section_posix.c):
+ * every descriptor the image opens goes through it. */
+int sc__fd_above_stdio(int fd) __attribute__((visibility("hidden")));
+
 #endif /* SC_SHARED_SECTION_POSIX_H */

@@ -416,6 +416,13 @@ static DWORD open_nul(HANDLE *h, DWORD access)
 static DWORD make_child_handles(struct sc_child *child, HANDLE ends[3],
                                 unsigned flags)
 {
+    if (flags & SC_CHILD_DETACHED) {
+        for (int i = 0; i < 3; i++)
+            ends[i] = INVALID_HANDLE_VALUE;
+        return (flags & (SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT))
+                   ? ERROR_INVALID_PARAMETER
+                   : 0;
+    }
     DWORD err = (flags & SC_CHILD_PIPE_STDIN)
                     ? make_pipe(&ends[0], &child->stdin_write, 1)
                     : open_nul(&ends[0], GENERIC_READ);
@@ -469,6 +476,14 @@ static DWORD make_startup_info(STARTUPINFOEXW *si, HANDLE ends[3])
     SIZE_T list_size = 0;
 
     memset(si, 0, sizeof *si);
+    si->StartupInfo.cb = sizeof *si;
+    si->StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+    si->StartupInfo.hStdInput = ends[0];
+    si->StartupInfo.hStdOutput = ends[1];
+    si->StartupInfo.hStdError = ends[2];
+    /* A detached child inherits nothing: no list to make. */
+    if (ends[0] == INVALID_HANDLE_VALUE)
+        return 0;
     InitializeProcThreadAttributeList(NULL, 1, 0, &list_size);
     si->lpAttributeList = malloc(list_size);
     if (si->lpAttributeList == NULL)
@@ -480,11 +495,6 @@ static DWORD make_startup_info(STARTUPINFOEXW *si, HANDLE ends[3])
         si->lpAttributeList = NULL;
         return err;
     }
-    si->StartupInfo.cb = sizeof *si;
-    si->StartupInfo.dwFlags = STARTF_USESTDHANDLES;
-    si->StartupInfo.hStdInput = ends[0];
-    si->StartupInfo.hStdOutput = ends[1];
-    si->StartupInfo.hStdError = ends[2];
     return UpdateProcThreadAttribute(si->lpAttributeList, 0,
                                      PROC_THREAD_ATTRIBUTE_HANDLE_LIST, ends,
                                      3 * sizeof(HANDLE), NULL, NULL)
@@ -505,14 +515,19 @@ static DWORD create_process(struct sc_child *child, const char *program,
     DWORD err = application != NULL ? 0 : GetLastError();
     wchar_t *command_line = err == 0 ? make_command_line(program, args) : NULL;
     DWORD creation = EXTENDED_STARTUPINFO_PRESENT |
-                     ((flags & SC_CHILD_SUSPENDED) ? CREATE_SUSPENDED : 0);
+                     ((flags & SC_CHILD_SUSPENDED) ? CREATE_SUSPENDED : 0) |
+                     ((flags & SC_CHILD_DETACHED) ? DETACHED_PROCESS : 0);
+    BOOL inherit = (flags & SC_CHILD_DETACHED) ? FALSE : TRUE;
 
     if (err == 0 && command_line == NULL)
         err = GetLastError();
     if (err == 0)
         err = make_startup_info(&si, ends);
+    if (si.lpAttributeList == NULL)
+        creation &= ~(DWORD)EXTENDED_STARTUPINFO_PRESENT;
     if (err == 0 &&
-        CreateProcessW(application, command_line, NULL, NULL, TRUE, creation,
+        CreateProcessW(application, command_line, NULL, NULL, inherit,
+                       creation,
                        NULL, NULL, &si.StartupInfo, &pi)) {
         child->process = pi.hProcess;
         child->thread = pi.hThread;

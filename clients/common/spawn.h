@@ -61,6 +61,10 @@ enum {
     SC_CHILD_SUSPENDED = 1 << 0,   /* created suspended: sc__child_resume() */
     SC_CHILD_PIPE_STDIN = 1 << 1,  /* write to it with sc__child_write() */
     SC_CHILD_PIPE_OUTPUT = 1 << 2, /* capture stdout and stderr */
+    /* No console and no standard handles (INVALID_HANDLE_VALUE), as a
+     * service or a program started from a window may run; not with the
+     * pipes. */
+    SC_CHILD_DETACHED = 1 << 3,
 };
 
 /* How long sc__child_write() and sc__child_read_line() wait for a child

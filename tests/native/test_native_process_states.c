@@ -1,0 +1,413 @@
+/*
+ * libsharedcounter.so in processes that start the way daemons, cron jobs
+ * and services do: stdin, stdout or stderr closed (each and all), a low
+ * RLIMIT_NOFILE, umask 0777, a fork without exec, many threads at load.
+ * In each case this program holds the library and checks that the
+ * counter moved by exactly what the child added; where the library must
+ * refuse to load, the child says why and the counter does not move.
+ *
+ * The program re-launches itself:
+ *     --in-state STATE PROGRAM ARG...  puts itself in STATE, then runs
+ *                          PROGRAM: STATE is a comma-separated list of
+ *                          close0, close1, close2, nofile=N and umask=0777
+ *     --use LIB DELTA      loads LIB, adds DELTA, prints value lines to
+ *                          stdout and stderr, reads stdin to its end
+ *     --hold LIB DELTA     loads LIB, adds DELTA, prints the value, waits
+ *                          for the end of its input
+ *     --fork LIB           adds 5, forks a child that adds 3 without exec,
+ *                          then adds 2
+ *     --threads LIB        threads write to stdout while others load LIB
+ *                          at once and add 1,000 each
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "native_support.h"
+
+/* The library's own need while it loads: the object and one more. */
+enum { LOAD_DESCRIPTORS = 2, FIRST_FREE = 3 };
+enum { LOADERS = 16, WRITERS = 4, ADDS_PER_LOADER = 1000 };
+
+static char self_path[4096];
+static char clients_dir[4096];
+
+struct fixture {
+    char scratch[64];
+    char library[256];
+    struct sc_api api;
+};
+
+/* ---- child processes ---------------------------------------------------- */
+
+static int apply_state(char *state)
+{
+    for (char *item = strtok(state, ","); item != NULL;
+         item = strtok(NULL, ",")) {
+        struct rlimit limit;
+        if (strncmp(item, "close", 5) == 0) {
+            close(atoi(item + 5));
+        } else if (strncmp(item, "nofile=", 7) == 0) {
+            limit.rlim_cur = limit.rlim_max = (rlim_t)atoi(item + 7);
+            if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+                return -1;
+        } else if (strncmp(item, "umask=", 6) == 0) {
+            umask((mode_t)strtol(item + 6, NULL, 8));
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* What a careless program does with its standard streams, closed or not:
+ * any of them that were the library's descriptor would take these bytes
+ * into the counter, or hand the counter's bytes to the program. */
+static void use_streams(int64_t value)
+{
+    char c;
+
+    for (int i = 0; i < 64; i++) {
+        printf("counter: %lld\n", (long long)value);
+        fprintf(stderr, "counter: %lld\n", (long long)value);
+    }
+    fflush(stdout);
+    while (read(0, &c, 1) > 0)
+        continue;
+}
+
+static int child_fork(struct sc_api *api)
+{
+    int status;
+
+    api->add(5);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 1;
+    if (pid == 0) {
+        api->add(3);
+        _exit(0);
+    }
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
+        return 1;
+    api->add(2);
+    return 0;
+}
+
+static const char *threads_library;
+static pthread_barrier_t threads_start;
+static volatile int threads_loading;
+
+static void *load_and_add(void *arg)
+{
+    struct sc_api api;
+
+    (void)arg;
+    pthread_barrier_wait(&threads_start);
+    sc__api_load(&api, threads_library);
+    for (int i = 0; i < ADDS_PER_LOADER; i++)
+        api.increment();
+    return NULL;
+}
+
+static void *write_stdout(void *arg)
+{
+    static const char line[] = "counter: 4211540152288636771\n";
+
+    (void)arg;
+    pthread_barrier_wait(&threads_start);
+    while (threads_loading)
+        if (write(1, line, sizeof line - 1) < 0)
+            continue;
+    return NULL;
+}
+
+static int child_threads(const char *library)
+{
+    pthread_t loaders[LOADERS], writers[WRITERS];
+
+    threads_library = library;
+    threads_loading = 1;
+    pthread_barrier_init(&threads_start, NULL, LOADERS + WRITERS);
+    for (int i = 0; i < WRITERS; i++)
+        if (pthread_create(&writers[i], NULL, write_stdout, NULL) != 0)
+            return 1;
+    for (int i = 0; i < LOADERS; i++)
+        if (pthread_create(&loaders[i], NULL, load_and_add, NULL) != 0)
+            return 1;
+    for (int i = 0; i < LOADERS; i++)
+        pthread_join(loaders[i], NULL);
+    threads_loading = 0;
+    for (int i = 0; i < WRITERS; i++)
+        pthread_join(writers[i], NULL);
+    return 0;
+}
+
+static int child_main(int argc, char **argv)
+{
+    struct sc_api api;
+    const char *mode = argv[1];
+
+    if (strcmp(mode, "--in-state") == 0 && argc >= 4) {
+        /* Nothing but the standard streams, as a daemon starts: a
+         * descriptor inherited from the test runner would take a place
+         * under the limit. */
+        if (close_range(FIRST_FREE, ~0U, 0) != 0 || apply_state(argv[2]) != 0)
+            return 2;
+        execv(argv[3], argv + 3);
+        return 127;
+    }
+    if (strcmp(mode, "--threads") == 0)
+        return child_threads(argv[2]);
+    sc__api_load(&api, argv[2]);
+    if (strcmp(mode, "--fork") == 0)
+        return child_fork(&api);
+    int64_t value = api.add(argc > 3 ? atoll(argv[3]) : 0);
+    if (strcmp(mode, "--hold") == 0) {
+        printf("%lld\n", (long long)value);
+        fflush(stdout);
+        use_streams(value);
+        return 0;
+    }
+    use_streams(value);
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+
+    assert_non_null(f);
+    sc__scratch_make(f->scratch, sizeof f->scratch);
+    sc__library_copy(f->scratch, "libsharedcounter.so", f->library,
+                     sizeof f->library);
+    sc__api_load(&f->api, f->library);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    sc__api_unload(&f->api);
+    sc__scratch_remove(f->scratch);
+    free(f);
+    return 0;
+}
+
+/* Runs argv (after the state) in state; returns its exit status and keeps
+ * what it wrote to stderr in proc->errors. */
+static int run_in_state(struct sc_proc *proc, const char *state,
+                        const char *const argv[])
+{
+    enum { MAX_ARGS = 12 };
+    char *args[MAX_ARGS] = {self_path, "--in-state", (char *)state};
+    size_t n = 3;
+
+    for (; argv[n - 3] != NULL; n++) {
+        assert_true(n + 1 < MAX_ARGS);
+        args[n] = (char *)argv[n - 3];
+    }
+    args[n] = NULL;
+    sc__proc_start(proc, args);
+    return sc__proc_finish(proc, NULL, 0);
+}
+
+/* The child adds delta to f's copy in state and must exit with status;
+ * the counter must have moved by exactly moved. */
+static void expect_child(struct fixture *f, const char *state,
+                         const char *mode, const char *delta, int status,
+                         int64_t moved)
+{
+    struct sc_proc proc;
+    const char *argv[] = {self_path, mode, f->library, delta, NULL};
+    int64_t before = f->api.get();
+
+    int got = run_in_state(&proc, state, argv);
+    if (got != status)
+        fail_msg("%s %s in state %s: exit %d, not %d; stderr:\n%s", mode,
+                 delta, state, got, status, proc.errors);
+    assert_int_equal(f->api.get(), (int64_t)((uint64_t)before + moved));
+    assert_int_equal(f->api.increment(), (int64_t)((uint64_t)before + moved + 1));
+}
+
+static void expect_refused(struct fixture *f, const char *state)
+{
+    struct sc_proc proc;
+    const char *argv[] = {self_path, "--use", f->library, "5", NULL};
+    int64_t before = f->api.get();
+
+    assert_int_equal(run_in_state(&proc, state, argv), 1);
+    assert_int_equal(f->api.get(), before);
+    assert_non_null(strstr(proc.errors, "Too many open files"));
+    assert_non_null(strstr(proc.errors, "descriptors above 2 while it loads"));
+    assert_non_null(strstr(proc.errors, "stopping rather than counting alone"));
+}
+
+static char *limit_state(char *buf, size_t size, int limit, const char *more)
+{
+    snprintf(buf, size, "nofile=%d%s", limit, more);
+    return buf;
+}
+
+/* ---- the matrix --------------------------------------------------------- */
+
+static void stdin_closed(void **state)
+{
+    expect_child(*state, "close0", "--use", "5", 0, 5);
+}
+
+static void stdout_closed(void **state)
+{
+    expect_child(*state, "close1", "--use", "5", 0, 5);
+}
+
+static void stderr_closed(void **state)
+{
+    expect_child(*state, "close2", "--use", "5", 0, 5);
+}
+
+static void all_standard_streams_closed(void **state)
+{
+    expect_child(*state, "close0,close1,close2", "--use", "5", 0, 5);
+}
+
+static void fewest_descriptors_that_load(void **state)
+{
+    char buf[64];
+    int limit = FIRST_FREE + LOAD_DESCRIPTORS;
+
+    expect_child(*state, limit_state(buf, sizeof buf, limit, ""), "--use", "5",
+                 0, 5);
+    expect_child(*state,
+                 limit_state(buf, sizeof buf, limit, ",close0,close1,close2"),
+                 "--use", "5", 0, 5);
+}
+
+/* One fewer. Below that, the program does not start at all: the dynamic
+ * loader needs a descriptor of its own to open the C library. */
+static void fewer_descriptors_are_refused(void **state)
+{
+    char buf[64];
+    int limit = FIRST_FREE + LOAD_DESCRIPTORS - 1;
+
+    expect_refused(*state, limit_state(buf, sizeof buf, limit, ""));
+    expect_refused(*state, limit_state(buf, sizeof buf, limit, ",close1"));
+    expect_refused(*state,
+                   limit_state(buf, sizeof buf, limit, ",close0,close1"));
+}
+
+/* The first process to load a copy creates its object: mode 0600 whatever
+ * the umask, and usable by the next process. */
+static void first_user_with_umask_0777(void **state)
+{
+    struct fixture *f = *state;
+    struct sc_proc proc;
+    struct sc_api second;
+    struct stat st;
+    char fresh[256], object[512], line[64];
+
+    sc__library_copy(f->scratch, "fresh.so", fresh, sizeof fresh);
+    sc__object_path(fresh, object, sizeof object);
+    char *argv[] = {self_path, "--in-state", "umask=0777", self_path,
+                    "--hold", fresh, "4", NULL};
+    sc__proc_start(&proc, argv);
+    sc__proc_line(&proc, line, sizeof line);
+    assert_string_equal(line, "4");
+    assert_int_equal(stat(object, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    sc__api_load(&second, fresh);
+    assert_int_equal(second.get(), 4);
+    assert_int_equal(second.add(6), 10);
+    assert_int_equal(sc__proc_finish(&proc, NULL, 0), 0);
+    assert_int_equal(second.get(), 10);
+    sc__api_unload(&second);
+}
+
+static void fork_without_exec(void **state)
+{
+    expect_child(*state, "", "--fork", NULL, 0, 10);
+    expect_child(*state, "close1", "--fork", NULL, 0, 10);
+}
+
+static void many_threads_at_load(void **state)
+{
+    expect_child(*state, "close1", "--threads", NULL, 0,
+                 LOADERS * ADDS_PER_LOADER);
+}
+
+/* The linked clients, on the built library: its constructor runs before
+ * main, in whatever state the program starts. */
+static void linked_clients_with_streams_closed(void **state)
+{
+    struct sc_api built;
+    struct sc_proc proc;
+    char worker[4200], client[4200];
+
+    (void)state;
+    snprintf(worker, sizeof worker, "%s/counter_worker", clients_dir);
+    snprintf(client, sizeof client, "%s/counter_client", clients_dir);
+    sc__api_load(&built, SC_LIBRARY_FILE);
+    int64_t before = built.get();
+    const char *add7[] = {worker, "--times", "7", "--delta", "1", NULL};
+    /* It adds, then cannot print its result: a failure a script sees. */
+    assert_int_equal(run_in_state(&proc, "close1", add7), 1);
+    assert_int_equal(run_in_state(&proc, "close0,close1,close2", add7), 1);
+    assert_int_equal(run_in_state(&proc, "close0", add7), 0);
+    assert_int_equal(run_in_state(&proc, "close2", add7), 0);
+    assert_int_equal(built.get(), (int64_t)((uint64_t)before + 28));
+    /* With stdin closed the interactive client has no commands to run. */
+    const char *interactive[] = {client, NULL};
+    assert_int_equal(run_in_state(&proc, "close0", interactive), 1);
+    assert_non_null(strstr(proc.errors, "stdin"));
+    assert_int_equal(built.get(), (int64_t)((uint64_t)before + 28));
+    sc__api_unload(&built);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 3 && strncmp(argv[1], "--", 2) == 0)
+        return child_main(argc, argv);
+    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (n <= 0)
+        return 1;
+    self_path[n] = '\0';
+    snprintf(clients_dir, sizeof clients_dir, "%s", SC_CLIENTS_DIR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(stdin_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(stdout_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(stderr_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(all_standard_streams_closed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(fewest_descriptors_that_load, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(fewer_descriptors_are_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(first_user_with_umask_0777, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(fork_without_exec, setup, teardown),
+        cmocka_unit_test_setup_teardown(many_threads_at_load, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(linked_clients_with_streams_closed,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
