@@ -42,41 +42,36 @@ all: build
 deps:
 	@scripts/install-deps.sh $(BUILD)/deps
 
-# The native tests inspect the Windows trees' binaries, which "build" makes
-# first.
-$(BUILD)/native/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD)/native -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	    "-DSC_WINDOWS_TREES=$(abspath $(BUILD))/gcc;$(abspath $(BUILD))/clang"
-
-$(BUILD)/native-clang/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD)/native-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	    -DCMAKE_C_COMPILER=clang \
-	    "-DSC_WINDOWS_TREES=$(abspath $(BUILD))/gcc;$(abspath $(BUILD))/clang"
-
+# Each tree is a preset of CMakePresets.json: "cmake --preset gcc", "cmake
+# --build --preset gcc" and "ctest --preset gcc" do by hand what these rules
+# do. The native trees' tests read the Windows trees' DLLs, which "build"
+# makes first.
 $(BUILD)/%/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD)/$* -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	    -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-$*.cmake \
-	    -DSC_CMOCKA_SOURCE_DIR=$(abspath $(BUILD))/deps/cmocka \
-	    -DSC_DEPS_DIR=$(abspath $(BUILD))/deps
+	@cmake --preset $* >$(BUILD)/configure-$*.log 2>&1 || \
+	    { cat $(BUILD)/configure-$*.log; exit 1; }
 
 build: deps $(foreach t,$(TOOLCHAINS) $(NATIVE),$(BUILD)/$(t)/CMakeCache.txt)
 	@for t in $(TOOLCHAINS) $(NATIVE); do \
-	    cmake --build $(BUILD)/$$t -j $(JOBS) || exit 1; \
+	    cmake --build --preset $$t -j $(JOBS) || exit 1; \
 	done
 
 $(WINE_PREFIX)/system.reg: | deps
-	cmake -DPREFIX=$(WINE_PREFIX) -P cmake/wineprefix.cmake
+	@cmake -DPREFIX=$(WINE_PREFIX) -P cmake/wineprefix.cmake
 
-# Builds only what the demo runs: the launcher, the DLL and the two clients.
+# Builds only what the demo runs (the launcher, the DLL and the two clients)
+# with its log in a file, so that the screen shows the demo.
 demo: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
-	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_demo
-	$(WINE_RUN) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS)
-	$(WINE_RUN) wineserver -w
+	@echo "make demo: building counter_demo (log: $(BUILD)/demo-build.log)"
+	@cmake --build --preset gcc -j $(JOBS) --target counter_demo \
+	    >$(BUILD)/demo-build.log 2>&1 || { cat $(BUILD)/demo-build.log; exit 1; }
+	@$(WINE_RUN) wine $(BUILD)/gcc/bin/counter_demo.exe $(DEMO_ARGS); \
+	    status=$$?; $(WINE_RUN) wineserver -w; exit $$status
 
 # The same launcher built for Linux, on libsharedcounter.so (docs/linux.md).
 demo-linux: deps $(BUILD)/native/CMakeCache.txt
-	cmake --build $(BUILD)/native -j $(JOBS) --target counter_demo
-	$(BUILD)/native/clients/counter_demo $(DEMO_ARGS)
+	@cmake --build --preset native -j $(JOBS) --target counter_demo \
+	    >$(BUILD)/demo-build.log 2>&1 || { cat $(BUILD)/demo-build.log; exit 1; }
+	@$(BUILD)/native/clients/counter_demo $(DEMO_ARGS)
 
 # Each Windows tree's tests run in that tree's own Wine prefix, and start and
 # stop its wineserver themselves (a CTest fixture, cmake/wine.cmake).
@@ -84,7 +79,7 @@ test: build
 	@status=0; \
 	for t in $(NATIVE) $(TOOLCHAINS); do \
 	    echo "== tests: $$t"; \
-	    ctest --test-dir $(BUILD)/$$t --output-on-failure -j $(JOBS) || status=1; \
+	    ctest --preset $$t -j $(JOBS) || status=1; \
 	done; \
 	exit $$status
 

@@ -28,7 +28,9 @@
 enum { ACCESS_WITHIN = 12, REX_W = 0x48, REX_WR = 0x4c, LOCK = 0xf0 };
 
 /* The "|"-separated Windows build trees; set by the build, may be empty. */
+#if defined(SC_WINDOWS_TREES)
 static const char windows_trees[] = SC_WINDOWS_TREES;
+#endif
 
 /* An operation and the opcode of its access: lock xadd (0f c1), lock
  * cmpxchg (0f b1), xchg (87, locked without a prefix) or mov load (8b). */
@@ -177,6 +179,7 @@ static int pe_function(const struct sc_image_file *l, const char *name,
     return 0;
 }
 
+#if defined(SC_WINDOWS_TREES)
 static void check_dll(const char *path)
 {
     struct sc_image_file l;
@@ -204,22 +207,25 @@ static void dlls_address_counter_directly(void **state)
     for (char *tree = strtok(trees, "|"); tree != NULL;
          tree = strtok(NULL, "|")) {
         snprintf(path, sizeof path, "%s/bin/sharedcounter.dll", tree);
-        if (access(path, R_OK) != 0) {
-            print_message("not built: %s\n", path);
-            continue;
-        }
+        if (access(path, R_OK) != 0)
+            fail_msg("%s is not built: build the Windows trees first (make "
+                     "build), or configure this tree with -DSC_WINDOWS_TREES= "
+                     "to leave them out",
+                     path);
         check_dll(path);
         checked++;
     }
-    if (checked == 0)
-        skip();
+    assert_true(checked > 0);
 }
+#endif
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(library_addresses_counter_directly),
+#if defined(SC_WINDOWS_TREES)
         cmocka_unit_test(dlls_address_counter_directly),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
