@@ -186,7 +186,9 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-#define USAGE "usage: counter_bench_native [--ops N] [--runs 1..31]\n"
+#define USAGE                                                                  \
+    "usage: counter_bench_native [--ops N] [--runs 1..31] [--help] "           \
+    "[--version]\n"
 
 /* Returns -1 to run, or the exit code. */
 static int parse(int argc, char **argv, long *ops, int *runs)
@@ -199,6 +201,14 @@ static int parse(int argc, char **argv, long *ops, int *runs)
                          "same atomic behind a local call,\na POSIX shm "
                          "object and a process-shared mutex, at 1 and 2 "
                          "processes\n(docs/performance.md).\n");
+            return 0;
+        }
+        if (strcmp(option, "--version") == 0) {
+            uint32_t library = sc_version();
+            printf("counter_bench_native " SC_VERSION_STRING "\n"
+                   "library version: %u.%u.%u\n",
+                   (unsigned)(library >> 16), (unsigned)(library >> 8 & 0xff),
+                   (unsigned)(library & 0xff));
             return 0;
         }
         if (i + 1 < argc && strcmp(option, "--ops") == 0)

@@ -332,8 +332,8 @@ static LRESULT on_color(HDC dc, HWND control)
 
     if (id == SC_WINDOW_VALUE)
         SetTextColor(dc, RGB(0x1f, 0x4e, 0x8c));
-    else if (id == SC_WINDOW_STATUS)
-        SetTextColor(dc, GetSysColor(COLOR_GRAYTEXT));
+    else if (id == SC_WINDOW_STATUS) /* grey text is too pale to read */
+        SetTextColor(dc, GetSysColor(COLOR_WINDOWTEXT));
     SetBkColor(dc, GetSysColor(COLOR_WINDOW));
     return (LRESULT)GetSysColorBrush(COLOR_WINDOW);
 }
@@ -395,6 +395,25 @@ static LRESULT CALLBACK window_proc(HWND hwnd, UINT message, WPARAM wparam,
 /* ---- the program ----------------------------------------------------------
  */
 
+/* Without a display (Wine with no X server, a service's session) Windows
+ * only says "invalid window handle": say what is missing instead. */
+static void report_no_window(DWORD err)
+{
+    char why[300];
+
+    if (err == ERROR_INVALID_WINDOW_HANDLE ||
+        GetSystemMetrics(SM_CXSCREEN) == 0)
+        sc__error(PROGRAM,
+                  "cannot create the window: no display or desktop is "
+                  "available (error %lu). Run it in a desktop session; under "
+                  "Wine, set DISPLAY to an X server (for example with "
+                  "xvfb-run), or use counter_watch in a terminal",
+                  (unsigned long)err);
+    else
+        sc__error(PROGRAM, "cannot create the window: %s",
+                  sc__win32_message(err, why, sizeof why));
+}
+
 static int run_window(int show, int left, int top)
 {
     HINSTANCE instance = GetModuleHandleW(NULL);
@@ -415,9 +434,7 @@ static int run_window(int show, int left, int top)
         CreateWindowExW(0, SC_WINDOW_CLASS, L"Shared counter", window_style,
                         left, top, CW_USEDEFAULT, CW_USEDEFAULT, NULL, NULL,
                         instance, &w) == NULL) {
-        char why[300];
-        sc__error(PROGRAM, "cannot create the window: %s",
-                  sc__win32_message(GetLastError(), why, sizeof why));
+        report_no_window(GetLastError());
         return SC_EXIT_FAILURE;
     }
     ShowWindow(w.hwnd, show);
@@ -485,9 +502,8 @@ int WINAPI WinMain(HINSTANCE instance, HINSTANCE previous, LPSTR command_line,
     (void)previous;
     (void)command_line;
     find_console();
-    int status =
-        sc__live_parse(PROGRAM, __argc, __argv, options, COUNT, print_help,
-                       (const void *)sc_get, sc_version());
+    int status = sc__live_parse(PROGRAM, __argc, __argv, options, COUNT,
+                                print_help, (const void *)sc_get, sc_version());
     if (status != SC_LIVE_RUN)
         return status;
     if (options[LEFT].given != options[TOP].given)

@@ -110,8 +110,11 @@ static void test_once_shows_a_running_worker(void **state)
     assert_int_equal(
         sc__spawn(&worker, path, "--times 100000000000", SC_CHILD_PIPE_OUTPUT),
         0);
-    while (sc_get() == before)
-        Sleep(1);
+    /* A worker that never starts adding fails here, not in CTest's timeout. */
+    for (DWORD waited = 0; sc_get() == before; waited++) {
+        assert_true(waited < SC_TEST_CHILD_TIMEOUT_MS);
+        assert_int_equal(WaitForSingleObject(worker.process, 1), WAIT_TIMEOUT);
+    }
     watch(&run, "--once --interval 200");
     TerminateProcess(worker.process, 1);
     WaitForSingleObject(worker.process, INFINITE);

@@ -62,7 +62,8 @@ def main():
     print(f"library version: {version >> 16}.{(version >> 8) & 0xff}.{version & 0xff}")
     print(f"counter: {library.sc_get()}")
     print(f"counter: {library.sc_add(args.add)}")
-    print(f"processes: {' '.join(str(pid) for pid in sorted(processes(library)))}")
+    pids = sorted(processes(library))
+    print(f"processes: {len(pids)} (pids {' '.join(str(pid) for pid in pids)})")
     return 0
 
 

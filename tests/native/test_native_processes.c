@@ -514,7 +514,7 @@ static void python_example_shares_with_a_c_client(void **state)
     if (status != 0)
         fail_msg("counter.py exited with %d: %s", status, python.errors);
     assert_non_null(strstr(out, "counter: 10\ncounter: 15\n"));
-    snprintf(expected, sizeof expected, "processes: %d %d\n",
+    snprintf(expected, sizeof expected, "processes: 2 (pids %d %d)\n",
              holder.pid < python.pid ? holder.pid : python.pid,
              holder.pid < python.pid ? python.pid : holder.pid);
     assert_non_null(strstr(out, expected));
