@@ -7,7 +7,8 @@
 #   make soak    a long soak of both library builds (docs/reliability.md)
 #   make bench   the benchmark: table, CSV and plot (docs/performance.md)
 #   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
-#   make screenshot  the README's picture, docs/img/counter_window.png
+#   make screenshot  the README's picture, in build/screenshot/; with
+#                SCREENSHOT_OUT=docs/img/counter_window.png it updates the docs
 #   make build   just build
 #   make install PREFIX=dir   the SDK (DLLs, header, import libraries, CMake
 #                and pkg-config files, docs) from the MinGW GCC build
@@ -127,13 +128,14 @@ fuzz: deps
 # Three counter_window windows and a counter_watch, mid-run, in a Wine
 # virtual desktop under Xvfb (scripts/screenshot.sh).
 SCREENSHOT_SIZE := 1064x720
+SCREENSHOT_OUT  ?= $(BUILD)/screenshot/counter_window.png
 screenshot: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	cmake --build $(BUILD)/gcc -j $(JOBS) --target counter_window \
 	    counter_watch counter_worker
-	@mkdir -p docs/img
-	$(WINE_RUN) xvfb-run -a -s "-screen 0 $(SCREENSHOT_SIZE)x24" \
+	@mkdir -p $(dir $(SCREENSHOT_OUT))
+	@$(WINE_RUN) xvfb-run -a -s "-screen 0 $(SCREENSHOT_SIZE)x24" \
 	    scripts/screenshot.sh $(BUILD)/gcc/bin $(SCREENSHOT_SIZE) \
-	    docs/img/counter_window.png
+	    $(SCREENSHOT_OUT)
 
 # The SDK from the MinGW GCC tree: the DLLs and their import libraries, which
 # is what the install step needs built.

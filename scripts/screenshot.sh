@@ -18,6 +18,16 @@ desktop=sc_screenshot_$$
 cp -n /usr/share/wine/fonts/marlett.ttf /usr/share/wine/fonts/tahoma*.ttf \
     "$WINEPREFIX/drive_c/windows/Fonts/"
 
+# The programs run from a folder of the prefix, so that the console's title
+# shows C:\sharedcounter and not the folder this machine built them in.
+dir="$WINEPREFIX/drive_c/sharedcounter"
+mkdir -p "$dir"
+for file in counter_watch.exe counter_window.exe counter_worker.exe \
+    sharedcounter.dll; do
+    cp "$1/$file" "$dir/"
+done
+bin=$dir
+
 wineserver -p5 || test $? -eq 2
 # counter_watch's console: 80 columns and 42 rows, and nothing to scroll.
 key="HKCU\\Console\\$(winepath -w "$bin/counter_watch.exe" | tr '\\' _)"
