@@ -5,8 +5,9 @@
  * process must then read the sum of all their changes.
  *
  * usage: test_interop NAME COMMAND_LINE [NAME COMMAND_LINE]...
- * Each command line runs in this program's folder, where the DLL is, with its
- * output in a file: Node.js under Wine cannot write to a pipe.
+ * Each command line runs in this program's folder, where the DLL is (the
+ * loader searches the current folder), with its output in a file: Node.js
+ * under Wine cannot write to a pipe.
  */
 #include <inttypes.h>
 #include <setjmp.h>
