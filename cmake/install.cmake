@@ -25,9 +25,10 @@ endif()
 
 # Installs target into destination (component sdk), stripped of its debug
 # information, which goes to <file>.debug beside it (component debug):
-# objcopy keeps it at build time (target <target>_debug), and the installed copy names it in a
-# .gnu_debuglink section (with its CRC), where gdb looks for it. MSVC keeps
-# its debug information in a .pdb of its own and has no objcopy.
+# objcopy keeps it at build time (target <target>_debug), and the installed
+# copy names it in a .gnu_debuglink section (with its CRC), where gdb looks
+# for it. MSVC keeps its debug information in a .pdb of its own and has no
+# objcopy.
 function(sc_install_binary target destination)
     install(TARGETS ${target} ${ARGN}
             RUNTIME DESTINATION ${destination} COMPONENT sdk
