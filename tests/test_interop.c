@@ -5,8 +5,9 @@
  * process must then read the sum of all their changes.
  *
  * usage: test_interop NAME COMMAND_LINE [NAME COMMAND_LINE]...
- * Each command line runs in this program's folder, where the DLL is, with its
- * output in a file: Node.js under Wine cannot write to a pipe.
+ * Each command line runs in this program's folder, where the DLL is (the
+ * loader searches the current folder), with its output in a file: Node.js
+ * under Wine cannot write to a pipe.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -171,6 +172,41 @@ static void example_follows_the_ones_before(void **state)
     interop.moved += 1 + (uint64_t)p.delta;
 }
 
+/* The C example with arguments: --help prints its usage, an unknown
+ * argument is refused with exit status 2, and neither moves the counter. */
+static void c_example_help_leaves_the_counter(void **state)
+{
+    static const struct {
+        const char *args, *part;
+        DWORD exit_code;
+    } runs[] = {{"--help", "usage: example_c", 0},
+                {"--count", "unknown argument '--count'", 2}};
+    const struct example *c = NULL;
+    char command_line[4096], out[MAX_PATH + 64], err[MAX_PATH + 64];
+    char text[MAX_OUTPUT], errors[MAX_OUTPUT];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < interop.count; i++)
+        if (strcmp(interop.examples[i].name, "c") == 0)
+            c = &interop.examples[i];
+    assert_non_null(c);
+    for (i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct example run = {.name = "c_args", .command_line = command_line};
+
+        snprintf(command_line, sizeof command_line, "%s %s", c->command_line,
+                 runs[i].args);
+        snprintf(out, sizeof out, "%sc_args.out", interop.dir);
+        snprintf(err, sizeof err, "%sc_args.err", interop.dir);
+        assert_int_equal(run_example(&run, out, err), runs[i].exit_code);
+        read_file(runs[i].exit_code == 0 ? out : err, text, sizeof text);
+        read_file(runs[i].exit_code == 0 ? err : out, errors, sizeof errors);
+        sc__test_assert_contains(text, runs[i].part);
+        assert_string_equal(errors, "");
+        check_value(command_line, "sc_get()", sc_get(), interop.before);
+    }
+}
+
 static void holder_reads_the_sum(void **state)
 {
     (void)state;
@@ -202,7 +238,7 @@ static int release_counter(void **state)
 
 int main(int argc, char **argv)
 {
-    struct CMUnitTest tests[MAX_EXAMPLES + 1];
+    struct CMUnitTest tests[MAX_EXAMPLES + 2];
     size_t i;
 
     if (argc < 3 || argc % 2 != 1 || (size_t)argc / 2 > MAX_EXAMPLES) {
@@ -223,7 +259,9 @@ int main(int argc, char **argv)
                                        example_follows_the_ones_before, NULL,
                                        NULL, NULL};
     }
+    tests[i++] =
+        (struct CMUnitTest)cmocka_unit_test(c_example_help_leaves_the_counter);
     tests[i] = (struct CMUnitTest)cmocka_unit_test(holder_reads_the_sum);
-    return _cmocka_run_group_tests("interop", tests, interop.count + 1,
+    return _cmocka_run_group_tests("interop", tests, interop.count + 2,
                                    hold_counter, release_counter);
 }

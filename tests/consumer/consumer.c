@@ -1,7 +1,8 @@
 /*
- * Built against the installed package: checks that the header and the DLL
- * it loaded agree on the version, and that the DLL counts. The DLL is a copy
- * beside this program, with a counter no other process uses.
+ * Built against the installed package: checks that the header and the
+ * library it loaded agree on the version, and that the library counts. The
+ * library is a copy of its own (beside this program on Windows, in the
+ * installed tree on Linux), with a counter no other process uses.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ int main(void)
            SC_VERSION_STRING, (unsigned)SC_VERSION_HEX, (unsigned)version,
            before, after);
     if (version != SC_VERSION_HEX) {
-        fprintf(stderr, "consumer: the DLL's version is not the header's\n");
+        fprintf(stderr, "consumer: the library's version is not the header's\n");
         return 1;
     }
     if ((uint64_t)after != (uint64_t)before + 1) {
