@@ -156,13 +156,8 @@ install: deps $(BUILD)/gcc/CMakeCache.txt
 # sharedcounter-<version>-linux-x86_64.tar.gz and sharedcounter_<version>_amd64.deb,
 # each with a -dbg twin that holds the debug information.
 package: deps $(BUILD)/gcc/CMakeCache.txt $(BUILD)/native/CMakeCache.txt
-	cmake --build $(BUILD)/gcc -j $(JOBS) --target $(SDK_TARGETS) \
-	    $(addsuffix _debug,$(SDK_DLLS))
-	cmake --build $(BUILD)/native -j $(JOBS)
-	rm -rf $(BUILD)/package
-	cd $(BUILD)/gcc && cpack -B $(abspath $(BUILD))/package
-	cd $(BUILD)/native && cpack -B $(abspath $(BUILD))/package
-	mv $(BUILD)/package/*.zip $(BUILD)/package/*.tar.gz $(BUILD)/package/*.deb $(BUILD)/
+	cmake --build --preset gcc -j $(JOBS) --target package
+	cmake --build --preset native -j $(JOBS) --target package
 	@echo "make package: in $(BUILD)/"; cd $(BUILD) && ls -l *.zip *.tar.gz *.deb
 
 clean:

@@ -178,6 +178,11 @@ endif()
 
 # The packages: the sdk component, and the debug component as a package of
 # its own (-dbg) that unpacks over it.
+# Where the package target writes the packages; the presets put them all in
+# build/, beside the trees.
+set(SC_PACKAGE_DIR ${PROJECT_BINARY_DIR} CACHE PATH
+    "Where 'cmake --build ... --target package' writes the packages")
+set(CPACK_PACKAGE_DIRECTORY ${SC_PACKAGE_DIR})
 set(CPACK_PACKAGE_NAME sharedcounter)
 set(CPACK_PACKAGE_VENDOR "the sharedcounter authors")
 set(CPACK_PACKAGE_CONTACT "the sharedcounter authors <sharedcounter@localhost>")
