@@ -28,7 +28,7 @@ set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS sharedcounter.def
 add_library(sharedcounter SHARED
     counter.c
     process_table.c
-    process_id_posix.c
+    process_table_posix.c
     processes.c
     storage_section_posix.c)
 add_library(SharedCounter::sharedcounter ALIAS sharedcounter)
