@@ -2,7 +2,7 @@
  * Storage for sharedcounter_hardened.dll: the counter and the process table in
  * a named file mapping in the session namespace that only the current user
  * can open, instead of a shared section that every process of every user can
- * write: its name, its security and the mapping itself.
+ * write. This file names the mapping, secures it and maps it.
  *
  * The DLL opens the mapping in DllMain (counter.c), so that
  * sc__mapped_storage is valid before any API call and the hot path stays one
