@@ -25,12 +25,7 @@ ${sc_exports}    local:
 ")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS sharedcounter.def)
 
-add_library(sharedcounter SHARED
-    counter.c
-    process_table.c
-    process_id_posix.c
-    processes.c
-    storage_section_posix.c)
+add_library(sharedcounter SHARED ${sc_library_sources})
 add_library(SharedCounter::sharedcounter ALIAS sharedcounter)
 target_include_directories(sharedcounter PUBLIC
     $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>

@@ -54,7 +54,7 @@ struct sc_table_member {
 };
 
 /* The calling process. Safe in DllMain and in an ELF constructor. Returns 0
- * or the system's error code (process_id_win32.c, process_id_posix.c). */
+ * or the system's error code (process_table_win32.c, process_table_posix.c). */
 int sc__process_self(struct sc_process_id *self);
 
 /* Whether process pid runs, and if so its creation time. A process this

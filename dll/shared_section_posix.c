@@ -1,5 +1,5 @@
 /*
- * SC_SHARED on Linux (shared_section_posix.h). When the image that holds
+ * SC_SHARED on Linux (shared_section.h). When the image that holds
  * this file loads, a constructor lays a POSIX shared-memory object over the
  * image's sc_shared section, one object per image file (device and inode)
  * and user, so that every process that loads the same file shares the

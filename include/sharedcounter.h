@@ -1,30 +1,26 @@
 /*
  * sharedcounter: one 64-bit counter shared by every process that loads the
- * same sharedcounter.dll image file.
+ * same sharedcounter.dll image file (docs/how-it-works.md tells how).
  *
- * The counter lives in the DLL's own ".shared" data section, which the linker
- * marks Initialized Data | Shared | Read | Write (flags 0xD0000040). Windows
- * maps that section once for all processes that load the same DLL file, so a
- * change made by one process is seen by all others. Every update is a single
- * Interlocked* 64-bit operation: any number of threads in any number of
- * processes may call these functions at once and no update is lost.
+ * Every update is atomic: any number of threads in any number of processes
+ * may call these functions at once and no update is lost.
  *
  * Scope and lifetime: the counter is shared per DLL *file*. A copy of the DLL
  * under another path has a counter of its own. The value lives as long as at
  * least one process has the DLL loaded; when the last one unloads it, the
  * next process to load it starts again from 0.
  *
- * sharedcounter_hardened.dll exports this same API, but keeps the counter in
- * a named file mapping that only the creating user can open, shared per user,
- * per logon session and per DLL file (docs/security.md). Everything below
- * holds for both builds.
+ * sharedcounter_hardened.dll exports this same API, but only the processes
+ * of the creating user can reach its counter, shared per user, per logon
+ * session and per DLL file (docs/security.md). Everything below holds for
+ * both builds.
  *
  * Arithmetic wraps: the counter is a two's-complement int64_t, so adding 1 to
  * INT64_MAX gives INT64_MIN, and subtracting 1 from INT64_MIN gives INT64_MAX.
  * No function here can fail once the DLL is loaded.
  *
- * Beside the counter, the same shared storage keeps a table of the processes
- * that have the DLL loaded: sc_processes() reads it.
+ * Beside the counter, the DLL keeps track of the processes that have it
+ * loaded: sc_processes() lists them.
  */
 #ifndef SHAREDCOUNTER_H
 #define SHAREDCOUNTER_H
@@ -79,8 +75,8 @@ extern "C" {
 #endif
 
 /*
- * sc_get() : reads the counter, with a plain atomic load (acquire) that
- *         takes no lock: polling it costs the writers next to nothing.
+ * sc_get() : reads the counter atomically, without writing to it: polling it
+ *         does not slow down the callers that update it.
  * @return the current value. Another process may change it right after the
  *         read, so use the value returned by an update when you need to know
  *         the result of that update. Cannot fail.
@@ -143,21 +139,18 @@ SC_API uint32_t sc_version(void);
  *         with a larger array to get every id; the set may have changed
  *         meanwhile.
  *
- * Exact after TerminateProcess and crashes: a process that ended without
- * unloading the DLL is never counted. Each process is recorded with its id
- * and its creation time, so a new process that gets the id of an ended one
- * is not taken for it. The check is made here, on each call, and frees the
- * records of ended processes: loading the DLL costs only a few interlocked
- * operations. A process whose state this user may not query (another user's,
+ * A process that ended without unloading the DLL (TerminateProcess, a
+ * crash) is never counted, and a new process that gets its id is not taken
+ * for it. A process whose state this user may not query (another user's,
  * with the section build) is counted as running.
  *
  * Beyond SC_PROCESS_SLOTS processes at once, the others are counted but not
- * listed: the returned count includes them, pids does not. Such a process
- * takes a free slot on its next call of sc_processes(). It leaves the count
- * when it unloads the DLL or exits normally; if it is killed while it has no
- * slot, it stays counted until every process has unloaded the DLL.
- * Processes attaching or detaching during the call may or may not be seen.
- * Cannot fail.
+ * listed: the returned count includes them, pids does not. Such a process is
+ * listed from its first call of sc_processes() after a slot has come free.
+ * It leaves the count when it unloads the DLL or exits normally; if it is
+ * killed while it is not listed, it stays counted until every process has
+ * unloaded the DLL. Processes attaching or detaching during the call may or
+ * may not be seen. Cannot fail.
  */
 SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
 

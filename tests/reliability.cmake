@@ -50,7 +50,7 @@ sc_set_warnings(probe_counter)
 # It reads bin/sharedcounter.dll's file only, and runs probe_counter with
 # copies of the hardened DLL: only the hardened counter's values matter.
 sc_add_test(test_hardened SOURCES test_hardened.c
-            LIBRARIES sharedcounter_hardened sc_mapping_name
+            LIBRARIES sharedcounter_hardened sc_mapping
             LOCK hardened_counter)
 add_dependencies(test_hardened sharedcounter probe_counter)
 # The same unit tests as the shared-section build.

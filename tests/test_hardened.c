@@ -21,7 +21,7 @@
 
 #include <aclapi.h>
 
-#include "mapping_name.h"
+#include "mapping_win32.h"
 #include "options.h"
 #include "sharedcounter.h"
 #include "spawn.h"

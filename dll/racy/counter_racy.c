@@ -4,6 +4,8 @@
  * operation. Two callers that read the same value both write the same
  * result, and one update is lost. The tests run their exact-total and
  * linearizability checks against it to show that those checks can fail.
+ * Everything else, the shared section and the process table included, is
+ * counter.c's, built with SC_RACY.
  */
 #include "sharedcounter.h"
 
@@ -62,9 +64,4 @@ int64_t sc_compare_exchange(int64_t expected, int64_t desired)
     if (old == expected)
         *counter() = desired;
     return old;
-}
-
-uint32_t sc_version(void)
-{
-    return SC_VERSION_HEX;
 }

@@ -4,7 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "process_table.h"
-#include "shared_section_posix.h"
+#include "shared_section.h"
 
 #include <errno.h>
 #include <fcntl.h>

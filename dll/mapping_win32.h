@@ -1,9 +1,10 @@
 /*
- * The name of sharedcounter_hardened.dll's counter mapping, shared by the DLL
- * and the tests that inspect the mapping it creates.
+ * The storage of sharedcounter_hardened.dll: a named file mapping that only
+ * the current user can open (docs/security.md). The tests that inspect the
+ * mapping name it with the same functions as the DLL.
  */
-#ifndef SC_MAPPING_NAME_H
-#define SC_MAPPING_NAME_H
+#ifndef SC_MAPPING_WIN32_H
+#define SC_MAPPING_WIN32_H
 
 #include <windows.h>
 
@@ -29,4 +30,16 @@ PSID sc__user_sid(union sc_user_sid *user);
 DWORD sc__mapping_name(const WCHAR *dll_path, PSID user,
                        WCHAR name[SC_MAPPING_NAME_SIZE]);
 
-#endif /* SC_MAPPING_NAME_H */
+/* The view of the mapping: NULL until sc__mapping_open has mapped it. */
+extern struct sc_shared_storage *sc__mapped_storage;
+
+/* Creates or opens the mapping of the DLL file dll for this user, refusing
+ * one that is not this user's alone, and maps its view. Safe under the
+ * loader lock. Returns whether the view is mapped; if not, it has told a
+ * debugger why, since LoadLibrary reports only ERROR_DLL_INIT_FAILED. */
+BOOL sc__mapping_open(HMODULE dll);
+
+/* Gives the view and the mapping back. */
+void sc__mapping_close(void);
+
+#endif /* SC_MAPPING_WIN32_H */
