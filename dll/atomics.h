@@ -44,6 +44,32 @@ static inline int64_t sc__load_acquire64(sc__atomic64 *p)
 #endif
 }
 
+/* Loads that take part in the total order of the locked operations: the
+ * writer's look at the waiting flag after its update, and the waiter's
+ * look at the counter after it has raised the flag. On x86 every locked
+ * instruction is a full barrier, so after one a plain load is enough; MSVC
+ * and GCC keep their order, as the Interlocked functions are compiler
+ * barriers too. */
+static inline int32_t sc__load_seq_cst32(sc__atomic32 *p)
+{
+#if defined(__GNUC__)
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+#else
+    return *p;
+#endif
+}
+
+static inline int64_t sc__load_seq_cst64(sc__atomic64 *p)
+{
+#if defined(__GNUC__)
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+#elif defined(_MSC_VER) && defined(_M_X64)
+    return *p;
+#else
+    return InterlockedCompareExchange64(p, 0, 0);
+#endif
+}
+
 static inline int64_t sc__fetch_add64(sc__atomic64 *p, int64_t delta)
 {
     return InterlockedExchangeAdd64(p, delta);
@@ -85,6 +111,18 @@ typedef volatile int32_t sc__atomic32;
 static inline int64_t sc__load_acquire64(sc__atomic64 *p)
 {
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+/* On x86-64 a plain MOV too: the locked operations before them are the
+ * barriers (see the Windows half). */
+static inline int32_t sc__load_seq_cst32(sc__atomic32 *p)
+{
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+static inline int64_t sc__load_seq_cst64(sc__atomic64 *p)
+{
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
 }
 
 static inline int64_t sc__fetch_add64(sc__atomic64 *p, int64_t delta)

@@ -54,12 +54,33 @@ int64_t sc_get(void)
     return sc__load_acquire64(counter());
 }
 
+/* The writers' half of waiting: after the locked instruction, which has
+ * taken the counter's cache line, one plain load on that same line. Only a
+ * writer that finds the flag raised pays for a wake, and it lowers the flag
+ * first, so that the writers after it do not pay again until a waiter
+ * raises it anew. The test-only sharedcounter_nowake build (SC_SKIP_WAKE)
+ * leaves this out, to show that the tests catch a lost wake-up. */
+static void wake_waiters(void)
+{
+#if !defined(SC_SKIP_WAKE)
+    struct sc_shared_storage *storage = sc__storage();
+
+    if (sc__load_seq_cst32(&storage->waiting) != 0 &&
+        sc__exchange32(&storage->waiting, 0) != 0)
+        sc__waiters_wake(storage);
+#endif
+}
+
 /* The exported functions call this, not each other: on ELF a call to an
  * exported function goes through the PLT, since another image could
  * interpose it. */
 static int64_t add_and_get(int64_t delta)
 {
-    return wrapping_sum(sc__fetch_add64(counter(), delta), delta);
+    int64_t before = sc__fetch_add64(counter(), delta);
+
+    if (delta != 0)
+        wake_waiters();
+    return wrapping_sum(before, delta);
 }
 
 int64_t sc_increment(void)
@@ -79,12 +100,20 @@ int64_t sc_add(int64_t delta)
 
 int64_t sc_exchange(int64_t value)
 {
-    return sc__exchange64(counter(), value);
+    int64_t before = sc__exchange64(counter(), value);
+
+    if (before != value)
+        wake_waiters();
+    return before;
 }
 
 int64_t sc_compare_exchange(int64_t expected, int64_t desired)
 {
-    return sc__compare_exchange64(counter(), expected, desired);
+    int64_t before = sc__compare_exchange64(counter(), expected, desired);
+
+    if (before == expected && expected != desired)
+        wake_waiters();
+    return before;
 }
 
 #endif /* SC_RACY */
@@ -125,6 +154,62 @@ static void processes_attach(void)
 static void processes_detach(void)
 {
     sc__table_leave(table(), &self);
+}
+
+/* ---- Waiting for a change ---------------------------------------------- */
+
+/* An event count. The waiter arms (its platform half makes it wakeable by
+ * the next wake), raises the waiting flag, and only then looks at the
+ * counter again; the writer updates the counter, and only then looks at the
+ * flag. Both the raise and the update are locked instructions, full
+ * barriers, so at least one side sees the other: the waiter sees the new
+ * value and does not sleep, or the writer sees the flag and wakes it. A
+ * wake that comes between the arm and the sleep is kept by the platform
+ * half (a futex word that has moved, a semaphore count), so the sleep
+ * returns at once. */
+
+static int wait_result(int64_t *now, int64_t value, int result)
+{
+    if (now != NULL)
+        *now = value;
+    return result;
+}
+
+/* What is left of timeout_ms since start, in milliseconds rounded up, so
+ * that a sleep never ends before the time is up. */
+static uint32_t time_left(uint64_t start_us, uint32_t timeout_ms)
+{
+    if (timeout_ms == SC_WAIT_FOREVER)
+        return SC_WAIT_FOREVER;
+    uint64_t elapsed = sc__clock_us() - start_us;
+    uint64_t limit = (uint64_t)timeout_ms * 1000;
+    return elapsed >= limit ? 0 : (uint32_t)((limit - elapsed + 999) / 1000);
+}
+
+int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now)
+{
+    struct sc_shared_storage *storage = sc__storage();
+    uint64_t start = timeout_ms == SC_WAIT_FOREVER ? 0 : sc__clock_us();
+
+    for (;;) {
+        int64_t value = sc__load_acquire64(&storage->counter);
+        if (value != seen)
+            return wait_result(now, value, 1);
+        uint32_t left = time_left(start, timeout_ms);
+        if (left == 0)
+            return wait_result(now, value, 0);
+        struct sc_waiter waiter;
+        if (sc__waiter_arm(&waiter, storage, &self) != 0)
+            return wait_result(now, value, -1);
+        sc__exchange32(&storage->waiting, 1);
+        value = sc__load_seq_cst64(&storage->counter);
+        if (value != seen) {
+            sc__waiter_disarm(&waiter);
+            return wait_result(now, value, 1);
+        }
+        if (sc__waiter_sleep(&waiter, left) != 0)
+            return wait_result(now, value, -1);
+    }
 }
 
 /* ---- Loading and unloading --------------------------------------------- */

@@ -21,11 +21,53 @@
 #include "process_table.h"
 
 /* The counter has a cache line to itself, so that processes attaching and
- * detaching do not take it away from the callers that update the counter. */
+ * detaching do not take it away from the callers that update the counter.
+ * What waiting needs of every update shares that line (counter.c, "Waiting
+ * for a change"). */
 struct sc_shared_storage {
     _Alignas(64) sc__atomic64 counter;
+    /* Non-zero while some process may be waiting: the writer that finds it
+     * set clears it and wakes the waiters. */
+    sc__atomic32 waiting;
+    /* Linux: the futex word the waiters sleep on; each wake adds 1. */
+    sc__atomic32 wakes;
+    /* Windows: a random number, set by the first waiter, in the names of
+     * the waiters' semaphores, so that copies of the DLL never meet. */
+    sc__atomic64 waiters_id;
     _Alignas(64) struct sc_process_table processes;
 };
+
+/* One call of sc_wait between its look at the counter and its sleep
+ * (wait_win32.c, wait_posix.c). */
+struct sc_waiter {
+    struct sc_shared_storage *storage;
+    uint32_t ticket;     /* Linux: the wakes seen before the look */
+    sc__atomic32 *armed; /* Windows: the slot's count, or NULL */
+    void *semaphore;     /* Windows: this process's, or NULL */
+};
+
+/* Makes the caller wakeable by the next wake of storage, before it looks
+ * at the counter once more. member is this process's place in the table.
+ * Returns 0, or -1 with errno or GetLastError() set. */
+int sc__waiter_arm(struct sc_waiter *waiter, struct sc_shared_storage *storage,
+                   const struct sc_table_member *member);
+
+/* Undoes an arm that will not sleep. */
+void sc__waiter_disarm(struct sc_waiter *waiter);
+
+/* Sleeps until a wake since the arm, or for at most ms (SC_WAIT_FOREVER:
+ * no limit); it may also return early for no reason. Returns 0, or -1
+ * with errno or GetLastError() set. The caller looks at the counter again
+ * either way. */
+int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ms);
+
+/* Wakes every waiter that armed before this call. */
+void sc__waiters_wake(struct sc_shared_storage *storage);
+
+/* Microseconds on a clock that never goes back: a wait must never end
+ * early, which a clock that moves in ticks of several milliseconds could
+ * make it do. */
+uint64_t sc__clock_us(void);
 
 #if defined(SC_STORAGE_MAPPING)
 

@@ -41,3 +41,20 @@ set_target_properties(sharedcounter PROPERTIES
     LINK_DEPENDS ${sc_version_script}
     PUBLIC_HEADER ${PROJECT_SOURCE_DIR}/include/sharedcounter.h)
 sc_set_warnings(sharedcounter)
+
+# A build whose writers never wake a waiter (SC_SKIP_WAKE), for the tests
+# that show they catch a lost wake-up; never installed.
+if(BUILD_TESTING)
+    add_library(sharedcounter_nowake SHARED ${sc_library_sources})
+    target_include_directories(sharedcounter_nowake PUBLIC
+        ${PROJECT_SOURCE_DIR}/include)
+    target_compile_definitions(sharedcounter_nowake
+        PRIVATE SC_BUILDING_DLL SC_SKIP_WAKE)
+    target_link_libraries(sharedcounter_nowake PRIVATE sc_shared_section)
+    target_link_options(sharedcounter_nowake PRIVATE
+        "LINKER:--version-script=${sc_version_script}" "LINKER:-z,defs")
+    set_target_properties(sharedcounter_nowake PROPERTIES
+        C_VISIBILITY_PRESET hidden
+        LINK_DEPENDS ${sc_version_script})
+    sc_set_warnings(sharedcounter_nowake)
+endif()

@@ -102,28 +102,16 @@ DWORD sc__mapping_name(const WCHAR *dll_path, PSID user,
 /* Built and read with plain advapi32/kernelbase calls, no SDDL parser, so
  * that both are safe under the loader lock. */
 
-/* Owner: user. DACL (protected from inheritance): one ACE that allows user
- * FILE_MAP_ALL_ACCESS. Nobody else gets in, short of an administrator. */
-struct owner_only_sd {
-    SECURITY_DESCRIPTOR sd;
-    union {
-        ACL acl;
-        BYTE bytes[sizeof(ACL) + sizeof(ACCESS_ALLOWED_ACE) +
-                   SECURITY_MAX_SID_SIZE];
-    } dacl;
-};
-
 /* Builds the descriptor in out. It points into out and at user, so both
  * must outlive its use. Returns 0 or a Win32 error code. */
-static DWORD owner_only_sd(struct owner_only_sd *out, PSID user)
+DWORD sc__owner_only_sd(struct sc_owner_only_sd *out, PSID user, DWORD access)
 {
     /* The owner is set explicitly: an elevated administrator's token would
      * otherwise make the Administrators group the owner, and the check
      * below would then refuse the user's own mapping. */
     if (!InitializeSecurityDescriptor(&out->sd, SECURITY_DESCRIPTOR_REVISION) ||
         !InitializeAcl(&out->dacl.acl, sizeof out->dacl, ACL_REVISION) ||
-        !AddAccessAllowedAce(&out->dacl.acl, ACL_REVISION, FILE_MAP_ALL_ACCESS,
-                             user) ||
+        !AddAccessAllowedAce(&out->dacl.acl, ACL_REVISION, access, user) ||
         !SetSecurityDescriptorOwner(&out->sd, user, FALSE) ||
         !SetSecurityDescriptorDacl(&out->sd, TRUE, &out->dacl.acl, FALSE) ||
         !SetSecurityDescriptorControl(&out->sd, SE_DACL_PROTECTED,
@@ -211,8 +199,8 @@ static DWORD name_for_module(HMODULE module, PSID user,
  * one like it, which nobody but this user (or an administrator) can make. */
 static DWORD open_mapping(HANDLE *mapping, const WCHAR *name, PSID user)
 {
-    struct owner_only_sd sd;
-    DWORD err = owner_only_sd(&sd, user);
+    struct sc_owner_only_sd sd;
+    DWORD err = sc__owner_only_sd(&sd, user, FILE_MAP_ALL_ACCESS);
 
     if (err != 0)
         return err;

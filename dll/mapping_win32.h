@@ -18,6 +18,22 @@ union sc_user_sid {
     BYTE bytes[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
 };
 
+/* Owner: a user. DACL (protected from inheritance): one ACE that allows
+ * that user some access. Nobody else gets in, short of an administrator. */
+struct sc_owner_only_sd {
+    SECURITY_DESCRIPTOR sd;
+    union {
+        ACL acl;
+        BYTE bytes[sizeof(ACL) + sizeof(ACCESS_ALLOWED_ACE) +
+                   SECURITY_MAX_SID_SIZE];
+    } dacl;
+};
+
+/* Builds in out the descriptor that allows user access, for the mapping
+ * and for the waiters' semaphores. It points into out and at user, so both
+ * must outlive its use. Returns 0 or a Win32 error code. */
+DWORD sc__owner_only_sd(struct sc_owner_only_sd *out, PSID user, DWORD access);
+
 /* Fills user from the process token. Returns 0 or a Win32 error code. */
 DWORD sc__current_user(union sc_user_sid *user);
 

@@ -26,7 +26,7 @@
 #define SHAREDCOUNTER_H
 
 #define SC_VERSION_MAJOR 0
-#define SC_VERSION_MINOR 2
+#define SC_VERSION_MINOR 3
 #define SC_VERSION_PATCH 0
 
 /* 0x00MMmmpp: compare with sc_version() to detect a header/DLL mismatch. */
@@ -69,6 +69,9 @@
 
 /* How many processes sc_processes() can list: the size of the table. */
 #define SC_PROCESS_SLOTS 1024
+
+/* sc_wait()'s timeout that never ends. */
+#define SC_WAIT_FOREVER UINT32_MAX
 
 #ifdef __cplusplus
 extern "C" {
@@ -153,6 +156,35 @@ SC_API uint32_t sc_version(void);
  * may not be seen. Cannot fail.
  */
 SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
+
+/*
+ * sc_wait() : waits, without spinning, until the counter differs from seen
+ *         or timeout_ms milliseconds have passed. Any process's update wakes
+ *         it, from any thread; a process may have any number of threads
+ *         waiting at once.
+ * @param seen the value the caller last saw, usually from sc_get() or from
+ *         the previous call's *now.
+ * @param timeout_ms 0 looks once and returns at once; SC_WAIT_FOREVER
+ *         waits as long as it takes.
+ * @param now receives, when it is not NULL, the value the call saw last:
+ *         on 1 a value other than seen, on 0 the value at the timeout.
+ * @return 1 as soon as the counter differs from seen; 0 when timeout_ms
+ *         passed first, never earlier; -1 when it cannot wait (an operating
+ *         system call failed: GetLastError() or errno says why), so a
+ *         failure never looks like a hang. Early wake-ups inside the call
+ *         never reach the caller.
+ *
+ * Not promised: a change and a change back between two looks may go unseen
+ * (the counter is a value, not a log: wait for a value with a loop around
+ * sc_wait). Waiters are per library file, like the counter: an update of a
+ * copy at another path never wakes them.
+ *
+ * Windows: a process beyond SC_PROCESS_SLOTS looks every 10 ms instead of
+ * sleeping. A waiter in another logon session than the writer (a service
+ * and a user's program sharing sharedcounter.dll) is not woken by that
+ * writer and sees its change within a second.
+ */
+SC_API int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now);
 
 #ifdef __cplusplus
 }
