@@ -27,6 +27,7 @@
 #include "live.h"
 #include "options.h"
 #include "sharedcounter.h"
+#include "text_paths.h"
 
 #define PROGRAM "counter_window"
 
@@ -485,9 +486,8 @@ int WINAPI WinMain(HINSTANCE instance, HINSTANCE previous, LPSTR command_line,
     (void)previous;
     (void)command_line;
     find_console();
-    int status =
-        sc__live_parse(PROGRAM, __argc, __argv, options, COUNT, print_help,
-                       (const void *)sc_get, sc_version());
+    int status = sc__live_parse(PROGRAM, __argc, __argv, options, COUNT,
+                                print_help, (const void *)sc_get, sc_version());
     if (status != SC_LIVE_RUN)
         return status;
     if (options[LEFT].given != options[TOP].given)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "text_paths.h"
 
 static void report_error(const char *what, const char *program, int error)
 {

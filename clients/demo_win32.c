@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "options.h"
+#include "text_paths.h"
 
 /* How long a process that ended in time gets to hand over its output. */
 enum { OUTPUT_GRACE_MS = 10000 };

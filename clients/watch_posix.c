@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child_process.h"
 #include "options.h"
-#include "spawn_posix.h"
 
 /* ---- what is attached -----------------------------------------------------
  */

@@ -15,6 +15,7 @@
 #include <windows.h>
 
 #include "options.h"
+#include "text_paths.h"
 
 /* ---- what is attached -----------------------------------------------------
  */

@@ -35,7 +35,7 @@ int sc__soak_client_main(const char *lifetime_ms)
 
 int64_t sc__soak_lost(const struct sc_soak_report *report)
 {
-    return sc__test_moved(report->applied, report->moved);
+    return sc__wrapping_sub(report->moved, report->applied);
 }
 
 struct client {
@@ -142,7 +142,7 @@ DWORD sc__soak_run(const struct sc_soak_plan *plan,
             report->peak = running;
         Sleep(POLL_MS);
     }
-    report->moved = sc__test_moved(before, sc_get());
+    report->moved = sc__wrapping_sub(sc_get(), before);
     report->elapsed_ms = (DWORD)(GetTickCount64() - t0);
     free(clients);
     return 0;

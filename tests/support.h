@@ -17,22 +17,17 @@
 
 #include <windows.h>
 
+#include "child_process.h"
 #include "sc_api_names.h"
 #include "sectiondump.h"
 #include "sharedcounter.h"
-#include "spawn.h"
+#include "text_paths.h"
+#include "wrapping.h"
 
 /* Long enough for any child that works; a hung one fails the test. */
 enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
 
 /* ---- counter values ----------------------------------------------------- */
-
-/* How far the counter moved from before to after, in two's complement: the
- * counter wraps, and the difference must not overflow a signed type. */
-static inline int64_t sc__test_moved(int64_t before, int64_t after)
-{
-    return (int64_t)((uint64_t)after - (uint64_t)before);
-}
 
 /* A cmocka group setup and teardown for tests that set the counter to
  * extreme values: the value it held before is put back afterwards. They are

@@ -21,11 +21,12 @@
 
 #include <aclapi.h>
 
+#include "child_process.h"
 #include "mapping_name.h"
 #include "options.h"
 #include "sharedcounter.h"
-#include "spawn.h"
 #include "support.h"
+#include "text_paths.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"
 #define SECTION_DLL "sharedcounter.dll"

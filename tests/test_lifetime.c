@@ -22,9 +22,10 @@
 #include <cmocka.h>
 #include <windows.h>
 
+#include "child_process.h"
 #include "options.h"
-#include "spawn.h"
 #include "support.h"
+#include "text_paths.h"
 
 typedef int64_t (*sc_get_fn)(void);
 typedef int64_t (*sc_add_fn)(int64_t);

@@ -16,7 +16,8 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "spawn.h"
+#include "child_process.h"
+#include "text_paths.h"
 
 /* Far more than a pipe holds (64 KiB), on each stream. */
 enum { BIG = 1 << 20, PIECE = 4096, TIMEOUT_MS = 60000 };

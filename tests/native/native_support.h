@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "sectiondump.h"
+#include "wrapping.h"
 
 /* An image file read whole and parsed with sectiondump's parser. */
 struct sc_image_file {
@@ -62,8 +63,8 @@ struct sc_proc {
 void sc__proc_start(struct sc_proc *proc, char *const argv[]);
 /* Runs the program name of the folder dir with the arguments that follow,
  * up to a NULL. */
-void sc__proc_start_in(struct sc_proc *proc, const char *dir,
-                       const char *name, ...);
+void sc__proc_start_in(struct sc_proc *proc, const char *dir, const char *name,
+                       ...);
 /* Reads one line of its output, without the newline. */
 void sc__proc_line(struct sc_proc *proc, char *line, size_t size);
 /* Closes its stdin, reads the rest of its output into rest (may be NULL),

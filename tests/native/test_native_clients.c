@@ -95,8 +95,7 @@ static void demo_totals_are_exact(void **state)
                             "%" SCNd64 " -> %" SCNd64,
                             &before, &after),
                      2);
-    assert_true((uint64_t)after - (uint64_t)before ==
-                (uint64_t)(clients * times * delta));
+    assert_true(sc__wrapping_sub(after, before) == clients * times * delta);
     snprintf(expected, sizeof expected,
              "private baseline: each of %" PRId64 " processes ended at %" PRId64
              " (none saw the others)",
@@ -132,13 +131,13 @@ static void two_client_sessions_share_the_value(void **state)
     sc__proc_start_in(&a, SC_CLIENTS_DIR, "counter_client", NULL);
     int64_t start_value = first_value(&a);
     assert_true(command(&a, "5", reply, sizeof reply) ==
-                (int64_t)((uint64_t)start_value + 5));
+                sc__wrapping_add(start_value, 5));
     sc__proc_start_in(&b, SC_CLIENTS_DIR, "counter_client", NULL);
-    assert_true(first_value(&b) == (int64_t)((uint64_t)start_value + 5));
+    assert_true(first_value(&b) == sc__wrapping_add(start_value, 5));
     assert_true(command(&b, "+7", reply, sizeof reply) ==
-                (int64_t)((uint64_t)start_value + 12));
+                sc__wrapping_add(start_value, 12));
     int64_t seen = command(&a, "=", reply, sizeof reply);
-    assert_true(seen == (int64_t)((uint64_t)start_value + 12));
+    assert_true(seen == sc__wrapping_add(start_value, 12));
     snprintf(note, sizeof note,
              "counter: %" PRId64 " (+7 from other processes)", seen);
     assert_string_equal(reply, note);
@@ -157,9 +156,9 @@ static void dynamic_client_shares_with_a_linked_one(void **state)
     sc__proc_start_in(&dynamic, SC_CLIENTS_DIR, "counter_dynamic", "--times",
                       "10", "--delta", "2", NULL);
     assert_int_equal(sc__proc_finish(&dynamic, out, sizeof out), 0);
-    assert_true(value_of(out) == (int64_t)((uint64_t)start_value + 20));
+    assert_true(value_of(out) == sc__wrapping_add(start_value, 20));
     assert_true(command(&holder, "=", reply, sizeof reply) ==
-                (int64_t)((uint64_t)start_value + 20));
+                sc__wrapping_add(start_value, 20));
     assert_non_null(strstr(reply, "(+20 from other processes)"));
     finish_ok(&holder);
 }

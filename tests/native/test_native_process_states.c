@@ -233,9 +233,8 @@ static int run_in_state(struct sc_proc *proc, const char *state,
 
 /* The child adds delta to f's copy in state and must exit with status;
  * the counter must have moved by exactly moved. */
-static void expect_child(struct fixture *f, const char *state,
-                         const char *mode, const char *delta, int status,
-                         int64_t moved)
+static void expect_child(struct fixture *f, const char *state, const char *mode,
+                         const char *delta, int status, int64_t moved)
 {
     struct sc_proc proc;
     const char *argv[] = {self_path, mode, f->library, delta, NULL};
@@ -243,10 +242,10 @@ static void expect_child(struct fixture *f, const char *state,
 
     int got = run_in_state(&proc, state, argv);
     if (got != status)
-        fail_msg("%s %s in state %s: exit %d, not %d; stderr:\n%s", mode,
-                 delta, state, got, status, proc.errors);
-    assert_int_equal(f->api.get(), (int64_t)((uint64_t)before + moved));
-    assert_int_equal(f->api.increment(), (int64_t)((uint64_t)before + moved + 1));
+        fail_msg("%s %s in state %s: exit %d, not %d; stderr:\n%s", mode, delta,
+                 state, got, status, proc.errors);
+    assert_int_equal(f->api.get(), sc__wrapping_add(before, moved));
+    assert_int_equal(f->api.increment(), sc__wrapping_add(before, moved + 1));
 }
 
 static void expect_refused(struct fixture *f, const char *state)
@@ -328,7 +327,7 @@ static void first_user_with_umask_0777(void **state)
     sc__library_copy(f->scratch, "fresh.so", fresh, sizeof fresh);
     sc__object_path(fresh, object, sizeof object);
     char *argv[] = {self_path, "--in-state", "umask=0777", self_path,
-                    "--hold", fresh, "4", NULL};
+                    "--hold",  fresh,        "4",          NULL};
     sc__proc_start(&proc, argv);
     sc__proc_line(&proc, line, sizeof line);
     assert_string_equal(line, "4");
@@ -373,12 +372,12 @@ static void linked_clients_with_streams_closed(void **state)
     assert_int_equal(run_in_state(&proc, "close0,close1,close2", add7), 1);
     assert_int_equal(run_in_state(&proc, "close0", add7), 0);
     assert_int_equal(run_in_state(&proc, "close2", add7), 0);
-    assert_int_equal(built.get(), (int64_t)((uint64_t)before + 28));
+    assert_int_equal(built.get(), sc__wrapping_add(before, 28));
     /* With stdin closed the interactive client has no commands to run. */
     const char *interactive[] = {client, NULL};
     assert_int_equal(run_in_state(&proc, "close0", interactive), 1);
     assert_non_null(strstr(proc.errors, "stdin"));
-    assert_int_equal(built.get(), (int64_t)((uint64_t)before + 28));
+    assert_int_equal(built.get(), sc__wrapping_add(before, 28));
     sc__api_unload(&built);
 }
 
@@ -404,8 +403,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(first_user_with_umask_0777, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(fork_without_exec, setup, teardown),
-        cmocka_unit_test_setup_teardown(many_threads_at_load, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(many_threads_at_load, setup, teardown),
         cmocka_unit_test_setup_teardown(linked_clients_with_streams_closed,
                                         setup, teardown),
     };
