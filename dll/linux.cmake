@@ -5,13 +5,8 @@
 
 # The version script comes from the .def, the API list's one home: each name
 # gets the version node, and everything else stays local.
-file(STRINGS sharedcounter.def sc_def_lines)
-set(sc_exports "")
-foreach(line IN LISTS sc_def_lines)
-    if(line MATCHES "^[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*$")
-        string(APPEND sc_exports "        ${CMAKE_MATCH_1};\n")
-    endif()
-endforeach()
+sc_api_names(sc_names)
+list(JOIN sc_names ";\n        " sc_exports)
 set(SC_SYMBOL_VERSION SHAREDCOUNTER_0.2 CACHE INTERNAL
     "The version node of the library's symbols")
 set(sc_version_script ${CMAKE_CURRENT_BINARY_DIR}/sharedcounter.map)
@@ -19,11 +14,11 @@ file(CONFIGURE OUTPUT ${sc_version_script} CONTENT
 "/* Generated from dll/sharedcounter.def by dll/linux.cmake. */
 ${SC_SYMBOL_VERSION} {
     global:
-${sc_exports}    local:
+        ${sc_exports};
+    local:
         *;
 };
 ")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS sharedcounter.def)
 
 add_library(sharedcounter SHARED
     counter.c
