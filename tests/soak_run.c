@@ -105,7 +105,7 @@ static void start_wave(struct client *clients, int first, int count,
         snprintf(args, sizeof args, SC_SOAK_CLIENT_FLAG " %lu",
                  (unsigned long)lifetime);
         report->started++;
-        if (sc__spawn_self(&clients[i].child, args, SC_CHILD_PIPE_OUTPUT) == 0)
+        if (sc__child_start_self(&clients[i].child, args, SC_CHILD_PIPE_OUTPUT) == 0)
             clients[i].running = TRUE;
         else
             report->failed++;

@@ -73,7 +73,7 @@ static int abandon_main(void)
     if (sc__gate_create(&gate, "never") != 0)
         return 1;
     snprintf(args, sizeof args, "--worker %s NUL 0", gate.name);
-    if (sc__spawn_self(&waiter, args, SC_CHILD_PIPE_OUTPUT) != 0 ||
+    if (sc__child_start_self(&waiter, args, SC_CHILD_PIPE_OUTPUT) != 0 ||
         sc__child_wait_ready(&waiter) != 0)
         return 1;
     printf("%lu\n", (unsigned long)waiter.pid);
@@ -111,7 +111,7 @@ static void start_workers(struct worker *workers, int n, const char *dir,
         snprintf(args, sizeof args, "--worker %s \"%s\" %d", gate->name,
                  workers[i].path, ops);
         assert_int_equal(
-            sc__spawn_self(&workers[i].child, args, SC_CHILD_PIPE_OUTPUT), 0);
+            sc__child_start_self(&workers[i].child, args, SC_CHILD_PIPE_OUTPUT), 0);
     }
     for (int i = 0; i < n; i++)
         assert_int_equal(sc__child_wait_ready(&workers[i].child), 0);
@@ -288,7 +288,7 @@ static void abandoned_workers_end_with_their_parent(void **state)
     unsigned long pid;
     (void)state;
 
-    assert_int_equal(sc__spawn_self(&parent, "--abandon", SC_CHILD_PIPE_OUTPUT),
+    assert_int_equal(sc__child_start_self(&parent, "--abandon", SC_CHILD_PIPE_OUTPUT),
                      0);
     assert_int_equal(
         sc__child_finish(&parent, SC_TEST_CHILD_TIMEOUT_MS, &code, &out), 0);

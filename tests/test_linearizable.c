@@ -226,7 +226,7 @@ static void start_workers(struct sc_child *children, const struct plan *plan,
              plan->add_every);
     for (int i = 0; i < plan->processes; i++)
         assert_int_equal(
-            sc__spawn_self(&children[i], args, SC_CHILD_PIPE_OUTPUT), 0);
+            sc__child_start_self(&children[i], args, SC_CHILD_PIPE_OUTPUT), 0);
     for (int i = 0; i < plan->processes; i++)
         assert_int_equal(sc__child_wait_ready(&children[i]), 0);
 }

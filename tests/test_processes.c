@@ -44,7 +44,7 @@ static void concurrent_workers_lose_no_update(void **state)
              WORKER_DELTA);
     for (int i = 0; i < WORKERS; i++)
         assert_int_equal(
-            sc__spawn(&workers[i], path, args, SC_CHILD_PIPE_OUTPUT), 0);
+            sc__child_start_in_job(&workers[i], path, args, SC_CHILD_PIPE_OUTPUT), 0);
     for (int i = 0; i < WORKERS; i++) {
         struct sc_child_output output;
         DWORD exit_code;

@@ -57,8 +57,8 @@ static void start_holders(struct sc_child *holders, int n, const char *program)
     for (int i = 0; i < n; i++) {
         unsigned flags = SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT;
         assert_int_equal(program == NULL
-                             ? sc__spawn_self(&holders[i], "--hold", flags)
-                             : sc__spawn(&holders[i], program, "--hold", flags),
+                             ? sc__child_start_self(&holders[i], "--hold", flags)
+                             : sc__child_start_in_job(&holders[i], program, "--hold", flags),
                          0);
     }
     for (int i = 0; i < n; i++)
@@ -187,7 +187,7 @@ static void dll_copy_has_its_own_table(void **state)
     assert_processes(NULL, 0, NULL);
 
     assert_int_equal(
-        sc__spawn(&lister, program, "--list", SC_CHILD_PIPE_OUTPUT), 0);
+        sc__child_start_in_job(&lister, program, "--list", SC_CHILD_PIPE_OUTPUT), 0);
     assert_int_equal(sc__child_read_line(&lister, line, sizeof line), 0);
     assert_memory_equal(line, "processes ", strlen("processes "));
     char *rest;

@@ -108,7 +108,7 @@ static void test_once_shows_a_running_worker(void **state)
 
     sc__test_path(path, sizeof path, NULL, "counter_worker.exe");
     assert_int_equal(
-        sc__spawn(&worker, path, "--times 100000000000", SC_CHILD_PIPE_OUTPUT),
+        sc__child_start_in_job(&worker, path, "--times 100000000000", SC_CHILD_PIPE_OUTPUT),
         0);
     while (sc_get() == before)
         Sleep(1);

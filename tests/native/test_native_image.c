@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
 #include "sc_api_names.h"
 #include "sectiondump.h"
 
@@ -41,12 +41,12 @@ static void exports_exactly_the_def_list(void **state)
     const char *found[MAX_NAMES];
     size_t have = 0;
     int version_node = 0;
-    struct sc_image_file l;
+    struct sc_test_image l;
 
     (void)state;
-    sc__image_load(SC_LIBRARY_FILE, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
-    const struct sd_elf *elf = &l.image.elf;
+    sc__test_image_load_path(&l, SC_LIBRARY_FILE);
+    assert_int_equal(l.parsed.format, SD_FORMAT_ELF64);
+    const struct sd_elf *elf = &l.parsed.elf;
     assert_int_not_equal(elf->dynamic_symbol_section, 0);
     for (size_t i = 1; i < elf->dynamic_symbol_count; i++) {
         const struct sd_elf_symbol *s = &elf->dynamic_symbols[i];
@@ -68,7 +68,7 @@ static void exports_exactly_the_def_list(void **state)
                             i < SC_API_COUNT ? sc_api_names[i]
                                              : "(nothing more)");
     assert_true(version_node);
-    sc__image_unload(&l);
+    sc__test_image_free(&l);
 }
 
 /* The file name carries the full version; its SONAME, in .dynstr, only the
@@ -76,16 +76,17 @@ static void exports_exactly_the_def_list(void **state)
 static void soname_has_the_major_version(void **state)
 {
     char target[256];
-    struct sc_image_file l;
+    struct sc_test_image l;
 
     (void)state;
     ssize_t n = readlink(SC_SONAME_FILE, target, sizeof target - 1);
     assert_true(n > 0);
     target[n] = '\0';
     assert_string_equal(target, "libsharedcounter.so." SC_VERSION_TEXT);
-    sc__image_load(SC_LIBRARY_FILE, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
-    const struct sd_elf_section *dynstr = find_section(&l.image.elf, ".dynstr");
+    sc__test_image_load_path(&l, SC_LIBRARY_FILE);
+    assert_int_equal(l.parsed.format, SD_FORMAT_ELF64);
+    const struct sd_elf_section *dynstr =
+        find_section(&l.parsed.elf, ".dynstr");
     assert_non_null(dynstr);
     assert_true(dynstr->offset + dynstr->size <= l.size);
     const char *strings = (const char *)l.data + dynstr->offset;
@@ -93,7 +94,7 @@ static void soname_has_the_major_version(void **state)
     for (size_t at = 0; at < dynstr->size; at += strlen(strings + at) + 1)
         seen |= strcmp(strings + at, "libsharedcounter.so.0") == 0;
     assert_true(seen);
-    sc__image_unload(&l);
+    sc__test_image_free(&l);
 }
 
 /* RELRO covers the writable sections the loader fills and then protects:
@@ -114,11 +115,11 @@ static uint64_t relro_end(const struct sd_elf *elf)
 
 static void assert_shared_pages(const char *path)
 {
-    struct sc_image_file l;
+    struct sc_test_image l;
 
-    sc__image_load(path, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
-    const struct sd_elf *elf = &l.image.elf;
+    sc__test_image_load_path(&l, path);
+    assert_int_equal(l.parsed.format, SD_FORMAT_ELF64);
+    const struct sd_elf *elf = &l.parsed.elf;
     const struct sd_elf_section *shared = find_section(elf, "sc_shared");
     if (shared == NULL)
         fail_msg("%s has no sc_shared section", path);
@@ -137,7 +138,7 @@ static void assert_shared_pages(const char *path)
             fail_msg("%s: section %s overlaps sc_shared's pages", path,
                      s->name);
     }
-    sc__image_unload(&l);
+    sc__test_image_free(&l);
 }
 
 static void library_section_fills_whole_pages_outside_relro(void **state)

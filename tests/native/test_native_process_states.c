@@ -37,7 +37,7 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
 
 /* The library's own need while it loads: the object and one more. */
 enum { LOAD_DESCRIPTORS = 2, FIRST_FREE = 3 };
@@ -195,7 +195,7 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
 
     assert_non_null(f);
-    sc__scratch_make(f->scratch, sizeof f->scratch);
+    sc__test_make_dir(f->scratch, sizeof f->scratch);
     sc__library_copy(f->scratch, "libsharedcounter.so", f->library,
                      sizeof f->library);
     sc__api_load(&f->api, f->library);
@@ -208,14 +208,14 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     sc__api_unload(&f->api);
-    sc__scratch_remove(f->scratch);
+    sc__test_remove_dir(f->scratch);
     free(f);
     return 0;
 }
 
 /* Runs argv (after the state) in state; returns its exit status and keeps
  * what it wrote to stderr in proc->errors. */
-static int run_in_state(struct sc_proc *proc, const char *state,
+static int run_in_state(struct sc_test_child *proc, const char *state,
                         const char *const argv[])
 {
     enum { MAX_ARGS = 12 };
@@ -227,8 +227,8 @@ static int run_in_state(struct sc_proc *proc, const char *state,
         args[n] = (char *)argv[n - 3];
     }
     args[n] = NULL;
-    sc__proc_start(proc, args);
-    return sc__proc_finish(proc, NULL, 0);
+    sc__test_child_start(proc, args);
+    return sc__test_child_finish(proc, NULL, 0);
 }
 
 /* The child adds delta to f's copy in state and must exit with status;
@@ -236,7 +236,7 @@ static int run_in_state(struct sc_proc *proc, const char *state,
 static void expect_child(struct fixture *f, const char *state, const char *mode,
                          const char *delta, int status, int64_t moved)
 {
-    struct sc_proc proc;
+    struct sc_test_child proc;
     const char *argv[] = {self_path, mode, f->library, delta, NULL};
     int64_t before = f->api.get();
 
@@ -250,7 +250,7 @@ static void expect_child(struct fixture *f, const char *state, const char *mode,
 
 static void expect_refused(struct fixture *f, const char *state)
 {
-    struct sc_proc proc;
+    struct sc_test_child proc;
     const char *argv[] = {self_path, "--use", f->library, "5", NULL};
     int64_t before = f->api.get();
 
@@ -319,7 +319,7 @@ static void fewer_descriptors_are_refused(void **state)
 static void first_user_with_umask_0777(void **state)
 {
     struct fixture *f = *state;
-    struct sc_proc proc;
+    struct sc_test_child proc;
     struct sc_api second;
     struct stat st;
     char fresh[256], object[512], line[64];
@@ -328,15 +328,15 @@ static void first_user_with_umask_0777(void **state)
     sc__object_path(fresh, object, sizeof object);
     char *argv[] = {self_path, "--in-state", "umask=0777", self_path,
                     "--hold",  fresh,        "4",          NULL};
-    sc__proc_start(&proc, argv);
-    sc__proc_line(&proc, line, sizeof line);
+    sc__test_child_start(&proc, argv);
+    sc__test_child_line(&proc, line, sizeof line);
     assert_string_equal(line, "4");
     assert_int_equal(stat(object, &st), 0);
     assert_int_equal(st.st_mode & 07777, 0600);
     sc__api_load(&second, fresh);
     assert_int_equal(second.get(), 4);
     assert_int_equal(second.add(6), 10);
-    assert_int_equal(sc__proc_finish(&proc, NULL, 0), 0);
+    assert_int_equal(sc__test_child_finish(&proc, NULL, 0), 0);
     assert_int_equal(second.get(), 10);
     sc__api_unload(&second);
 }
@@ -358,7 +358,7 @@ static void many_threads_at_load(void **state)
 static void linked_clients_with_streams_closed(void **state)
 {
     struct sc_api built;
-    struct sc_proc proc;
+    struct sc_test_child proc;
     char worker[4200], client[4200];
 
     (void)state;
