@@ -1,5 +1,6 @@
-/* counter_demo's processes on Windows: CreateProcessW through spawn.h, all
- * created suspended and then resumed together; see demo.h. */
+/* counter_demo's processes on Windows: CreateProcessW through
+ * child_process.h, all created suspended and then resumed together; see
+ * demo.h. */
 #include "demo.h"
 
 #include <inttypes.h>

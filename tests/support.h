@@ -40,7 +40,7 @@
 /* A cmocka group setup and teardown for tests that set the counter to
  * extreme values: the value it held before is put back afterwards. They are
  * inline so that a program that links no build of the library, such as
- * test_process_table, can use the rest of this library. */
+ * test_process_table_code, can use the rest of this library. */
 static inline int sc__save_counter(void **state)
 {
     static int64_t saved;

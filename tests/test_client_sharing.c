@@ -43,8 +43,9 @@ static void concurrent_workers_lose_no_update(void **state)
     snprintf(args, sizeof args, "--times %d --delta %d", WORKER_TIMES,
              WORKER_DELTA);
     for (int i = 0; i < WORKERS; i++)
-        assert_int_equal(
-            sc__child_start_in_job(&workers[i], path, args, SC_CHILD_PIPE_OUTPUT), 0);
+        assert_int_equal(sc__child_start_in_job(&workers[i], path, args,
+                                                SC_CHILD_PIPE_OUTPUT),
+                         0);
     for (int i = 0; i < WORKERS; i++) {
         struct sc_child_output output;
         DWORD exit_code;
