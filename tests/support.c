@@ -60,8 +60,7 @@ void sc__test_assert_exports_api(const struct sc_test_image *image)
     assert_int_equal(filled, SC_API_COUNT);
 }
 
-/* ---- text -----------------------------------------------------------------
- */
+/* ---- text ---------------------------------------------------------------- */
 
 void sc__test_assert_contains(const char *text, const char *part)
 {

@@ -87,8 +87,7 @@ int sc__test_image_shares(const struct sc_test_image *image);
  * dll/sharedcounter.def (sc_api_names), each from a filled slot. */
 void sc__test_assert_exports_api(const struct sc_test_image *image);
 
-/* ---- text -----------------------------------------------------------------
- */
+/* ---- text ---------------------------------------------------------------- */
 
 /* Fails the test, showing text, unless part occurs in it. */
 void sc__test_assert_contains(const char *text, const char *part);

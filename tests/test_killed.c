@@ -111,7 +111,8 @@ static void start_workers(struct worker *workers, int n, const char *dir,
         snprintf(args, sizeof args, "--worker %s \"%s\" %d", gate->name,
                  workers[i].path, ops);
         assert_int_equal(
-            sc__child_start_self(&workers[i].child, args, SC_CHILD_PIPE_OUTPUT), 0);
+            sc__child_start_self(&workers[i].child, args, SC_CHILD_PIPE_OUTPUT),
+            0);
     }
     for (int i = 0; i < n; i++)
         assert_int_equal(sc__child_wait_ready(&workers[i].child), 0);
@@ -288,8 +289,8 @@ static void abandoned_workers_end_with_their_parent(void **state)
     unsigned long pid;
     (void)state;
 
-    assert_int_equal(sc__child_start_self(&parent, "--abandon", SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start_self(&parent, "--abandon", SC_CHILD_PIPE_OUTPUT), 0);
     assert_int_equal(
         sc__child_finish(&parent, SC_TEST_CHILD_TIMEOUT_MS, &code, &out), 0);
     sc__child_close(&parent);

@@ -69,7 +69,8 @@ static int64_t add_in_child(const char *dll, int64_t delta)
     long long seen, now;
 
     snprintf(args, sizeof args, "--add \"%s\" %lld", dll, (long long)delta);
-    assert_int_equal(sc__child_start_self(&child, args, SC_CHILD_PIPE_OUTPUT), 0);
+    assert_int_equal(sc__child_start_self(&child, args, SC_CHILD_PIPE_OUTPUT),
+                     0);
     assert_int_equal(
         sc__child_finish(&child, SC_TEST_CHILD_TIMEOUT_MS, &code, &out), 0);
     sc__child_close(&child);
@@ -85,9 +86,10 @@ static void start_holder(struct sc_child *holder, const char *dll)
     char args[MAX_PATH + 16];
 
     snprintf(args, sizeof args, "--hold \"%s\"", dll);
-    assert_int_equal(sc__child_start_self(holder, args,
-                                    SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start_self(holder, args,
+                             SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
     assert_int_equal(sc__child_wait_ready(holder), 0);
 }
 

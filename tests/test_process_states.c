@@ -93,8 +93,9 @@ static DWORD run(const char *program, const char *args, unsigned flags)
     struct sc_child child;
     DWORD code = 0;
 
-    assert_int_equal(program == NULL ? sc__child_start_self(&child, args, flags)
-                                     : sc__child_start_in_job(&child, program, args, flags),
+    assert_int_equal(program == NULL
+                         ? sc__child_start_self(&child, args, flags)
+                         : sc__child_start_in_job(&child, program, args, flags),
                      0);
     assert_int_equal(
         sc__child_finish(&child, SC_TEST_CHILD_TIMEOUT_MS, &code, NULL), 0);

@@ -7,8 +7,7 @@
 
 #include "wrapping.h"
 
-/* ---- the command line -----------------------------------------------------
- */
+/* ---- the command line ---------------------------------------------------- */
 
 static const char commands_help[] =
     "  (empty line)  add 1: ENTER alone adds 1\n"
@@ -82,8 +81,7 @@ int sc__client_parse(struct sc_client *client, int argc, char **argv)
     return SC_CLIENT_RUN;
 }
 
-/* ---- versions -------------------------------------------------------------
- */
+/* ---- versions ------------------------------------------------------------ */
 
 int sc__client_version(const struct sc_client *client,
                        const void *library_function, uint32_t library_version)
@@ -95,8 +93,7 @@ int sc__client_version(const struct sc_client *client,
     return sc__print_library(client, library_function, library_version);
 }
 
-/* ---- the value line -------------------------------------------------------
- */
+/* ---- the value line ------------------------------------------------------ */
 
 /* Prints the value line and flushes it, so that a program reading the
  * other end of a pipe sees it at once. */
@@ -156,8 +153,7 @@ int sc__last_value(const char *text, int64_t *value)
     return found;
 }
 
-/* ---- reading lines --------------------------------------------------------
- */
+/* ---- reading lines ------------------------------------------------------- */
 
 /* Long enough for any valid command with room to spare; longer lines are
  * rejected whole. */
@@ -201,8 +197,7 @@ static enum line_status read_line(struct sc_client *client, char *line,
     return too_long ? LINE_TOO_LONG : LINE_OK;
 }
 
-/* ---- parsing commands -----------------------------------------------------
- */
+/* ---- parsing commands ---------------------------------------------------- */
 
 enum parsed { PARSED_COMMAND, PARSED_HELP, PARSED_QUIT, PARSED_BAD };
 
@@ -269,8 +264,7 @@ static enum parsed parse_line(const char *line, size_t len,
     return PARSED_BAD;
 }
 
-/* ---- the loop -------------------------------------------------------------
- */
+/* ---- the loop ------------------------------------------------------------ */
 
 enum { QUOTE_MAX_BYTES = 40 };
 

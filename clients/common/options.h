@@ -31,8 +31,7 @@
 /* Exit codes every program shares. */
 enum { SC_EXIT_OK = 0, SC_EXIT_FAILURE = 1, SC_EXIT_USAGE = 2 };
 
-/* ---- numbers --------------------------------------------------------------
- */
+/* ---- numbers ------------------------------------------------------------- */
 
 enum sc_parse_status {
     SC_PARSE_OK,
@@ -45,8 +44,7 @@ enum sc_parse_status {
  * is accepted, INT64_MIN included. *value is set only on SC_PARSE_OK. */
 enum sc_parse_status sc__parse_int64(const char *text, int64_t *value);
 
-/* ---- the command line -----------------------------------------------------
- */
+/* ---- the command line ---------------------------------------------------- */
 
 enum sc_option_kind {
     SC_OPTION_INT,      /* "--times 5": value, within [min, max] */
@@ -112,8 +110,7 @@ int sc__usage_error(const char *program, const char *format, ...);
  * when stdout cannot be written. */
 int sc__print_program_version(const char *program);
 
-/* ---- messages -------------------------------------------------------------
- */
+/* ---- messages ------------------------------------------------------------ */
 
 /* Prints "<program>: <message>\n" on stderr, the message formatted as
  * printf does; the text is UTF-8 (see sc__write_text). */

@@ -31,8 +31,7 @@ char *sc__program_path(const char *file);
  * backslash, into buf. Returns 0, or ERROR_INSUFFICIENT_BUFFER. */
 DWORD sc__program_dir(char *buf, size_t size);
 
-/* ---- text -----------------------------------------------------------------
- */
+/* ---- text ---------------------------------------------------------------- */
 
 /* The UTF-16 form of a UTF-8 string, or the UTF-8 form of a UTF-16 one,
  * in a new string for free(). NULL when text is not valid UTF-8 (UTF-16,
@@ -41,8 +40,7 @@ DWORD sc__program_dir(char *buf, size_t size);
 wchar_t *sc__wide_from_utf8(const char *text);
 char *sc__utf8_from_wide(const wchar_t *text);
 
-/* ---- paths ----------------------------------------------------------------
- */
+/* ---- paths --------------------------------------------------------------- */
 
 /* path (UTF-8, absolute or relative to the current folder) as a full
  * UTF-16 path that the wide file functions accept at any length: with the
@@ -54,8 +52,7 @@ wchar_t *sc__wide_path(const char *path);
  * new string for free(), or NULL (see GetLastError()). */
 wchar_t *sc__module_path(HMODULE module);
 
-/* ---- modules and handles --------------------------------------------------
- */
+/* ---- modules and handles ------------------------------------------------- */
 
 /* The generic function pointer type, the one home of GetProcAddress's
  * results in the project: converting the result through it, and from it to

@@ -330,8 +330,7 @@ static void processes_exact_after_kill_9_mid_run(void **state)
     sc__api_unload(&api);
 }
 
-/* ---- the init race --------------------------------------------------------
- */
+/* ---- the init race ------------------------------------------------------- */
 
 /* 32 processes load a library no one has loaded yet at the same moment:
  * exactly one initializes, so the 32 increments give 1 to 32. */
@@ -356,8 +355,7 @@ static void init_race_of_32_processes(void **state)
         finish_ok(&procs[p]);
 }
 
-/* ---- per file, lifetime ---------------------------------------------------
- */
+/* ---- per file, lifetime -------------------------------------------------- */
 
 static void hard_link_shares_and_copy_does_not(void **state)
 {
@@ -405,8 +403,7 @@ static void value_restarts_after_kill_9_of_all(void **state)
     assert_false(sc__file_exists(object));
 }
 
-/* ---- fork and dlopen ------------------------------------------------------
- */
+/* ---- fork and dlopen ----------------------------------------------------- */
 
 static void fork_child_shares_as_a_user(void **state)
 {
@@ -495,8 +492,7 @@ static void executable_shares_its_own_section(void **state)
     finish_ok(&other);
 }
 
-/* ---- other languages ------------------------------------------------------
- */
+/* ---- other languages ----------------------------------------------------- */
 
 /* examples/python/counter.py adds to the counter a C process holds, and
  * the C side sees it after Python has gone. */
@@ -527,8 +523,7 @@ static void python_example_shares_with_a_c_client(void **state)
 #endif
 }
 
-/* ---- what cannot be shared ------------------------------------------------
- */
+/* ---- what cannot be shared ----------------------------------------------- */
 
 /* A --add child must exit with 1 and say why on stderr. */
 static void assert_refused(char *const argv[], const char *why)

@@ -199,8 +199,7 @@ static void bad_usage_is_refused(void **state)
     }
 }
 
-/* ---- the screen of a pseudo-terminal -------------------------------------
- */
+/* ---- the screen of a pseudo-terminal ------------------------------------- */
 
 enum { MAX_ROWS = 48, MAX_COLUMNS = 120 };
 
@@ -324,8 +323,7 @@ static void screen_dump(const struct screen *s, char *out, size_t size)
                                  screen_row(s, row, text));
 }
 
-/* ---- the live view on a pseudo-terminal ----------------------------------
- */
+/* ---- the live view on a pseudo-terminal ---------------------------------- */
 
 struct live {
     pid_t pid;
