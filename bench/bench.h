@@ -13,6 +13,8 @@
 
 #include <windows.h>
 
+#include "wrapping.h"
+
 enum {
     SC_BENCH_MAX_PROCS = 64,   /* largest process count */
     SC_BENCH_MAX_COUNTS = 8,   /* process counts in one run */
@@ -30,13 +32,6 @@ enum {
 /* Prints "counter_bench: <message>" and a newline on stderr. Returns 1, the
  * exit status of a failed run, so that callers can return it directly. */
 int sc__bench_error(const char *format, ...) SC_BENCH_PRINTF(1, 2);
-
-/* How far a counter moved from before to after, in the counter's own
- * two's-complement arithmetic (formed unsigned: no overflow). */
-static inline int64_t sc__bench_moved(int64_t before, int64_t after)
-{
-    return (int64_t)((uint64_t)after - (uint64_t)before);
-}
 
 /* ---- The worker side and the variants (worker.c) ----
  *

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "sharedcounter.h"
+#include "wrapping.h"
 
 enum { MAX_RUNS = 31 };
 
@@ -170,8 +171,8 @@ static double run(const struct variant *v, struct arena *arena, int64_t *shm,
         failed |= waitpid(pids[p], &status, 0) != pids[p] ||
                   !WIFEXITED(status) || WEXITSTATUS(status) != 0;
     }
-    uint64_t moved = (uint64_t)v->read(arena, shm) - (uint64_t)before;
-    if (failed || moved != (uint64_t)processes * (uint64_t)ops)
+    int64_t moved = sc__wrapping_sub(v->read(arena, shm), before);
+    if (failed || moved != (int64_t)processes * ops)
         return -1;
     double slowest = 0;
     for (int p = 0; p < processes; p++)

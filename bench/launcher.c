@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "child_process.h"
 #include "options.h"
 #include "sharedcounter.h"
-#include "spawn.h"
+#include "text_paths.h"
 
 #define PROGRAM "counter_bench"
 
@@ -295,7 +296,7 @@ static void summarize_reports(const struct report *reports, int procs,
         sample->ops += r->ops;
         sample->running_ops_per_s +=
             batch * 1e9 / ((double)r->batch * ns_per_tick);
-        seen = (int64_t)((uint64_t)seen + (uint64_t)r->seen);
+        seen = sc__wrapping_add(seen, r->seen);
         first = r->first < first ? r->first : first;
         last = r->last > last ? r->last : last;
         ns_sum += (double)(r->last - r->first) * ns_per_tick / (double)r->ops;
@@ -355,7 +356,7 @@ static int pool_run(struct pool *pool, const struct run_plan *plan,
     if (failed)
         return 1;
     summarize_reports(reports, procs, plan->batch,
-                      sc__bench_moved(before, v->read(pool->targets)),
+                      sc__wrapping_sub(v->read(pool->targets), before),
                       v->shared, sample);
     return 0;
 }
@@ -415,8 +416,9 @@ static int warm_up(struct pool *pool, const struct sc_bench_results *r)
     int duration_ms = r->duration_ms / 5 > 0 ? r->duration_ms / 5 : 1;
 
     for (int v = 0; v < r->variant_count; v++)
-        if (pool_run(pool, &(struct run_plan){r->variants[v], procs,
-                                              r->variants[v]->batch, NULL, 0},
+        if (pool_run(pool,
+                     &(struct run_plan){r->variants[v], procs,
+                                        r->variants[v]->batch, NULL, 0},
                      duration_ms, &ignored) != 0)
             return 1;
     return 0;
@@ -496,8 +498,9 @@ static int time_polling(struct pool *pool, struct sc_bench_results *r)
             int i = (k + rep + 1) % runs;
             struct sc_bench_polling *pair = &r->polling[i / 2];
             int with = i % 2;
-            struct sc_bench_sample *sample =
-                rep < 0 ? &ignored : with ? &pair->polled[rep] : &pair->alone[rep];
+            struct sc_bench_sample *sample = rep < 0 ? &ignored
+                                             : with  ? &pair->polled[rep]
+                                                     : &pair->alone[rep];
             struct run_plan plan = {pair->writer, 1, POLLING_BATCH,
                                     pair->reader, with ? r->readers : 0};
             if (pool_run(pool, &plan, r->duration_ms, sample) != 0)
@@ -585,7 +588,7 @@ static int launch_cost(int launches, struct sc_bench_launch_cost *cost)
         cost->plain_ms = sc__bench_spread(plain_ms, (size_t)launches);
         cost->client_ms = sc__bench_spread(client_ms, (size_t)launches);
         cost->increments = launches + 1;
-        cost->counted = sc__bench_moved(before, sc_get());
+        cost->counted = sc__wrapping_sub(sc_get(), before);
     }
     free(plain_ms);
     free(client_ms);

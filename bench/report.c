@@ -89,7 +89,7 @@ static double ops_per_s(const struct sc_bench_sample *s)
 /* Increments made but not counted; negative when the counter moved further. */
 static int64_t lost(const struct sc_bench_sample *s)
 {
-    return sc__bench_moved(s->counted, (int64_t)s->ops);
+    return sc__wrapping_sub((int64_t)s->ops, s->counted);
 }
 
 /* Position of the variant called name in r->variants, or -1. */
@@ -129,7 +129,7 @@ static void summarize(const struct sc_bench_results *r, int variant, int procs,
         rates[rep] = ops_per_s(x);
         ns[rep] = x->ns_per_op;
         s->ops += x->ops;
-        s->lost = (int64_t)((uint64_t)s->lost + (uint64_t)lost(x));
+        s->lost = sc__wrapping_add(s->lost, lost(x));
     }
     struct sc_bench_spread rate =
         sc__bench_spread(rates, (size_t)r->repetitions);
@@ -155,16 +155,15 @@ static int check_run(const struct sc_bench_variant *variant, int procs,
         return 0;
     snprintf(who, sizeof who, "%s, %d processes", variant->name, procs);
     if (readers > 0)
-        snprintf(who + strlen(who), sizeof who - strlen(who),
-                 " and %d readers", readers);
+        snprintf(who + strlen(who), sizeof who - strlen(who), " and %d readers",
+                 readers);
     if (n < 0)
         printf("FAIL: %s, run %d: the counter moved %" PRIu64
                " more than the %" PRIu64 " increments made; another program "
                "uses it\n",
                who, rep + 1, 0 - (uint64_t)n, s->ops);
     else
-        printf("FAIL: %s, run %d: %" PRId64 " of %" PRIu64
-               " increments lost\n",
+        printf("FAIL: %s, run %d: %" PRId64 " of %" PRIu64 " increments lost\n",
                who, rep + 1, n, s->ops);
     return 1;
 }
@@ -183,8 +182,8 @@ int sc__bench_check(const struct sc_bench_results *r,
         for (int rep = 0; rep < r->repetitions; rep++) {
             const struct sc_bench_polling *pair = &r->polling[i];
             failures += check_run(pair->writer, 1, 0, rep, &pair->alone[rep]);
-            failures += check_run(pair->writer, 1, r->readers, rep,
-                                  &pair->polled[rep]);
+            failures +=
+                check_run(pair->writer, 1, r->readers, rep, &pair->polled[rep]);
         }
     if (cost != NULL && cost->counted != cost->increments) {
         printf("FAIL: %" PRId64 " client launches moved the counter by %" PRId64
@@ -349,7 +348,7 @@ static void print_lost(const struct sc_bench_results *r, int failures)
         summarize(r, unsafe, p, &s);
         if (r->procs[p] >= 2) {
             ops += s.ops;
-            lost_sum = (int64_t)((uint64_t)lost_sum + (uint64_t)s.lost);
+            lost_sum = sc__wrapping_add(lost_sum, s.lost);
         }
     }
     if (ops > 0)

@@ -12,7 +12,7 @@
 
 #include "shared_section.h"
 #include "sharedcounter.h"
-#include "spawn.h"
+#include "text_paths.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"
 
@@ -303,8 +303,9 @@ static DWORD run_locked_read(struct sc_bench_targets *t, uint32_t n)
 static const struct sc_bench_variant readers[] = {
     {"sc-get", "sc_get() in a loop", 1, 1, 65536, run_sc_get, read_imported,
      NULL},
-    {"locked-read", "InterlockedCompareExchange64(p, 0, 0) in a loop, p in "
-                    "the file mapping",
+    {"locked-read",
+     "InterlockedCompareExchange64(p, 0, 0) in a loop, p in "
+     "the file mapping",
      1, 1, 65536, run_locked_read, read_mapping, NULL},
 };
 
@@ -408,9 +409,8 @@ static int timed_run(struct sc_bench_targets *t,
     if (err != 0)
         return reply_error(v->name, err);
 
-    printf("done %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64
-           "\n",
-           ops, first, last, sc__bench_moved(before, v->read(t)),
+    printf("done %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
+           ops, first, last, sc__wrapping_sub(v->read(t), before),
            median_ticks(batches));
     fflush(stdout);
     return 0;

@@ -17,6 +17,7 @@
 #include <windows.h>
 
 #include "client.h"
+#include "text_paths.h"
 
 #define NAME "counter_dynamic"
 #define DLL_NAME L"sharedcounter.dll"
@@ -28,14 +29,9 @@ struct sharedcounter {
     uint32_t (*version)(void);
 };
 
-/* GetProcAddress's result goes through the generic function pointer type
- * void (*)(void): converting from it to the real type tells the compiler
- * that the change of signature is intended. */
-typedef void (*any_function)(void);
-
-static any_function find(const struct sharedcounter *dll, const char *symbol)
+static sc__any_fn find(const struct sharedcounter *dll, const char *symbol)
 {
-    any_function function = (any_function)GetProcAddress(dll->module, symbol);
+    sc__any_fn function = sc__find_function(dll->module, symbol);
     char why[300];
 
     if (function == NULL)
@@ -96,9 +92,10 @@ int main(int argc, char **argv)
 {
     struct sc_client client = {
         .name = NAME,
-        .counter = "the counter in sharedcounter.dll (loaded at run time from\n"
-                   "this program's folder), shared by every process that loads\n"
-                   "that DLL file"};
+        .counter =
+            "the counter in sharedcounter.dll (loaded at run time from\n"
+            "this program's folder), shared by every process that loads\n"
+            "that DLL file"};
     struct sharedcounter dll = {.module = NULL};
     int status = sc__client_parse(&client, argc, argv);
 

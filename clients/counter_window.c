@@ -27,6 +27,7 @@
 #include "live.h"
 #include "options.h"
 #include "sharedcounter.h"
+#include "text_paths.h"
 
 #define PROGRAM "counter_window"
 
@@ -66,8 +67,7 @@ struct window {
     unsigned ticks;
 };
 
-/* ---- what the window shows ------------------------------------------------
- */
+/* ---- what the window shows ----------------------------------------------- */
 
 static void set_text_utf8(HWND control, const char *text)
 {
@@ -109,8 +109,7 @@ static void show_status(struct window *w, const char *text)
     set_text_utf8(GetDlgItem(w->hwnd, SC_WINDOW_STATUS), text);
 }
 
-/* ---- what the buttons do --------------------------------------------------
- */
+/* ---- what the buttons do ------------------------------------------------- */
 
 /* Reads the amount box: an int64_t, as the console clients take it. */
 static int read_amount(struct window *w, int64_t *amount)
@@ -197,8 +196,7 @@ static void on_command(struct window *w, int id)
     }
 }
 
-/* ---- layout at the monitor's dpi ------------------------------------------
- */
+/* ---- layout at the monitor's dpi ----------------------------------------- */
 
 static int scale(const struct window *w, int pixels_at_96)
 {
@@ -316,8 +314,7 @@ static int create_controls(struct window *w)
     return 0;
 }
 
-/* ---- the window procedure -------------------------------------------------
- */
+/* ---- the window procedure ------------------------------------------------ */
 
 static void poll(struct window *w)
 {
@@ -392,8 +389,7 @@ static LRESULT CALLBACK window_proc(HWND hwnd, UINT message, WPARAM wparam,
     return DefWindowProcW(hwnd, message, wparam, lparam);
 }
 
-/* ---- the program ----------------------------------------------------------
- */
+/* ---- the program --------------------------------------------------------- */
 
 /* Without a display (Wine with no X server, a service's session) Windows
  * only says "invalid window handle": say what is missing instead. */

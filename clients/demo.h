@@ -11,11 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(_WIN32)
-#include "spawn.h"
-#else
-#include "spawn_posix.h"
-#endif
+#include "child_process.h"
 
 struct sc_demo_plan {
     int64_t clients;   /* K processes of each kind, at most 32 */

@@ -8,6 +8,7 @@
 #include "live.h"
 #include "options.h"
 #include "sharedcounter.h"
+#include "wrapping.h"
 
 enum { REFRESH_MS = 100, MIN_BAR = 10, MAX_BAR = 50, MAX_WIDTH = 509 };
 

@@ -1,5 +1,5 @@
 /* counter_demo's processes on POSIX systems: posix_spawn through
- * spawn_posix.h, every process held behind one gate until all are started,
+ * child_process.h, every process held behind one gate until all are started,
  * and the terminal of the live line; see demo.h. */
 #define _GNU_SOURCE
 
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "text_paths.h"
 
 static void report_error(const char *what, const char *program, int error)
 {

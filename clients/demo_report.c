@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "client.h"
+#include "wrapping.h"
 
 /*
  * The exact totals, to say when and how a total wraps: K*N*D needs up to

@@ -1,5 +1,6 @@
-/* counter_demo's processes on Windows: CreateProcessW through spawn.h, all
- * created suspended and then resumed together; see demo.h. */
+/* counter_demo's processes on Windows: CreateProcessW through
+ * child_process.h, all created suspended and then resumed together; see
+ * demo.h. */
 #include "demo.h"
 
 #include <inttypes.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 
 #include "options.h"
+#include "text_paths.h"
 
 /* How long a process that ended in time gets to hand over its output. */
 enum { OUTPUT_GRACE_MS = 10000 };

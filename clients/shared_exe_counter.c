@@ -12,6 +12,7 @@
 #include "atomics.h"
 #include "client.h"
 #include "shared_section.h"
+#include "wrapping.h"
 
 SC_SHARED_BEGIN
 SC_SHARED static _Alignas(8) sc__atomic64 counter = 0;

@@ -28,11 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child_process.h"
 #include "options.h"
-#include "spawn_posix.h"
 
-/* ---- what is attached -----------------------------------------------------
- */
+/* ---- what is attached ---------------------------------------------------- */
 
 /* Reads the small file path into text; returns the length, or -1. */
 static ssize_t read_small_file(const char *path, char *text, size_t size)
@@ -139,8 +138,7 @@ void sc__watch_sleep_ms(unsigned ms)
         ;
 }
 
-/* ---- the live view --------------------------------------------------------
- */
+/* ---- the live view ------------------------------------------------------- */
 
 #define ESC "\033"
 #define CSI ESC "["

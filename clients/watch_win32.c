@@ -15,9 +15,9 @@
 #include <windows.h>
 
 #include "options.h"
+#include "text_paths.h"
 
-/* ---- what is attached -----------------------------------------------------
- */
+/* ---- what is attached ---------------------------------------------------- */
 
 static int64_t ms_since(const FILETIME *then)
 {
@@ -74,8 +74,7 @@ void sc__watch_sleep_ms(unsigned ms)
     Sleep(ms);
 }
 
-/* ---- the live view --------------------------------------------------------
- */
+/* ---- the live view ------------------------------------------------------- */
 
 enum {
     PLAIN = FOREGROUND_RED | FOREGROUND_GREEN | FOREGROUND_BLUE,

@@ -1,13 +1,40 @@
-# The API's names have one home, dll/sharedcounter.def. This writes them, as
-# a C array, into sc_api_names.h in SC_API_NAMES_DIR, for the tests of this
-# project and of sectiondump. They are sorted by byte value, as a PE export
-# table sorts them, and written again whenever the .def file changes.
-set(sc_def ${PROJECT_SOURCE_DIR}/dll/sharedcounter.def)
+# The API's names have one home, dll/sharedcounter.def, and one reader,
+# sc_api_names() below, which every consumer calls: the version script of
+# libsharedcounter.so (dll/linux.cmake), the .def files of the other DLL
+# builds (sc_configure_def), and sc_api_names.h in SC_API_NAMES_DIR, the C
+# array for the tests of this project and of sectiondump.
+set(SC_DEF_FILE ${CMAKE_CURRENT_LIST_DIR}/../dll/sharedcounter.def)
+cmake_path(NORMAL_PATH SC_DEF_FILE)
 set(SC_API_NAMES_DIR ${PROJECT_BINARY_DIR}/generated)
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sc_def})
-# The exports are the indented names; LIBRARY and EXPORTS start their lines.
-file(STRINGS ${sc_def} sc_api_names REGEX "^[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*$")
-list(TRANSFORM sc_api_names STRIP)
+
+# sc_api_names(<var>): the exports of the .def file, in its order, and a
+# new configure whenever the file changes. The exports are the indented
+# names; LIBRARY and EXPORTS start their lines, and ';' starts a comment.
+function(sc_api_names out)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+                 ${SC_DEF_FILE})
+    file(STRINGS ${SC_DEF_FILE} names
+         REGEX "^[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*$")
+    list(TRANSFORM names STRIP)
+    set(${out} ${names} PARENT_SCOPE)
+endfunction()
+
+# sc_configure_def(<name>): <name>.def in the current build folder, the same
+# exports under the DLL's own LIBRARY name, so that import libraries made
+# from it point to <name>.dll.
+function(sc_configure_def name)
+    sc_api_names(names)
+    list(JOIN names "\n    " exports)
+    file(CONFIGURE OUTPUT ${name}.def CONTENT
+"; Generated from dll/sharedcounter.def by cmake/api_names.cmake.
+LIBRARY ${name}.dll
+EXPORTS
+    ${exports}
+" @ONLY)
+endfunction()
+
+# sc_api_names.h: sorted by byte value, as a PE export table sorts them.
+sc_api_names(sc_api_names)
 list(SORT sc_api_names COMPARE STRING CASE SENSITIVE)
 list(LENGTH sc_api_names SC_API_COUNT)
 list(JOIN sc_api_names "\",\n    \"" SC_API_NAME_LIST)

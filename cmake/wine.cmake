@@ -1,18 +1,36 @@
-# Runs the Windows test programs under Wine when cross-compiling.
+# The Wine environment's one home, and the Windows test programs run under
+# Wine when cross-compiling. The top level includes it for a cross build;
+# wineprefix.cmake includes it in script mode, for the environment alone.
 #
 # Each build tree has its own WINEPREFIX, and so its own wineserver: Wine
 # shares a DLL's shared section only between processes of one wineserver,
 # and a tree's tests start and stop that server (below) without disturbing
 # another tree's tests, the demo, the soak or the benchmark, which use the
 # checkout's build/wineprefix.
+
+# err+module keeps the one message that explains a missing DLL (exit code 53).
+set(SC_WINE_DEBUG -all,err+module)
+# No Mono or Gecko: nothing here needs .NET or HTML, and a prefix without
+# them is made without asking to download them.
+set(SC_WINE_DLL_OVERRIDES mscoree,mshtml=)
+
+# sc_wine_env(<var> <prefix>): the environment of every Wine process here,
+# as NAME=value items, for the prefix folder <prefix>.
+function(sc_wine_env out prefix)
+    set(${out} WINEPREFIX=${prefix} WINEDEBUG=${SC_WINE_DEBUG}
+        WINEDLLOVERRIDES=${SC_WINE_DLL_OVERRIDES} PARENT_SCOPE)
+endfunction()
+
+if(CMAKE_SCRIPT_MODE_FILE)
+    return()
+endif()
+
 find_program(SC_WINE wine REQUIRED)
 find_program(SC_WINESERVER wineserver REQUIRED)
 find_program(SC_SETARCH setarch REQUIRED)
 set(SC_WINEPREFIX "${PROJECT_BINARY_DIR}/wineprefix")
 
-# err+module keeps the one message that explains a missing DLL (exit code 53).
-set(SC_WINE_ENV WINEPREFIX=${SC_WINEPREFIX} WINEDEBUG=-all,err+module
-                WINEDLLOVERRIDES=mscoree,mshtml=)
+sc_wine_env(SC_WINE_ENV ${SC_WINEPREFIX})
 # Debian's wine64 has no preloader to reserve the low addresses Windows
 # programs expect. Its loader is linked at 0x7d000000, and with address space
 # randomization its heap starts anywhere in the 32 MiB above: now and then it

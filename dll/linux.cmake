@@ -3,27 +3,32 @@
 # shared_section_posix.c maps over with one shared-memory object per library
 # file and user (docs/linux.md).
 
-# The version script comes from the .def, the API list's one home: each name
-# gets the version node, and everything else stays local.
-file(STRINGS sharedcounter.def sc_def_lines)
-set(sc_exports "")
-foreach(line IN LISTS sc_def_lines)
-    if(line MATCHES "^[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*$")
-        string(APPEND sc_exports "        ${CMAKE_MATCH_1};\n")
-    endif()
-endforeach()
-set(SC_SYMBOL_VERSION SHAREDCOUNTER_0.2 CACHE INTERNAL
-    "The version node of the library's symbols")
+# The version script comes from the .def, the API list's one home. Each name
+# gets the node of the version that brought it, so that a program that calls
+# sc_wait asks for SHAREDCOUNTER_0.3 and an older library refuses it by name
+# when it loads; everything else stays local.
+set(sc_names_0_3 sc_wait)
+sc_api_names(sc_names_0_2)
+list(REMOVE_ITEM sc_names_0_2 ${sc_names_0_3})
+list(JOIN sc_names_0_2 ";\n        " sc_exports_0_2)
+list(JOIN sc_names_0_3 ";\n        " sc_exports_0_3)
+set(SC_SYMBOL_VERSIONS SHAREDCOUNTER_0.2 SHAREDCOUNTER_0.3 CACHE INTERNAL
+    "The version nodes of the library's symbols")
 set(sc_version_script ${CMAKE_CURRENT_BINARY_DIR}/sharedcounter.map)
 file(CONFIGURE OUTPUT ${sc_version_script} CONTENT
 "/* Generated from dll/sharedcounter.def by dll/linux.cmake. */
-${SC_SYMBOL_VERSION} {
+SHAREDCOUNTER_0.2 {
     global:
-${sc_exports}    local:
+        ${sc_exports_0_2};
+    local:
         *;
 };
+
+SHAREDCOUNTER_0.3 {
+    global:
+        ${sc_exports_0_3};
+} SHAREDCOUNTER_0.2;
 ")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS sharedcounter.def)
 
 add_library(sharedcounter SHARED ${sc_library_sources})
 add_library(SharedCounter::sharedcounter ALIAS sharedcounter)

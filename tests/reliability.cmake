@@ -16,10 +16,11 @@ foreach(suffix "" _hardened)
                 ${lock})
     add_dependencies(test_edges${suffix} sc_soak probe_counter private_counter
                      counter_client)
-    sc_add_test(test_soak${suffix} SOURCES test_soak.c soak_run.c
+    sc_add_test(test_soak${suffix} SOURCES test_soak.c soak.c
                 LIBRARIES ${dll} ${lock})
-    # The long soak, for "make soak".
-    add_executable(sc_soak${suffix} soak_main.c soak_run.c)
+    # The long soak, for "make soak": the same module with a main.
+    add_executable(sc_soak${suffix} soak.c)
+    target_compile_definitions(sc_soak${suffix} PRIVATE SC_SOAK_PROGRAM)
     target_link_libraries(sc_soak${suffix} PRIVATE sc_test_support ${dll})
     sc_set_warnings(sc_soak${suffix})
 endforeach()

@@ -3,6 +3,11 @@
  * counter as fast as it can for a random lifetime and reporting what it
  * applied. At the end the counter must have moved by exactly the sum: no
  * update lost or doubled however many processes came and went.
+ *
+ * One module, soak.c, for both of its users: test_soak runs a short soak in
+ * the suite, and the same file built with SC_SOAK_PROGRAM is sc_soak, the
+ * long soak of "make soak". Run it alone: any other program that updates
+ * the same counter meanwhile shows up as lost or extra updates.
  */
 #ifndef SC_SOAK_H
 #define SC_SOAK_H
@@ -41,5 +46,9 @@ int sc__soak_client_main(const char *lifetime_ms);
 
 /* Updates lost (positive) or applied twice (negative). */
 int64_t sc__soak_lost(const struct sc_soak_report *report);
+
+/* sc_soak's command line (see its --help), or a client's; returns the exit
+ * code. */
+int sc__soak_main(int argc, char **argv);
 
 #endif /* SC_SOAK_H */

@@ -1,13 +1,20 @@
 /*
- * What the test programs share: child processes (the test program itself
- * re-launched as a worker, or the client programs), start gates, scratch
- * folders, the saved counter, the built images read with sectiondump's
- * parser, the API's names from dll/sharedcounter.def, and wrapping
- * arithmetic on counter values.
+ * What the test programs of tests/ and tests/native/ share, in one module:
+ * support.c holds what both platforms do alike, support_win32.c and
+ * support_posix.c their own halves.
+ *
+ * Both: wrapping arithmetic on counter values (wrapping.h), child processes
+ * (child_process.h) and the text and path helpers (text_paths.h), the saved
+ * counter, scratch folders, the API's names from dll/sharedcounter.def
+ * (sc_api_names.h), and built images read with sectiondump's parser.
+ * Windows: the test program itself re-launched as a worker, start gates,
+ * the client programs run with pipes, interactive sessions. POSIX: copies
+ * of the library and the API loaded from one, its shared-memory object,
+ * and children with pipes.
  *
  * The sc__test_* functions that act fail the running cmocka test when they
- * cannot; the others return 0 or a Win32 error code, because workers (which
- * run no cmocka test) call them as well.
+ * cannot; on Windows the others return 0 or a Win32 error code, because
+ * workers (which run no cmocka test) call them as well.
  */
 #ifndef SC_TEST_SUPPORT_H
 #define SC_TEST_SUPPORT_H
@@ -15,29 +22,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if defined(_WIN32)
 #include <windows.h>
+#else
+#include <sys/types.h>
+#endif
 
+#include "child_process.h"
 #include "sc_api_names.h"
 #include "sectiondump.h"
 #include "sharedcounter.h"
-#include "spawn.h"
-
-/* Long enough for any child that works; a hung one fails the test. */
-enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
+#include "text_paths.h"
+#include "wrapping.h"
 
 /* ---- counter values ----------------------------------------------------- */
-
-/* How far the counter moved from before to after, in two's complement: the
- * counter wraps, and the difference must not overflow a signed type. */
-static inline int64_t sc__test_moved(int64_t before, int64_t after)
-{
-    return (int64_t)((uint64_t)after - (uint64_t)before);
-}
 
 /* A cmocka group setup and teardown for tests that set the counter to
  * extreme values: the value it held before is put back afterwards. They are
  * inline so that a program that links no build of the library, such as
- * test_process_table, can use the rest of this library. */
+ * test_process_table_code, can use the rest of this library. */
 static inline int sc__save_counter(void **state)
 {
     static int64_t saved;
@@ -53,17 +56,59 @@ static inline int sc__restore_counter(void **state)
     return 0;
 }
 
+/* ---- scratch folders ---------------------------------------------------- */
+
+/* Makes a new, empty scratch folder (Windows: under %TEMP%, its path with a
+ * trailing backslash; POSIX: under /tmp, without) and writes its path into
+ * buf; fails the test if it cannot. */
+void sc__test_make_dir(char *buf, size_t size);
+
+/* Removes the folder made by sc__test_make_dir() and the files in it; on
+ * Windows a file that cannot go fails the test. */
+void sc__test_remove_dir(const char *dir);
+
+/* ---- built images ------------------------------------------------------- */
+
+/* An image file read whole and parsed by sectiondump's parser. */
+struct sc_test_image {
+    unsigned char *data;
+    size_t size;
+    struct sd_image parsed;
+};
+
+/* Reads and parses the file at path; fails the test if it cannot. */
+void sc__test_image_load_path(struct sc_test_image *image, const char *path);
+void sc__test_image_free(struct sc_test_image *image);
+
+/* Whether any section is named ".shared" or flagged IMAGE_SCN_MEM_SHARED. */
+int sc__test_image_shares(const struct sc_test_image *image);
+
+/* Fails the test unless the image, a PE file, exports exactly the names of
+ * dll/sharedcounter.def (sc_api_names), each from a filled slot. */
+void sc__test_assert_exports_api(const struct sc_test_image *image);
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Fails the test, showing text, unless part occurs in it. */
+void sc__test_assert_contains(const char *text, const char *part);
+
+#if defined(_WIN32)
+
+/* Long enough for any child that works; a hung one fails the test. */
+enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
+
 /* ---- children ----------------------------------------------------------- */
 
 /* Starts program (a path) with args, as sc__child_start() does, and puts it
  * into a job object that kills it when this test program ends: a failed
  * assertion leaves no child behind, waiting or running. Returns 0 or a
  * Win32 error code. */
-DWORD sc__spawn(struct sc_child *child, const char *program, const char *args,
-                unsigned flags);
+DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
+                             const char *args, unsigned flags);
 
 /* The same for this very program. */
-DWORD sc__spawn_self(struct sc_child *child, const char *args, unsigned flags);
+DWORD sc__child_start_self(struct sc_child *child, const char *args,
+                           unsigned flags);
 
 /* In a worker: tells the parent, on stdout, that it is ready to begin.
  * Returns 0 or a Win32 error code. */
@@ -108,9 +153,6 @@ void sc__test_run(struct sc_test_run *run, const char *program,
 
 void sc__test_run_free(struct sc_test_run *run);
 
-/* Fails the test, showing text, unless part occurs in it. */
-void sc__test_assert_contains(const char *text, const char *part);
-
 /* Interactive sessions: one command line in, one value line out. Starting
  * one returns the value the client printed when it started. */
 int64_t sc__test_session_start(struct sc_child *child, const char *program);
@@ -140,33 +182,62 @@ int sc__temp_dir_teardown(void **state);
     cmocka_unit_test_setup_teardown(test, sc__temp_dir_setup,                  \
                                     sc__temp_dir_teardown)
 
-/* The same as sc__temp_dir_create() and _remove(), failing the test if
- * they cannot. */
-void sc__test_make_dir(char *buf, size_t size);
-void sc__test_remove_dir(const char *dir);
-
 /* Copies file from the test program's folder into dir, as new_name. */
 void sc__test_copy(const char *file, const char *dir, const char *new_name);
-
-/* ---- built images ------------------------------------------------------- */
-
-/* A PE file read whole and parsed by sectiondump's parser. */
-struct sc_test_image {
-    unsigned char *data;
-    struct sd_image parsed;
-};
 
 /* Reads and parses file (a name in the test program's folder, or a path if
  * dir is given); fails the test if it cannot. */
 void sc__test_image_load(struct sc_test_image *image, const char *dir,
                          const char *file);
-void sc__test_image_free(struct sc_test_image *image);
 
-/* Whether any section is named ".shared" or flagged IMAGE_SCN_MEM_SHARED. */
-int sc__test_image_shares(const struct sc_test_image *image);
+#else /* POSIX */
 
-/* Fails the test unless the image exports exactly the names of
- * dll/sharedcounter.def (sc_api_names), each from a filled slot. */
-void sc__test_assert_exports_api(const struct sc_test_image *image);
+/* The API, looked up with dlsym in one library file. */
+struct sc_api {
+    void *handle;
+    int64_t (*get)(void);
+    int64_t (*increment)(void);
+    int64_t (*add)(int64_t delta);
+    uint32_t (*processes)(uint32_t *pids, uint32_t capacity);
+};
+
+/* dlopen and dlsym; fails the test (or, in a child, exits 3) on error. */
+void sc__api_load(struct sc_api *api, const char *library);
+void sc__api_unload(struct sc_api *api);
+
+/* Copies the built library to dir/name; path receives the copy's name. */
+void sc__library_copy(const char *dir, const char *name, char *path,
+                      size_t size);
+
+/* Copies file to path, executable. */
+void sc__file_copy(const char *file, const char *path);
+
+/* "/dev/shm/sharedcounter-..." for the file at path and this user. */
+void sc__object_path(const char *path, char *object, size_t size);
+int sc__file_exists(const char *path);
+
+/* A child with its stdin, stdout and stderr on pipes. */
+struct sc_test_child {
+    pid_t pid;
+    int in;  /* its stdin: write to it, close it (and set -1) for EOF */
+    int out; /* its stdout */
+    int err; /* its stderr */
+    char errors[4096]; /* what it wrote there, once finished */
+};
+
+/* Runs argv[0] (a full path) with argv. */
+void sc__test_child_start(struct sc_test_child *child, char *const argv[]);
+/* Runs the program name of the folder dir with the arguments that follow,
+ * up to a NULL. */
+void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
+                             const char *name, ...);
+/* Reads one line of its output, without the newline. */
+void sc__test_child_line(struct sc_test_child *child, char *line, size_t size);
+/* Closes its stdin, reads the rest of its output into rest (may be NULL),
+ * its stderr into child->errors, and waits: returns the exit status, or
+ * 128 + the signal that ended it. */
+int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size);
+
+#endif
 
 #endif /* SC_TEST_SUPPORT_H */

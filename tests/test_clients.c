@@ -53,7 +53,7 @@ static void run(struct sc_test_run *result, const struct program *program,
 
     sc__test_path(path, sizeof path, NULL, program->file);
     sc__test_run(result, path, args, input, len);
-    assert_int_equal(sc__test_moved(before, sc_get()), expected_move);
+    assert_int_equal(sc__wrapping_sub(sc_get(), before), expected_move);
 }
 
 /* Collects every value line of out, which must hold nothing else. */
@@ -191,7 +191,7 @@ static void every_command_is_accepted(void **state)
         assert_int_equal(values[0], 0);
     for (size_t i = 0; i < COUNT; i++)
         assert_int_equal(values[i],
-                         (int64_t)((uint64_t)values[0] + offsets[i]));
+                         sc__wrapping_add(values[0], (int64_t)offsets[i]));
     sc__test_run_free(&result);
 }
 

@@ -103,7 +103,7 @@ static void concurrent_increments_across_the_wrap_are_exact(void **state)
     WaitForMultipleObjects(WRAP_THREADS, threads, TRUE, INFINITE);
     uint64_t *steps = (uint64_t *)values;
     for (int i = 0; i < TOTAL; i++)
-        steps[i] = (uint64_t)values[i] - (uint64_t)start;
+        steps[i] = (uint64_t)sc__wrapping_sub(values[i], start);
     qsort(steps, TOTAL, sizeof *steps, ascending_u64);
     for (int i = 0; i < TOTAL; i++)
         assert_int_equal(steps[i], (uint64_t)i + 1);

@@ -21,11 +21,12 @@
 
 #include <aclapi.h>
 
+#include "child_process.h"
 #include "mapping_win32.h"
 #include "options.h"
 #include "sharedcounter.h"
-#include "spawn.h"
 #include "support.h"
+#include "text_paths.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"
 #define SECTION_DLL "sharedcounter.dll"
@@ -125,8 +126,8 @@ static void shares_between_processes_of_the_user(void **state)
     (void)state;
 
     int64_t mine = sc_add(1000);
-    assert_int_equal(sc__spawn_self(&child, "--add 23", SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start_self(&child, "--add 23", SC_CHILD_PIPE_OUTPUT), 0);
     assert_int_equal(sc__child_finish(&child, 30000, &code, &out), 0);
     sc__child_close(&child);
     assert_int_equal(code, 0);

@@ -48,12 +48,12 @@ struct printed {
 static struct {
     struct example examples[MAX_EXAMPLES];
     size_t count;
-    size_t next;         /* the example whose turn it is */
-    char dir[MAX_PATH];  /* the examples' output files */
-    char version[32];    /* the DLL's version, as the examples print it */
-    int64_t start;       /* the counter before the first example */
-    int64_t before;      /* the counter before the next example */
-    uint64_t moved;      /* the sum of the examples' changes, wrapping */
+    size_t next;        /* the example whose turn it is */
+    char dir[MAX_PATH]; /* the examples' output files */
+    char version[32];   /* the DLL's version, as the examples print it */
+    int64_t start;      /* the counter before the first example */
+    int64_t before;     /* the counter before the next example */
+    int64_t moved;      /* the sum of the examples' changes, wrapping */
 } interop;
 
 static void read_file(const char *path, char *buf, size_t size)
@@ -93,8 +93,8 @@ static DWORD run_example(const struct example *example, const char *out,
     started = startup.hStdInput != INVALID_HANDLE_VALUE &&
               startup.hStdOutput != INVALID_HANDLE_VALUE &&
               startup.hStdError != INVALID_HANDLE_VALUE &&
-              CreateProcessA(NULL, command_line, NULL, NULL, TRUE, 0, NULL,
-                             cwd, &startup, &process);
+              CreateProcessA(NULL, command_line, NULL, NULL, TRUE, 0, NULL, cwd,
+                             &startup, &process);
     if (!started)
         print_error("%s: cannot start %s (error %lu)\n", example->name,
                     example->command_line, GetLastError());
@@ -118,12 +118,11 @@ static DWORD run_example(const struct example *example, const char *out,
 static int parse_printed(const char *text, struct printed *p)
 {
     int end = 0;
-    int fields = sscanf(text,
-                        "sc_version: %31s sc_increment: %" SCNd64
-                        " sc_add(%" SCNd64 "): %" SCNd64 " sc_get: %" SCNd64
-                        " %n",
-                        p->version, &p->incremented, &p->delta, &p->added,
-                        &p->got, &end);
+    int fields = sscanf(
+        text,
+        "sc_version: %31s sc_increment: %" SCNd64 " sc_add(%" SCNd64
+        "): %" SCNd64 " sc_get: %" SCNd64 " %n",
+        p->version, &p->incremented, &p->delta, &p->added, &p->got, &end);
 
     return fields == 5 && end > 0 && text[end] == '\0' ? 0 : -1;
 }
@@ -161,15 +160,16 @@ static void example_follows_the_ones_before(void **state)
         fail_msg("%s printed version %s, the DLL's is %s", example->name,
                  p.version, interop.version);
     check_value(example->name, "sc_increment:", p.incremented,
-                (int64_t)((uint64_t)before + 1));
+                sc__wrapping_add(before, 1));
     if (p.delta >= 0)
         fail_msg("%s added %" PRId64 ", not a negative delta", example->name,
                  p.delta);
     check_value(example->name, "sc_add:", p.added,
-                (int64_t)((uint64_t)p.incremented + (uint64_t)p.delta));
+                sc__wrapping_add(p.incremented, p.delta));
     check_value(example->name, "sc_get:", p.got, p.added);
     check_value("the holder after it", "sc_get()", interop.before, p.got);
-    interop.moved += 1 + (uint64_t)p.delta;
+    interop.moved =
+        sc__wrapping_add(interop.moved, sc__wrapping_add(1, p.delta));
 }
 
 /* The C example with arguments: --help prints its usage, an unknown
@@ -212,7 +212,7 @@ static void holder_reads_the_sum(void **state)
     (void)state;
     assert_int_equal(interop.next, interop.count);
     check_value("the holder", "sc_get()", sc_get(),
-                (int64_t)((uint64_t)interop.start + interop.moved));
+                sc__wrapping_add(interop.start, interop.moved));
 }
 
 static int hold_counter(void **state)
@@ -242,8 +242,9 @@ int main(int argc, char **argv)
     size_t i;
 
     if (argc < 3 || argc % 2 != 1 || (size_t)argc / 2 > MAX_EXAMPLES) {
-        fprintf(stderr, "usage: test_interop NAME COMMAND_LINE "
-                        "[NAME COMMAND_LINE]... (up to %d pairs)\n",
+        fprintf(stderr,
+                "usage: test_interop NAME COMMAND_LINE "
+                "[NAME COMMAND_LINE]... (up to %d pairs)\n",
                 MAX_EXAMPLES);
         return 2;
     }

@@ -73,7 +73,7 @@ static int abandon_main(void)
     if (sc__gate_create(&gate, "never") != 0)
         return 1;
     snprintf(args, sizeof args, "--worker %s NUL 0", gate.name);
-    if (sc__spawn_self(&waiter, args, SC_CHILD_PIPE_OUTPUT) != 0 ||
+    if (sc__child_start_self(&waiter, args, SC_CHILD_PIPE_OUTPUT) != 0 ||
         sc__child_wait_ready(&waiter) != 0)
         return 1;
     printf("%lu\n", (unsigned long)waiter.pid);
@@ -111,7 +111,8 @@ static void start_workers(struct worker *workers, int n, const char *dir,
         snprintf(args, sizeof args, "--worker %s \"%s\" %d", gate->name,
                  workers[i].path, ops);
         assert_int_equal(
-            sc__spawn_self(&workers[i].child, args, SC_CHILD_PIPE_OUTPUT), 0);
+            sc__child_start_self(&workers[i].child, args, SC_CHILD_PIPE_OUTPUT),
+            0);
     }
     for (int i = 0; i < n; i++)
         assert_int_equal(sc__child_wait_ready(&workers[i].child), 0);
@@ -177,7 +178,7 @@ static void read_values(struct worker *w)
     if (!w->killed)
         assert_int_equal(size.QuadPart % sizeof *w->values, 0);
     for (size_t i = 1; i < w->count; i++)
-        assert_true(sc__test_moved(w->values[i - 1], w->values[i]) > 0);
+        assert_true(sc__wrapping_sub(w->values[i], w->values[i - 1]) > 0);
 }
 
 static int ascending(const void *a, const void *b)
@@ -203,8 +204,8 @@ static size_t check_values(struct worker *workers, int n, int64_t before,
     }
     qsort(all, total, sizeof *all, ascending);
     for (size_t i = 0; i < total; i++) {
-        int64_t offset = sc__test_moved(before, all[i]);
-        assert_true(offset > 0 && offset <= sc__test_moved(before, after));
+        int64_t offset = sc__wrapping_sub(all[i], before);
+        assert_true(offset > 0 && offset <= sc__wrapping_sub(after, before));
         if (i > 0 && all[i] == all[i - 1])
             fail_msg("value %lld was returned twice", (long long)all[i]);
     }
@@ -265,7 +266,7 @@ static void killed_workers_lose_at_most_their_last_update(void **state)
             assert_int_equal(workers[i].count, OPS);
     }
     size_t recorded = check_values(workers, WORKERS, before, after);
-    int64_t moved = sc__test_moved(before, after);
+    int64_t moved = sc__wrapping_sub(after, before);
     int64_t unrecorded = moved - (int64_t)recorded;
     printf("; counter moved %lld, unrecorded %lld\n", (long long)moved,
            (long long)unrecorded);
@@ -288,8 +289,8 @@ static void abandoned_workers_end_with_their_parent(void **state)
     unsigned long pid;
     (void)state;
 
-    assert_int_equal(sc__spawn_self(&parent, "--abandon", SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start_self(&parent, "--abandon", SC_CHILD_PIPE_OUTPUT), 0);
     assert_int_equal(
         sc__child_finish(&parent, SC_TEST_CHILD_TIMEOUT_MS, &code, &out), 0);
     sc__child_close(&parent);

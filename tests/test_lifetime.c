@@ -22,9 +22,10 @@
 #include <cmocka.h>
 #include <windows.h>
 
+#include "child_process.h"
 #include "options.h"
-#include "spawn.h"
 #include "support.h"
+#include "text_paths.h"
 
 typedef int64_t (*sc_get_fn)(void);
 typedef int64_t (*sc_add_fn)(int64_t);
@@ -68,7 +69,8 @@ static int64_t add_in_child(const char *dll, int64_t delta)
     long long seen, now;
 
     snprintf(args, sizeof args, "--add \"%s\" %lld", dll, (long long)delta);
-    assert_int_equal(sc__spawn_self(&child, args, SC_CHILD_PIPE_OUTPUT), 0);
+    assert_int_equal(sc__child_start_self(&child, args, SC_CHILD_PIPE_OUTPUT),
+                     0);
     assert_int_equal(
         sc__child_finish(&child, SC_TEST_CHILD_TIMEOUT_MS, &code, &out), 0);
     sc__child_close(&child);
@@ -84,9 +86,10 @@ static void start_holder(struct sc_child *holder, const char *dll)
     char args[MAX_PATH + 16];
 
     snprintf(args, sizeof args, "--hold \"%s\"", dll);
-    assert_int_equal(sc__spawn_self(holder, args,
-                                    SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start_self(holder, args,
+                             SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
     assert_int_equal(sc__child_wait_ready(holder), 0);
 }
 

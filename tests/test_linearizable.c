@@ -145,7 +145,7 @@ static int64_t sort_base;
 
 static uint64_t offset_of(const struct record *r)
 {
-    return (uint64_t)sc__test_moved(sort_base, r->value);
+    return (uint64_t)sc__wrapping_sub(r->value, sort_base);
 }
 
 static int by_offset(const void *a, const void *b)
@@ -167,15 +167,15 @@ static size_t assert_tiles_range(struct record *records, size_t count,
     for (size_t i = 0; i < count; i++) {
         if (i > 0 && records[i].process != records[i - 1].process)
             handovers++;
-        int64_t from = sc__test_moved(records[i].delta, records[i].value);
+        int64_t from = sc__wrapping_sub(records[i].value, records[i].delta);
         if (from != reached)
             fail_msg("update %llu of %llu moved the counter from %lld to %lld,"
                      " but the updates before it reached %lld: %s",
                      (unsigned long long)i, (unsigned long long)count,
                      (long long)from, (long long)records[i].value,
                      (long long)reached,
-                     sc__test_moved(before, from) <
-                             sc__test_moved(before, reached)
+                     sc__wrapping_sub(from, before) <
+                             sc__wrapping_sub(reached, before)
                          ? "an overlap (applied or seen twice)"
                          : "a gap (an update was lost)");
         reached = records[i].value;
@@ -226,7 +226,7 @@ static void start_workers(struct sc_child *children, const struct plan *plan,
              plan->add_every);
     for (int i = 0; i < plan->processes; i++)
         assert_int_equal(
-            sc__spawn_self(&children[i], args, SC_CHILD_PIPE_OUTPUT), 0);
+            sc__child_start_self(&children[i], args, SC_CHILD_PIPE_OUTPUT), 0);
     for (int i = 0; i < plan->processes; i++)
         assert_int_equal(sc__child_wait_ready(&children[i]), 0);
 }

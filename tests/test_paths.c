@@ -22,10 +22,11 @@
 #include <cmocka.h>
 #include <windows.h>
 
+#include "child_process.h"
 #include "client.h"
 #include "options.h"
-#include "spawn.h"
 #include "support.h"
+#include "text_paths.h"
 
 static const char *const files[] = {
     "counter_demo.exe",   "counter_worker.exe",  "private_counter.exe",

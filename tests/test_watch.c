@@ -107,9 +107,10 @@ static void test_once_shows_a_running_worker(void **state)
     int64_t before = sc_get();
 
     sc__test_path(path, sizeof path, NULL, "counter_worker.exe");
-    assert_int_equal(
-        sc__spawn(&worker, path, "--times 100000000000", SC_CHILD_PIPE_OUTPUT),
-        0);
+    assert_int_equal(sc__child_start_in_job(&worker, path,
+                                            "--times 100000000000",
+                                            SC_CHILD_PIPE_OUTPUT),
+                     0);
     /* A worker that never starts adding fails here, not in CTest's timeout. */
     for (DWORD waited = 0; sc_get() == before; waited++) {
         assert_true(waited < SC_TEST_CHILD_TIMEOUT_MS);
@@ -428,8 +429,7 @@ static void test_live_view_quits_on_ctrl_c(void **state)
     quit_with(&w, 3, 'C');
 }
 
-/* ---- the demo's live line --------------------------------------------------
- */
+/* ---- the demo's live line ------------------------------------------------ */
 
 static void test_demo_shows_a_live_line_on_a_console(void **state)
 {

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the command line ----------------------------------------------------- */
+#include "wrapping.h"
+
+/* ---- the command line ---------------------------------------------------- */
 
 static const char commands_help[] =
     "  (empty line)  add 1: ENTER alone adds 1\n"
@@ -16,7 +18,7 @@ static const char commands_help[] =
     "  q, quit       quit (so does the end of input)\n";
 
 #define COMMANDS_SUMMARY                                                       \
-    "ENTER adds 1, N/+N/-N adds N, = shows, =N sets, q quits, help lists "    \
+    "ENTER adds 1, N/+N/-N adds N, = shows, =N sets, q quits, help lists "     \
     "them"
 
 static void print_help(const struct sc_client *client)
@@ -79,7 +81,7 @@ int sc__client_parse(struct sc_client *client, int argc, char **argv)
     return SC_CLIENT_RUN;
 }
 
-/* ---- versions ------------------------------------------------------------- */
+/* ---- versions ------------------------------------------------------------ */
 
 int sc__client_version(const struct sc_client *client,
                        const void *library_function, uint32_t library_version)
@@ -91,12 +93,11 @@ int sc__client_version(const struct sc_client *client,
     return sc__print_library(client, library_function, library_version);
 }
 
-/* ---- the value line ------------------------------------------------------- */
+/* ---- the value line ------------------------------------------------------ */
 
 /* Prints the value line and flushes it, so that a program reading the
  * other end of a pipe sees it at once. */
-static void print_value(struct sc_client *client, int64_t value,
-                        int64_t others)
+static void print_value(struct sc_client *client, int64_t value, int64_t others)
 {
     if (others != 0)
         printf(SC_VALUE_PREFIX "%" PRId64 " (%+" PRId64
@@ -152,7 +153,7 @@ int sc__last_value(const char *text, int64_t *value)
     return found;
 }
 
-/* ---- reading lines -------------------------------------------------------- */
+/* ---- reading lines ------------------------------------------------------- */
 
 /* Long enough for any valid command with room to spare; longer lines are
  * rejected whole. */
@@ -196,7 +197,7 @@ static enum line_status read_line(struct sc_client *client, char *line,
     return too_long ? LINE_TOO_LONG : LINE_OK;
 }
 
-/* ---- parsing commands ----------------------------------------------------- */
+/* ---- parsing commands ---------------------------------------------------- */
 
 enum parsed { PARSED_COMMAND, PARSED_HELP, PARSED_QUIT, PARSED_BAD };
 
@@ -250,8 +251,8 @@ static enum parsed parse_line(const char *line, size_t len,
     }
     if (line[0] == '=') {
         command->kind = SC_COMMAND_SET;
-        return parse_number(line + 1, "not a whole number after =",
-                            &command->number, problem);
+        return parse_number(
+            line + 1, "not a whole number after =", &command->number, problem);
     }
     if (line[0] == '+' || line[0] == '-')
         return parse_number(line, "not a whole number after + or -",
@@ -263,7 +264,7 @@ static enum parsed parse_line(const char *line, size_t len,
     return PARSED_BAD;
 }
 
-/* ---- the loop ------------------------------------------------------------- */
+/* ---- the loop ------------------------------------------------------------ */
 
 enum { QUOTE_MAX_BYTES = 40 };
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <wchar.h>
 
+#include "text_paths.h"
+
 static HMODULE module_of(const void *address)
 {
     HMODULE module;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "wrapping.h"
 
 int sc__live_parse(const char *program, int argc, char **argv,
                    struct sc_option *options, size_t count,
@@ -50,8 +51,8 @@ int sc__rate_per_second(const struct sc_rate *rate, double *per_second)
         oldest = before;
     }
     uint64_t elapsed = rate->ms[newest] - rate->ms[oldest];
-    int64_t change = (int64_t)((uint64_t)rate->values[newest] -
-                               (uint64_t)rate->values[oldest]);
+    int64_t change =
+        sc__wrapping_sub(rate->values[newest], rate->values[oldest]);
     /* Two samples in the same millisecond: no time has passed to divide by. */
     *per_second = elapsed > 0 ? (double)change * 1000.0 / (double)elapsed : 0.0;
     return 0;

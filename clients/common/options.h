@@ -8,7 +8,7 @@
  *   - messages "<program>: <what>" on stderr, UTF-8 text written so that a
  *     console shows it right, and on Windows Win32 error codes as text
  *     (options_win32.h);
- *   - exit codes and wrapping (two's-complement) arithmetic.
+ *   - exit codes.
  *
  * Bad usage is reported as
  *
@@ -31,27 +31,7 @@
 /* Exit codes every program shares. */
 enum { SC_EXIT_OK = 0, SC_EXIT_FAILURE = 1, SC_EXIT_USAGE = 2 };
 
-/* ---- wrapping arithmetic ------------------------------------------------ */
-
-/* Two's-complement arithmetic on int64_t without undefined behaviour: the
- * result is formed in unsigned arithmetic, which wraps, the same way the
- * counters' locked adds wrap in hardware. */
-static inline int64_t sc__wrapping_add(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
-static inline int64_t sc__wrapping_sub(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a - (uint64_t)b);
-}
-
-static inline int64_t sc__wrapping_mul(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a * (uint64_t)b);
-}
-
-/* ---- numbers -------------------------------------------------------------- */
+/* ---- numbers ------------------------------------------------------------- */
 
 enum sc_parse_status {
     SC_PARSE_OK,
@@ -64,7 +44,7 @@ enum sc_parse_status {
  * is accepted, INT64_MIN included. *value is set only on SC_PARSE_OK. */
 enum sc_parse_status sc__parse_int64(const char *text, int64_t *value);
 
-/* ---- the command line ----------------------------------------------------- */
+/* ---- the command line ---------------------------------------------------- */
 
 enum sc_option_kind {
     SC_OPTION_INT,      /* "--times 5": value, within [min, max] */
@@ -87,16 +67,25 @@ struct sc_option {
 };
 
 #define SC_INT_OPTION(name_, min_, max_, default_)                             \
-    {.name = (name_), .kind = SC_OPTION_INT, .min = (min_), .max = (max_),     \
-     .value = (default_)}
+    {                                                                          \
+        .name = (name_), .kind = SC_OPTION_INT, .min = (min_), .max = (max_),  \
+        .value = (default_)                                                    \
+    }
 #define SC_INT_LIST_OPTION(name_, min_, max_, array_, default_len_)            \
-    {.name = (name_), .kind = SC_OPTION_INT_LIST, .min = (min_),               \
-     .max = (max_), .list = (array_),                                          \
-     .list_max = sizeof(array_) / sizeof((array_)[0]),                         \
-     .list_len = (default_len_)}
+    {                                                                          \
+        .name = (name_), .kind = SC_OPTION_INT_LIST, .min = (min_),            \
+        .max = (max_), .list = (array_),                                       \
+        .list_max = sizeof(array_) / sizeof((array_)[0]),                      \
+        .list_len = (default_len_)                                             \
+    }
 #define SC_STRING_OPTION(name_, default_)                                      \
-    {.name = (name_), .kind = SC_OPTION_STRING, .text = (default_)}
-#define SC_FLAG_OPTION(name_) {.name = (name_), .kind = SC_OPTION_FLAG}
+    {                                                                          \
+        .name = (name_), .kind = SC_OPTION_STRING, .text = (default_)          \
+    }
+#define SC_FLAG_OPTION(name_)                                                  \
+    {                                                                          \
+        .name = (name_), .kind = SC_OPTION_FLAG                                \
+    }
 
 enum sc_args_result {
     SC_ARGS_OK,
@@ -121,7 +110,7 @@ int sc__usage_error(const char *program, const char *format, ...);
  * when stdout cannot be written. */
 int sc__print_program_version(const char *program);
 
-/* ---- messages ------------------------------------------------------------- */
+/* ---- messages ------------------------------------------------------------ */
 
 /* Prints "<program>: <message>\n" on stderr, the message formatted as
  * printf does; the text is UTF-8 (see sc__write_text). */

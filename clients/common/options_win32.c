@@ -7,6 +7,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "text_paths.h"
+
 /* A console shows bytes in its own code page, which cannot hold every
  * character of a path; WriteConsoleW takes the characters themselves. */
 static int write_console(FILE *out, const char *text)

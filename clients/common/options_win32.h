@@ -1,8 +1,6 @@
 /*
  * The Windows part of options.h: Win32 error codes as text, and whether a
- * handle is a console. It also brings <windows.h> and spawn.h (UTF-8 and
- * UTF-16, paths and modules) to every Windows program that includes
- * options.h.
+ * handle is a console.
  */
 #ifndef SC_OPTIONS_WIN32_H
 #define SC_OPTIONS_WIN32_H
@@ -10,8 +8,6 @@
 #include <stddef.h>
 
 #include <windows.h>
-
-#include "spawn.h"
 
 /* Writes "<system text> (error <code>)" into buf, always NUL-terminated and
  * UTF-8, on one line and with no "%1" left where the system text expects

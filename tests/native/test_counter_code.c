@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
 #include "sectiondump.h"
 
 /* How far into a function its counter access may start: room for an
@@ -106,10 +106,10 @@ static const struct sd_elf_section *elf_section(const struct sd_elf *elf,
 }
 
 /* Whether the library defines the function name; if so, its code. */
-static int elf_function(const struct sc_image_file *l, const char *name,
+static int elf_function(const struct sc_test_image *l, const char *name,
                         struct code *code)
 {
-    const struct sd_elf *elf = &l->image.elf;
+    const struct sd_elf *elf = &l->parsed.elf;
 
     for (size_t i = 1; i < elf->dynamic_symbol_count; i++) {
         const struct sd_elf_symbol *s = &elf->dynamic_symbols[i];
@@ -127,13 +127,13 @@ static int elf_function(const struct sc_image_file *l, const char *name,
 
 static void library_addresses_counter_directly(void **state)
 {
-    struct sc_image_file l;
+    struct sc_test_image l;
 
     (void)state;
-    sc__image_load(SC_LIBRARY_FILE, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
+    sc__test_image_load_path(&l, SC_LIBRARY_FILE);
+    assert_int_equal(l.parsed.format, SD_FORMAT_ELF64);
     const struct sd_elf_section *shared =
-        elf_section(&l.image.elf, "sc_shared");
+        elf_section(&l.parsed.elf, "sc_shared");
     assert_non_null(shared);
     for (size_t i = 0; i < sizeof operations / sizeof *operations; i++) {
         struct code code;
@@ -141,7 +141,7 @@ static void library_addresses_counter_directly(void **state)
         assert_addresses_counter(SC_LIBRARY_FILE, &operations[i], &code,
                                  shared->address);
     }
-    sc__image_unload(&l);
+    sc__test_image_free(&l);
 }
 
 static const struct sd_pe_section *pe_section_of(const struct sd_pe *pe,
@@ -157,10 +157,10 @@ static const struct sd_pe_section *pe_section_of(const struct sd_pe *pe,
 
 /* Whether the DLL exports the function name; if so, its code, up to the
  * end of its section. */
-static int pe_function(const struct sc_image_file *l, const char *name,
+static int pe_function(const struct sc_test_image *l, const char *name,
                        struct code *code)
 {
-    const struct sd_pe *pe = &l->image.pe;
+    const struct sd_pe *pe = &l->parsed.pe;
 
     for (size_t i = 0; i < pe->export_name_count; i++) {
         if (strcmp(pe->export_names[i].name, name) != 0)
@@ -182,19 +182,19 @@ static int pe_function(const struct sc_image_file *l, const char *name,
 #if defined(SC_WINDOWS_TREES)
 static void check_dll(const char *path)
 {
-    struct sc_image_file l;
+    struct sc_test_image l;
 
-    sc__image_load(path, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_PE32PLUS);
-    long shared = sd_pe_find_section(&l.image.pe, ".shared");
+    sc__test_image_load_path(&l, path);
+    assert_int_equal(l.parsed.format, SD_FORMAT_PE32PLUS);
+    long shared = sd_pe_find_section(&l.parsed.pe, ".shared");
     assert_true(shared >= 0);
-    uint64_t counter = l.image.pe.sections[shared].virtual_address;
+    uint64_t counter = l.parsed.pe.sections[shared].virtual_address;
     for (size_t i = 0; i < sizeof operations / sizeof *operations; i++) {
         struct code code;
         assert_true(pe_function(&l, operations[i].name, &code));
         assert_addresses_counter(path, &operations[i], &code, counter);
     }
-    sc__image_unload(&l);
+    sc__test_image_free(&l);
 }
 
 static void dlls_address_counter_directly(void **state)

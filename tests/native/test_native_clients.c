@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
 #include "sharedcounter.h"
 
 enum { OUTPUT_SIZE = 8192 };
@@ -42,28 +42,28 @@ static int64_t value_of(const char *line)
 }
 
 /* Sends one command line to an interactive client; returns its reply. */
-static int64_t command(struct sc_proc *proc, const char *line, char *reply,
-                       size_t size)
+static int64_t command(struct sc_test_child *proc, const char *line,
+                       char *reply, size_t size)
 {
     size_t len = strlen(line);
 
     assert_int_equal(write(proc->in, line, len), (ssize_t)len);
     assert_int_equal(write(proc->in, "\n", 1), 1);
-    sc__proc_line(proc, reply, size);
+    sc__test_child_line(proc, reply, size);
     return value_of(reply);
 }
 
-static int64_t first_value(struct sc_proc *proc)
+static int64_t first_value(struct sc_test_child *proc)
 {
     char line[128];
 
-    sc__proc_line(proc, line, sizeof line);
+    sc__test_child_line(proc, line, sizeof line);
     return value_of(line);
 }
 
-static void finish_ok(struct sc_proc *proc)
+static void finish_ok(struct sc_test_child *proc)
 {
-    int status = sc__proc_finish(proc, NULL, 0);
+    int status = sc__test_child_finish(proc, NULL, 0);
 
     if (status != 0)
         fail_msg("a client exited with %d: %s", status, proc->errors);
@@ -76,15 +76,15 @@ static void demo_totals_are_exact(void **state)
     const int64_t clients = 4, times = 20000, delta = -3;
     char out[OUTPUT_SIZE], k[24], n[24], d[24], expected[160];
     int64_t before, after;
-    struct sc_proc demo;
+    struct sc_test_child demo;
 
     (void)state;
     snprintf(k, sizeof k, "%" PRId64, clients);
     snprintf(n, sizeof n, "%" PRId64, times);
     snprintf(d, sizeof d, "%" PRId64, delta);
-    sc__proc_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients", k,
-                      "--times", n, "--delta", d, NULL);
-    int status = sc__proc_finish(&demo, out, sizeof out);
+    sc__test_child_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients",
+                            k, "--times", n, "--delta", d, NULL);
+    int status = sc__test_child_finish(&demo, out, sizeof out);
     if (status != 0)
         fail_msg("counter_demo exited with %d:\n%s%s", status, out,
                  demo.errors);
@@ -95,8 +95,7 @@ static void demo_totals_are_exact(void **state)
                             "%" SCNd64 " -> %" SCNd64,
                             &before, &after),
                      2);
-    assert_true((uint64_t)after - (uint64_t)before ==
-                (uint64_t)(clients * times * delta));
+    assert_true(sc__wrapping_sub(after, before) == clients * times * delta);
     snprintf(expected, sizeof expected,
              "private baseline: each of %" PRId64 " processes ended at %" PRId64
              " (none saw the others)",
@@ -108,12 +107,13 @@ static void demo_totals_are_exact(void **state)
 static void demo_kills_at_the_time_limit(void **state)
 {
     char out[OUTPUT_SIZE];
-    struct sc_proc demo;
+    struct sc_test_child demo;
 
     (void)state;
-    sc__proc_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients", "1",
-                      "--times", "1000000000", "--timeout", "1", NULL);
-    assert_int_equal(sc__proc_finish(&demo, out, sizeof out), 1);
+    sc__test_child_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients",
+                            "1", "--times", "1000000000", "--timeout", "1",
+                            NULL);
+    assert_int_equal(sc__test_child_finish(&demo, out, sizeof out), 1);
     assert_non_null(strstr(demo.errors, "counter_demo: killed counter_worker"
                                         " (pid "));
     assert_non_null(strstr(demo.errors, "still running at the time limit of "
@@ -125,20 +125,20 @@ static void demo_kills_at_the_time_limit(void **state)
 
 static void two_client_sessions_share_the_value(void **state)
 {
-    struct sc_proc a, b;
+    struct sc_test_child a, b;
     char reply[128], note[128];
 
     (void)state;
-    sc__proc_start_in(&a, SC_CLIENTS_DIR, "counter_client", NULL);
+    sc__test_child_start_in(&a, SC_CLIENTS_DIR, "counter_client", NULL);
     int64_t start_value = first_value(&a);
     assert_true(command(&a, "5", reply, sizeof reply) ==
-                (int64_t)((uint64_t)start_value + 5));
-    sc__proc_start_in(&b, SC_CLIENTS_DIR, "counter_client", NULL);
-    assert_true(first_value(&b) == (int64_t)((uint64_t)start_value + 5));
+                sc__wrapping_add(start_value, 5));
+    sc__test_child_start_in(&b, SC_CLIENTS_DIR, "counter_client", NULL);
+    assert_true(first_value(&b) == sc__wrapping_add(start_value, 5));
     assert_true(command(&b, "+7", reply, sizeof reply) ==
-                (int64_t)((uint64_t)start_value + 12));
+                sc__wrapping_add(start_value, 12));
     int64_t seen = command(&a, "=", reply, sizeof reply);
-    assert_true(seen == (int64_t)((uint64_t)start_value + 12));
+    assert_true(seen == sc__wrapping_add(start_value, 12));
     snprintf(note, sizeof note,
              "counter: %" PRId64 " (+7 from other processes)", seen);
     assert_string_equal(reply, note);
@@ -148,18 +148,18 @@ static void two_client_sessions_share_the_value(void **state)
 
 static void dynamic_client_shares_with_a_linked_one(void **state)
 {
-    struct sc_proc holder, dynamic;
+    struct sc_test_child holder, dynamic;
     char out[256], reply[128];
 
     (void)state;
-    sc__proc_start_in(&holder, SC_CLIENTS_DIR, "counter_client", NULL);
+    sc__test_child_start_in(&holder, SC_CLIENTS_DIR, "counter_client", NULL);
     int64_t start_value = first_value(&holder);
-    sc__proc_start_in(&dynamic, SC_CLIENTS_DIR, "counter_dynamic", "--times",
-                      "10", "--delta", "2", NULL);
-    assert_int_equal(sc__proc_finish(&dynamic, out, sizeof out), 0);
-    assert_true(value_of(out) == (int64_t)((uint64_t)start_value + 20));
+    sc__test_child_start_in(&dynamic, SC_CLIENTS_DIR, "counter_dynamic",
+                            "--times", "10", "--delta", "2", NULL);
+    assert_int_equal(sc__test_child_finish(&dynamic, out, sizeof out), 0);
+    assert_true(value_of(out) == sc__wrapping_add(start_value, 20));
     assert_true(command(&holder, "=", reply, sizeof reply) ==
-                (int64_t)((uint64_t)start_value + 20));
+                sc__wrapping_add(start_value, 20));
     assert_non_null(strstr(reply, "(+20 from other processes)"));
     finish_ok(&holder);
 }
@@ -170,13 +170,13 @@ static void dynamic_client_shares_with_a_linked_one(void **state)
 static void pair_adds_five_each(const char *name, uint64_t *first,
                                 uint64_t *second)
 {
-    struct sc_proc a, b;
+    struct sc_test_child a, b;
     char reply[128];
 
-    sc__proc_start_in(&a, SC_CLIENTS_DIR, name, NULL);
+    sc__test_child_start_in(&a, SC_CLIENTS_DIR, name, NULL);
     uint64_t start_value = (uint64_t)first_value(&a);
     *first = (uint64_t)command(&a, "5", reply, sizeof reply) - start_value;
-    sc__proc_start_in(&b, SC_CLIENTS_DIR, name, NULL);
+    sc__test_child_start_in(&b, SC_CLIENTS_DIR, name, NULL);
     first_value(&b);
     *second = (uint64_t)command(&b, "5", reply, sizeof reply) - start_value;
     finish_ok(&b);
@@ -209,20 +209,20 @@ static int library_client(const char *name)
 static void every_program_answers_help_and_version(void **state)
 {
     char out[OUTPUT_SIZE], expected[OUTPUT_SIZE], library[4096];
-    struct sc_proc proc;
+    struct sc_test_child proc;
 
     (void)state;
     assert_non_null(realpath(SC_LIBRARY_FILE, library));
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         const char *name = programs[i];
-        sc__proc_start_in(&proc, SC_CLIENTS_DIR, name, "--help", NULL);
-        assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
+        sc__test_child_start_in(&proc, SC_CLIENTS_DIR, name, "--help", NULL);
+        assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 0);
         snprintf(expected, sizeof expected, "usage: %s", name);
         assert_memory_equal(out, expected, strlen(expected));
         assert_non_null(strstr(out, "--version"));
 
-        sc__proc_start_in(&proc, SC_CLIENTS_DIR, name, "--version", NULL);
-        assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
+        sc__test_child_start_in(&proc, SC_CLIENTS_DIR, name, "--version", NULL);
+        assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 0);
         if (library_client(name))
             snprintf(expected, sizeof expected,
                      "%s %s\nLibrary version: %s\nLibrary path:    %s\n", name,
@@ -238,22 +238,22 @@ static void every_program_answers_help_and_version(void **state)
 static void bad_usage_exits_2(void **state)
 {
     char out[OUTPUT_SIZE], expected[256];
-    struct sc_proc proc;
+    struct sc_test_child proc;
 
     (void)state;
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         const char *name = programs[i];
-        sc__proc_start_in(&proc, SC_CLIENTS_DIR, name, "--bogus", NULL);
-        assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 2);
+        sc__test_child_start_in(&proc, SC_CLIENTS_DIR, name, "--bogus", NULL);
+        assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 2);
         assert_string_equal(out, "");
         snprintf(expected, sizeof expected,
                  "%s: unknown option \"--bogus\"\nTry '%s --help'.\n", name,
                  name);
         assert_string_equal(proc.errors, expected);
     }
-    sc__proc_start_in(&proc, SC_CLIENTS_DIR, "counter_demo", "--clients", "0",
-                      NULL);
-    assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 2);
+    sc__test_child_start_in(&proc, SC_CLIENTS_DIR, "counter_demo", "--clients",
+                            "0", NULL);
+    assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 2);
     assert_non_null(strstr(proc.errors, "--clients 0 is out of range"));
 }
 

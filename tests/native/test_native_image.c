@@ -16,7 +16,8 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
+#include "sc_api_names.h"
 #include "sectiondump.h"
 
 enum { PAGE = 4096, MAX_NAMES = 64, SHN_ABS = 0xfff1 };
@@ -35,63 +36,63 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names under EXPORTS, one per line. */
-static size_t read_def(char names[][64])
+/* SC_SYMBOL_VERSIONS: the nodes of the version script, separated by '|'. */
+static int version_node_named(const char *name)
 {
-    FILE *def = fopen(SC_DEF_FILE, "r");
-    char line[256];
-    size_t count = 0;
-    int in_exports = 0;
+    size_t len = strlen(name);
 
-    assert_non_null(def);
-    while (fgets(line, sizeof line, def) != NULL) {
-        char word[64];
-        if (strncmp(line, "EXPORTS", 7) == 0)
-            in_exports = 1;
-        else if (in_exports && sscanf(line, " %63[A-Za-z0-9_]", word) == 1) {
-            assert_true(count < MAX_NAMES);
-            strcpy(names[count++], word);
-        }
+    for (const char *at = SC_SYMBOL_VERSIONS; *at != '\0';) {
+        size_t node = strcspn(at, "|");
+        if (node == len && strncmp(at, name, len) == 0)
+            return 1;
+        at += node + (at[node] == '|');
     }
-    fclose(def);
-    return count;
+    return 0;
 }
 
+static size_t count_version_nodes(void)
+{
+    size_t n = 1;
+
+    for (const char *at = SC_SYMBOL_VERSIONS; *at != '\0'; at++)
+        n += *at == '|';
+    return n;
+}
+
+/* Every name of the .def, each under the node of its version, and nothing
+ * else. */
 static void exports_exactly_the_def_list(void **state)
 {
-    char def_names[MAX_NAMES][64];
-    const char *wanted[MAX_NAMES], *found[MAX_NAMES];
-    size_t want = read_def(def_names), have = 0;
-    int version_node = 0;
-    struct sc_image_file l;
+    const char *found[MAX_NAMES];
+    size_t have = 0;
+    size_t version_nodes = 0;
+    struct sc_test_image l;
 
     (void)state;
-    sc__image_load(SC_LIBRARY_FILE, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
-    const struct sd_elf *elf = &l.image.elf;
+    sc__test_image_load_path(&l, SC_LIBRARY_FILE);
+    assert_int_equal(l.parsed.format, SD_FORMAT_ELF64);
+    const struct sd_elf *elf = &l.parsed.elf;
     assert_int_not_equal(elf->dynamic_symbol_section, 0);
     for (size_t i = 1; i < elf->dynamic_symbol_count; i++) {
         const struct sd_elf_symbol *s = &elf->dynamic_symbols[i];
         if (s->section_index == SD_SHN_UNDEF)
             continue;
-        if (s->section_index == SHN_ABS &&
-            strcmp(s->name, SC_SYMBOL_VERSION) == 0) {
-            version_node = 1;
+        if (s->section_index == SHN_ABS && version_node_named(s->name)) {
+            version_nodes++;
             continue;
         }
         assert_true(have < MAX_NAMES);
         assert_int_equal(s->visibility, SD_STV_DEFAULT);
         found[have++] = s->name;
     }
-    for (size_t i = 0; i < want; i++)
-        wanted[i] = def_names[i];
-    qsort(wanted, want, sizeof *wanted, by_name);
+    /* sc_api_names is sorted by byte value, as strcmp sorts. */
     qsort(found, have, sizeof *found, by_name);
-    for (size_t i = 0; i < want || i < have; i++)
+    for (size_t i = 0; i < SC_API_COUNT || i < have; i++)
         assert_string_equal(i < have ? found[i] : "(nothing more)",
-                            i < want ? wanted[i] : "(nothing more)");
-    assert_true(version_node);
-    sc__image_unload(&l);
+                            i < SC_API_COUNT ? sc_api_names[i]
+                                             : "(nothing more)");
+    assert_int_equal(version_nodes, count_version_nodes());
+    sc__test_image_free(&l);
 }
 
 /* The file name carries the full version; its SONAME, in .dynstr, only the
@@ -99,16 +100,17 @@ static void exports_exactly_the_def_list(void **state)
 static void soname_has_the_major_version(void **state)
 {
     char target[256];
-    struct sc_image_file l;
+    struct sc_test_image l;
 
     (void)state;
     ssize_t n = readlink(SC_SONAME_FILE, target, sizeof target - 1);
     assert_true(n > 0);
     target[n] = '\0';
     assert_string_equal(target, "libsharedcounter.so." SC_VERSION_TEXT);
-    sc__image_load(SC_LIBRARY_FILE, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
-    const struct sd_elf_section *dynstr = find_section(&l.image.elf, ".dynstr");
+    sc__test_image_load_path(&l, SC_LIBRARY_FILE);
+    assert_int_equal(l.parsed.format, SD_FORMAT_ELF64);
+    const struct sd_elf_section *dynstr =
+        find_section(&l.parsed.elf, ".dynstr");
     assert_non_null(dynstr);
     assert_true(dynstr->offset + dynstr->size <= l.size);
     const char *strings = (const char *)l.data + dynstr->offset;
@@ -116,7 +118,7 @@ static void soname_has_the_major_version(void **state)
     for (size_t at = 0; at < dynstr->size; at += strlen(strings + at) + 1)
         seen |= strcmp(strings + at, "libsharedcounter.so.0") == 0;
     assert_true(seen);
-    sc__image_unload(&l);
+    sc__test_image_free(&l);
 }
 
 /* RELRO covers the writable sections the loader fills and then protects:
@@ -137,11 +139,11 @@ static uint64_t relro_end(const struct sd_elf *elf)
 
 static void assert_shared_pages(const char *path)
 {
-    struct sc_image_file l;
+    struct sc_test_image l;
 
-    sc__image_load(path, &l);
-    assert_int_equal(l.image.format, SD_FORMAT_ELF64);
-    const struct sd_elf *elf = &l.image.elf;
+    sc__test_image_load_path(&l, path);
+    assert_int_equal(l.parsed.format, SD_FORMAT_ELF64);
+    const struct sd_elf *elf = &l.parsed.elf;
     const struct sd_elf_section *shared = find_section(elf, "sc_shared");
     if (shared == NULL)
         fail_msg("%s has no sc_shared section", path);
@@ -160,7 +162,7 @@ static void assert_shared_pages(const char *path)
             fail_msg("%s: section %s overlaps sc_shared's pages", path,
                      s->name);
     }
-    sc__image_unload(&l);
+    sc__test_image_free(&l);
 }
 
 static void library_section_fills_whole_pages_outside_relro(void **state)

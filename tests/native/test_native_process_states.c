@@ -37,7 +37,7 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
 
 /* The library's own need while it loads: the object and one more. */
 enum { LOAD_DESCRIPTORS = 2, FIRST_FREE = 3 };
@@ -195,7 +195,7 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
 
     assert_non_null(f);
-    sc__scratch_make(f->scratch, sizeof f->scratch);
+    sc__test_make_dir(f->scratch, sizeof f->scratch);
     sc__library_copy(f->scratch, "libsharedcounter.so", f->library,
                      sizeof f->library);
     sc__api_load(&f->api, f->library);
@@ -208,14 +208,14 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     sc__api_unload(&f->api);
-    sc__scratch_remove(f->scratch);
+    sc__test_remove_dir(f->scratch);
     free(f);
     return 0;
 }
 
 /* Runs argv (after the state) in state; returns its exit status and keeps
  * what it wrote to stderr in proc->errors. */
-static int run_in_state(struct sc_proc *proc, const char *state,
+static int run_in_state(struct sc_test_child *proc, const char *state,
                         const char *const argv[])
 {
     enum { MAX_ARGS = 12 };
@@ -227,31 +227,30 @@ static int run_in_state(struct sc_proc *proc, const char *state,
         args[n] = (char *)argv[n - 3];
     }
     args[n] = NULL;
-    sc__proc_start(proc, args);
-    return sc__proc_finish(proc, NULL, 0);
+    sc__test_child_start(proc, args);
+    return sc__test_child_finish(proc, NULL, 0);
 }
 
 /* The child adds delta to f's copy in state and must exit with status;
  * the counter must have moved by exactly moved. */
-static void expect_child(struct fixture *f, const char *state,
-                         const char *mode, const char *delta, int status,
-                         int64_t moved)
+static void expect_child(struct fixture *f, const char *state, const char *mode,
+                         const char *delta, int status, int64_t moved)
 {
-    struct sc_proc proc;
+    struct sc_test_child proc;
     const char *argv[] = {self_path, mode, f->library, delta, NULL};
     int64_t before = f->api.get();
 
     int got = run_in_state(&proc, state, argv);
     if (got != status)
-        fail_msg("%s %s in state %s: exit %d, not %d; stderr:\n%s", mode,
-                 delta, state, got, status, proc.errors);
-    assert_int_equal(f->api.get(), (int64_t)((uint64_t)before + moved));
-    assert_int_equal(f->api.increment(), (int64_t)((uint64_t)before + moved + 1));
+        fail_msg("%s %s in state %s: exit %d, not %d; stderr:\n%s", mode, delta,
+                 state, got, status, proc.errors);
+    assert_int_equal(f->api.get(), sc__wrapping_add(before, moved));
+    assert_int_equal(f->api.increment(), sc__wrapping_add(before, moved + 1));
 }
 
 static void expect_refused(struct fixture *f, const char *state)
 {
-    struct sc_proc proc;
+    struct sc_test_child proc;
     const char *argv[] = {self_path, "--use", f->library, "5", NULL};
     int64_t before = f->api.get();
 
@@ -320,7 +319,7 @@ static void fewer_descriptors_are_refused(void **state)
 static void first_user_with_umask_0777(void **state)
 {
     struct fixture *f = *state;
-    struct sc_proc proc;
+    struct sc_test_child proc;
     struct sc_api second;
     struct stat st;
     char fresh[256], object[512], line[64];
@@ -328,16 +327,16 @@ static void first_user_with_umask_0777(void **state)
     sc__library_copy(f->scratch, "fresh.so", fresh, sizeof fresh);
     sc__object_path(fresh, object, sizeof object);
     char *argv[] = {self_path, "--in-state", "umask=0777", self_path,
-                    "--hold", fresh, "4", NULL};
-    sc__proc_start(&proc, argv);
-    sc__proc_line(&proc, line, sizeof line);
+                    "--hold",  fresh,        "4",          NULL};
+    sc__test_child_start(&proc, argv);
+    sc__test_child_line(&proc, line, sizeof line);
     assert_string_equal(line, "4");
     assert_int_equal(stat(object, &st), 0);
     assert_int_equal(st.st_mode & 07777, 0600);
     sc__api_load(&second, fresh);
     assert_int_equal(second.get(), 4);
     assert_int_equal(second.add(6), 10);
-    assert_int_equal(sc__proc_finish(&proc, NULL, 0), 0);
+    assert_int_equal(sc__test_child_finish(&proc, NULL, 0), 0);
     assert_int_equal(second.get(), 10);
     sc__api_unload(&second);
 }
@@ -359,7 +358,7 @@ static void many_threads_at_load(void **state)
 static void linked_clients_with_streams_closed(void **state)
 {
     struct sc_api built;
-    struct sc_proc proc;
+    struct sc_test_child proc;
     char worker[4200], client[4200];
 
     (void)state;
@@ -373,12 +372,12 @@ static void linked_clients_with_streams_closed(void **state)
     assert_int_equal(run_in_state(&proc, "close0,close1,close2", add7), 1);
     assert_int_equal(run_in_state(&proc, "close0", add7), 0);
     assert_int_equal(run_in_state(&proc, "close2", add7), 0);
-    assert_int_equal(built.get(), (int64_t)((uint64_t)before + 28));
+    assert_int_equal(built.get(), sc__wrapping_add(before, 28));
     /* With stdin closed the interactive client has no commands to run. */
     const char *interactive[] = {client, NULL};
     assert_int_equal(run_in_state(&proc, "close0", interactive), 1);
     assert_non_null(strstr(proc.errors, "stdin"));
-    assert_int_equal(built.get(), (int64_t)((uint64_t)before + 28));
+    assert_int_equal(built.get(), sc__wrapping_add(before, 28));
     sc__api_unload(&built);
 }
 
@@ -404,8 +403,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(first_user_with_umask_0777, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(fork_without_exec, setup, teardown),
-        cmocka_unit_test_setup_teardown(many_threads_at_load, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(many_threads_at_load, setup, teardown),
         cmocka_unit_test_setup_teardown(linked_clients_with_streams_closed,
                                         setup, teardown),
     };

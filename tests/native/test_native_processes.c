@@ -34,7 +34,7 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
 
 enum { MAX_PROCS = 32 };
 
@@ -114,41 +114,41 @@ static int child_main(int argc, char **argv)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void start(struct sc_proc *proc, const char *mode, const char *lib,
+static void start(struct sc_test_child *proc, const char *mode, const char *lib,
                   const char *arg)
 {
     char *argv[] = {self_path, (char *)mode, (char *)lib, (char *)arg, NULL};
 
-    sc__proc_start(proc, argv);
+    sc__test_child_start(proc, argv);
 }
 
 /* The value a --add child printed; its exit status must be 0. */
 static long long add_in_child(const char *lib, const char *delta)
 {
-    struct sc_proc proc;
+    struct sc_test_child proc;
     char out[64];
 
     start(&proc, "--add", lib, delta);
-    int status = sc__proc_finish(&proc, out, sizeof out);
+    int status = sc__test_child_finish(&proc, out, sizeof out);
     if (status != 0)
         fail_msg("--add %s exited with %d: %s", lib, status, proc.errors);
     return atoll(out);
 }
 
-static long long hold_in_child(struct sc_proc *proc, const char *lib,
+static long long hold_in_child(struct sc_test_child *proc, const char *lib,
                                const char *delta)
 {
     char line[64];
 
     start(proc, "--hold", lib, delta);
-    sc__proc_line(proc, line, sizeof line);
+    sc__test_child_line(proc, line, sizeof line);
     assert_true(line[0] != '\0');
     return atoll(line);
 }
 
-static void finish_ok(struct sc_proc *proc)
+static void finish_ok(struct sc_test_child *proc)
 {
-    int status = sc__proc_finish(proc, NULL, 0);
+    int status = sc__test_child_finish(proc, NULL, 0);
     if (status != 0)
         fail_msg("a child exited with %d: %s", status, proc->errors);
 }
@@ -156,7 +156,7 @@ static void finish_ok(struct sc_proc *proc)
 static int setup(void **state)
 {
     (void)state;
-    sc__scratch_make(scratch, sizeof scratch);
+    sc__test_make_dir(scratch, sizeof scratch);
     sc__library_copy(scratch, "libsharedcounter.so", library, sizeof library);
     return 0;
 }
@@ -168,7 +168,7 @@ static int teardown(void **state)
     (void)state;
     sc__object_path(library, object, sizeof object);
     unlink(object);
-    sc__scratch_remove(scratch);
+    sc__test_remove_dir(scratch);
     return 0;
 }
 
@@ -237,7 +237,7 @@ static long check_runs(int k, int64_t before, int64_t after)
 /* Fewer increments each for more processes: enough for them to overlap. */
 static void linearizable(int k, long ops)
 {
-    struct sc_proc procs[MAX_PROCS];
+    struct sc_test_child procs[MAX_PROCS];
     struct sc_api api;
     char ops_text[32], file[300], line[64];
 
@@ -246,10 +246,10 @@ static void linearizable(int k, long ops)
     for (int p = 0; p < k; p++) {
         snprintf(file, sizeof file, "%s/values.%d", scratch, p);
         char *argv[] = {self_path, "--run", library, ops_text, file, NULL};
-        sc__proc_start(&procs[p], argv);
+        sc__test_child_start(&procs[p], argv);
     }
     for (int p = 0; p < k; p++) {
-        sc__proc_line(&procs[p], line, sizeof line);
+        sc__test_child_line(&procs[p], line, sizeof line);
         assert_string_equal(line, "ready");
     }
     int64_t before = api.get();
@@ -297,7 +297,7 @@ static int listed(const uint32_t *pids, uint32_t count, pid_t pid)
 static void processes_exact_after_kill_9_mid_run(void **state)
 {
     enum { K = 8 };
-    struct sc_proc procs[K];
+    struct sc_test_child procs[K];
     struct sc_api api;
     uint32_t pids[64];
     char line[64];
@@ -306,13 +306,14 @@ static void processes_exact_after_kill_9_mid_run(void **state)
     sc__api_load(&api, library);
     for (int p = 0; p < K; p++) {
         start(&procs[p], "--spin", library, NULL);
-        sc__proc_line(&procs[p], line, sizeof line);
+        sc__test_child_line(&procs[p], line, sizeof line);
         assert_string_equal(line, "ready");
     }
     assert_int_equal(api.processes(pids, 64), K + 1);
     for (int p = 0; p < K; p += 2) {
         kill(procs[p].pid, SIGKILL);
-        assert_int_equal(sc__proc_finish(&procs[p], NULL, 0), 128 + SIGKILL);
+        assert_int_equal(sc__test_child_finish(&procs[p], NULL, 0),
+                         128 + SIGKILL);
     }
     uint32_t count = api.processes(pids, 64);
     assert_int_equal(count, K / 2 + 1);
@@ -321,7 +322,7 @@ static void processes_exact_after_kill_9_mid_run(void **state)
         assert_int_equal(listed(pids, count, procs[p].pid), p % 2 == 1);
     for (int p = 1; p < K; p += 2) {
         kill(procs[p].pid, SIGKILL);
-        sc__proc_finish(&procs[p], NULL, 0);
+        sc__test_child_finish(&procs[p], NULL, 0);
     }
     int64_t after = api.get();
     assert_int_equal(api.processes(pids, 64), 1);
@@ -329,14 +330,13 @@ static void processes_exact_after_kill_9_mid_run(void **state)
     sc__api_unload(&api);
 }
 
-/* ---- the init race --------------------------------------------------------
- */
+/* ---- the init race ------------------------------------------------------- */
 
 /* 32 processes load a library no one has loaded yet at the same moment:
  * exactly one initializes, so the 32 increments give 1 to 32. */
 static void init_race_of_32_processes(void **state)
 {
-    struct sc_proc procs[MAX_PROCS];
+    struct sc_test_child procs[MAX_PROCS];
     int seen[MAX_PROCS + 1] = {0};
     char line[64];
 
@@ -346,7 +346,7 @@ static void init_race_of_32_processes(void **state)
     for (int p = 0; p < MAX_PROCS; p++)
         assert_int_equal(write(procs[p].in, "g", 1), 1);
     for (int p = 0; p < MAX_PROCS; p++) {
-        sc__proc_line(&procs[p], line, sizeof line);
+        sc__test_child_line(&procs[p], line, sizeof line);
         long long v = atoll(line);
         if (v < 1 || v > MAX_PROCS || seen[v]++)
             fail_msg("process %d saw %s", p, line);
@@ -355,13 +355,12 @@ static void init_race_of_32_processes(void **state)
         finish_ok(&procs[p]);
 }
 
-/* ---- per file, lifetime ---------------------------------------------------
- */
+/* ---- per file, lifetime -------------------------------------------------- */
 
 static void hard_link_shares_and_copy_does_not(void **state)
 {
     char link_path[300], copy[300];
-    struct sc_proc holder;
+    struct sc_test_child holder;
 
     (void)state;
     snprintf(link_path, sizeof link_path, "%s/hardlink.so", scratch);
@@ -387,7 +386,7 @@ static void value_restarts_after_the_last_normal_exit(void **state)
 
 static void value_restarts_after_kill_9_of_all(void **state)
 {
-    struct sc_proc procs[3];
+    struct sc_test_child procs[3];
     char object[256];
 
     (void)state;
@@ -396,7 +395,7 @@ static void value_restarts_after_kill_9_of_all(void **state)
         assert_int_equal(hold_in_child(&procs[p], library, "7"), 7 * (p + 1));
     for (int p = 0; p < 3; p++) {
         kill(procs[p].pid, SIGKILL);
-        sc__proc_finish(&procs[p], NULL, 0);
+        sc__test_child_finish(&procs[p], NULL, 0);
     }
     /* The name stays behind a kill, but no one holds it: a fresh start. */
     assert_true(sc__file_exists(object));
@@ -404,8 +403,7 @@ static void value_restarts_after_kill_9_of_all(void **state)
     assert_false(sc__file_exists(object));
 }
 
-/* ---- fork and dlopen ------------------------------------------------------
- */
+/* ---- fork and dlopen ----------------------------------------------------- */
 
 static void fork_child_shares_as_a_user(void **state)
 {
@@ -438,7 +436,7 @@ static void fork_child_shares_as_a_user(void **state)
 static void dlopen_dlclose_cycles(void **state)
 {
     struct sc_api api;
-    struct sc_proc holder;
+    struct sc_test_child holder;
     char object[256];
 
     (void)state;
@@ -462,14 +460,14 @@ static void dlopen_dlclose_cycles(void **state)
 
 /* ---- an executable's own section ---------------------------------------- */
 
-static long long run_exe(struct sc_proc *proc, const char *exe,
+static long long run_exe(struct sc_test_child *proc, const char *exe,
                          const char *delta, int hold)
 {
     char *argv[] = {(char *)exe, (char *)delta, hold ? "--hold" : NULL, NULL};
     char line[64];
 
-    sc__proc_start(proc, argv);
-    sc__proc_line(proc, line, sizeof line);
+    sc__test_child_start(proc, argv);
+    sc__test_child_line(proc, line, sizeof line);
     assert_true(line[0] != '\0');
     return atoll(line);
 }
@@ -478,7 +476,7 @@ static long long run_exe(struct sc_proc *proc, const char *exe,
  * variable; a copy of the executable has its own. */
 static void executable_shares_its_own_section(void **state)
 {
-    struct sc_proc holder, other, copy;
+    struct sc_test_child holder, other, copy;
     char copy_path[300];
 
     (void)state;
@@ -494,23 +492,22 @@ static void executable_shares_its_own_section(void **state)
     finish_ok(&other);
 }
 
-/* ---- other languages ------------------------------------------------------
- */
+/* ---- other languages ----------------------------------------------------- */
 
 /* examples/python/counter.py adds to the counter a C process holds, and
  * the C side sees it after Python has gone. */
 static void python_example_shares_with_a_c_client(void **state)
 {
 #ifdef SC_PYTHON
-    struct sc_proc holder, python;
+    struct sc_test_child holder, python;
     char out[512], expected[64];
 
     (void)state;
     assert_int_equal(hold_in_child(&holder, library, "10"), 10);
     char *argv[] = {
         SC_PYTHON, SC_PYTHON_EXAMPLE, "--library", library, "--add", "5", NULL};
-    sc__proc_start(&python, argv);
-    int status = sc__proc_finish(&python, out, sizeof out);
+    sc__test_child_start(&python, argv);
+    int status = sc__test_child_finish(&python, out, sizeof out);
     if (status != 0)
         fail_msg("counter.py exited with %d: %s", status, python.errors);
     assert_non_null(strstr(out, "counter: 10\ncounter: 15\n"));
@@ -526,17 +523,16 @@ static void python_example_shares_with_a_c_client(void **state)
 #endif
 }
 
-/* ---- what cannot be shared ------------------------------------------------
- */
+/* ---- what cannot be shared ----------------------------------------------- */
 
 /* A --add child must exit with 1 and say why on stderr. */
 static void assert_refused(char *const argv[], const char *why)
 {
-    struct sc_proc proc;
+    struct sc_test_child proc;
     char out[64];
 
-    sc__proc_start(&proc, argv);
-    int status = sc__proc_finish(&proc, out, sizeof out);
+    sc__test_child_start(&proc, argv);
+    int status = sc__test_child_finish(&proc, out, sizeof out);
     print_message("%s", proc.errors);
     assert_int_equal(status, 1);
     assert_string_equal(out, "");

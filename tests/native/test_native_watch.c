@@ -33,7 +33,7 @@
 
 #include <cmocka.h>
 
-#include "native_support.h"
+#include "support.h"
 #include "sharedcounter.h"
 
 enum { OUTPUT_SIZE = 16384, WAIT_MS = 20000, TRANSCRIPT_SIZE = 1 << 20 };
@@ -41,11 +41,11 @@ enum { OUTPUT_SIZE = 16384, WAIT_MS = 20000, TRANSCRIPT_SIZE = 1 << 20 };
 #define TITLE " counter_watch: libsharedcounter.so, live"
 #define KEYS " q or Ctrl-C quits"
 
-static void watch(struct sc_proc *proc, const char *first, const char *second,
-                  const char *third)
+static void watch(struct sc_test_child *proc, const char *first,
+                  const char *second, const char *third)
 {
-    sc__proc_start_in(proc, SC_CLIENTS_DIR, "counter_watch", first, second,
-                      third, NULL);
+    sc__test_child_start_in(proc, SC_CLIENTS_DIR, "counter_watch", first,
+                            second, third, NULL);
 }
 
 static void assert_line_has(const char *line, const char *part)
@@ -73,12 +73,12 @@ static void assert_starts_with(const char *text, const char *start)
 }
 
 /* A counter_client that holds the library until finished. */
-static void start_holder(struct sc_proc *holder)
+static void start_holder(struct sc_test_child *holder)
 {
     char line[128];
 
-    sc__proc_start_in(holder, SC_CLIENTS_DIR, "counter_client", NULL);
-    sc__proc_line(holder, line, sizeof line);
+    sc__test_child_start_in(holder, SC_CLIENTS_DIR, "counter_client", NULL);
+    sc__test_child_line(holder, line, sizeof line);
     assert_starts_with(line, "counter: ");
 }
 
@@ -98,14 +98,14 @@ static const char *process_line(const char *out, pid_t pid)
 
 static void once_shows_the_value_and_the_processes(void **state)
 {
-    struct sc_proc holder, proc;
+    struct sc_test_child holder, proc;
     char out[OUTPUT_SIZE];
 
     (void)state;
     start_holder(&holder);
     sc_exchange(4242);
     watch(&proc, "--once", NULL, NULL);
-    assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
+    assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 0);
     assert_string_equal(proc.errors, "");
     assert_starts_with(out, "counter: 4242\nops/s: 0\nprocesses: 3\n");
     assert_line_has(process_line(out, getpid()), "test_native_watch");
@@ -113,19 +113,19 @@ static void once_shows_the_value_and_the_processes(void **state)
     assert_line_has(line, "counter_client");
     assert_line_has(line, " s ");
     assert_line_has(process_line(out, proc.pid), "(this)        counter_watch");
-    assert_int_equal(sc__proc_finish(&holder, NULL, 0), 0);
+    assert_int_equal(sc__test_child_finish(&holder, NULL, 0), 0);
 }
 
 static void json_gives_the_same_snapshot(void **state)
 {
-    struct sc_proc holder, proc;
+    struct sc_test_child holder, proc;
     char out[OUTPUT_SIZE], entry[256];
 
     (void)state;
     start_holder(&holder);
     sc_exchange(-77);
     watch(&proc, "--json", "--interval", "50");
-    assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 0);
+    assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 0);
     assert_starts_with(out,
                        "{\n  \"counter\": -77,\n  \"ops_per_second\": 0,\n"
                        "  \"interval_ms\": 50,\n  \"process_count\": 3,\n");
@@ -145,24 +145,24 @@ static void json_gives_the_same_snapshot(void **state)
              (long)proc.pid);
     assert_has(out, entry);
     assert_has(out, "}\n  ]\n}\n");
-    assert_int_equal(sc__proc_finish(&holder, NULL, 0), 0);
+    assert_int_equal(sc__test_child_finish(&holder, NULL, 0), 0);
 }
 
 static void once_measures_a_running_worker(void **state)
 {
-    struct sc_proc worker, proc;
+    struct sc_test_child worker, proc;
     char out[OUTPUT_SIZE];
     int64_t before = sc_get();
 
     (void)state;
-    sc__proc_start_in(&worker, SC_CLIENTS_DIR, "counter_worker", "--times",
-                      "100000000000", NULL);
+    sc__test_child_start_in(&worker, SC_CLIENTS_DIR, "counter_worker",
+                            "--times", "100000000000", NULL);
     while (sc_get() == before)
         usleep(1000);
     watch(&proc, "--once", "--interval", "200");
-    int status = sc__proc_finish(&proc, out, sizeof out);
+    int status = sc__test_child_finish(&proc, out, sizeof out);
     kill(worker.pid, SIGKILL);
-    sc__proc_finish(&worker, NULL, 0);
+    sc__test_child_finish(&worker, NULL, 0);
     assert_int_equal(status, 0);
     const char *rate = strstr(out, "\nops/s: ");
     assert_non_null(rate);
@@ -188,19 +188,18 @@ static void bad_usage_is_refused(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
-        struct sc_proc proc;
+        struct sc_test_child proc;
         char out[256];
         const char *const *args = refusals[i].args;
         watch(&proc, args[0], args[1], args[2]);
-        assert_int_equal(sc__proc_finish(&proc, out, sizeof out), 2);
+        assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 2);
         assert_string_equal(out, "");
         assert_starts_with(proc.errors, refusals[i].message);
         assert_has(proc.errors, "\nTry 'counter_watch --help'.\n");
     }
 }
 
-/* ---- the screen of a pseudo-terminal -------------------------------------
- */
+/* ---- the screen of a pseudo-terminal ------------------------------------- */
 
 enum { MAX_ROWS = 48, MAX_COLUMNS = 120 };
 
@@ -324,8 +323,7 @@ static void screen_dump(const struct screen *s, char *out, size_t size)
                                  screen_row(s, row, text));
 }
 
-/* ---- the live view on a pseudo-terminal ----------------------------------
- */
+/* ---- the live view on a pseudo-terminal ---------------------------------- */
 
 struct live {
     pid_t pid;
@@ -565,13 +563,13 @@ static void demo_shows_a_live_line_on_a_terminal(void **state)
 
 static void demo_prints_no_live_line_into_a_pipe(void **state)
 {
-    struct sc_proc demo;
+    struct sc_test_child demo;
     char out[OUTPUT_SIZE];
 
     (void)state;
-    sc__proc_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients", "2",
-                      "--times", "30000000", NULL);
-    assert_int_equal(sc__proc_finish(&demo, out, sizeof out), 0);
+    sc__test_child_start_in(&demo, SC_CLIENTS_DIR, "counter_demo", "--clients",
+                            "2", "--times", "30000000", NULL);
+    assert_int_equal(sc__test_child_finish(&demo, out, sizeof out), 0);
     assert_has(out, "expected +60000000: OK");
     if (strstr(out, "ops/s") != NULL || strstr(out, "\xe2\x96") != NULL ||
         strchr(out, '\r') != NULL)

@@ -1,7 +1,7 @@
-/* Child processes on POSIX systems; see spawn_posix.h. */
+/* Child processes on POSIX systems; see child_process.h. */
 #define _GNU_SOURCE
 
-#include "spawn_posix.h"
+#include "child_process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -246,29 +246,4 @@ void sc__child_kill(struct sc_child *child)
     }
     close_fd(&child->out);
     close_fd(&child->err);
-}
-
-void sc__child_output_free(struct sc_child_output *output)
-{
-    free(output->out);
-    free(output->err);
-    memset(output, 0, sizeof *output);
-}
-
-char *sc__program_path(const char *file)
-{
-    char self[4096];
-    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-
-    if (len < 0)
-        return NULL;
-    self[len] = '\0';
-    char *slash = strrchr(self, '/');
-    size_t dir_len = slash != NULL ? (size_t)(slash + 1 - self) : 0;
-    char *path = malloc(dir_len + strlen(file) + 1);
-    if (path != NULL) {
-        memcpy(path, self, dir_len);
-        strcpy(path + dir_len, file);
-    }
-    return path;
 }

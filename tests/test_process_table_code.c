@@ -8,7 +8,7 @@
  *
  * The program re-launches itself as a process that waits for its input
  * to end:
- *     test_process_table --wait
+ *     test_process_table_code --wait
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,7 +115,8 @@ static void ended_process_is_not_counted(void **state)
     FILETIME created, exited, kernel, user;
     (void)state;
 
-    assert_int_equal(sc__spawn_self(&child, "--wait", SC_CHILD_PIPE_STDIN), 0);
+    assert_int_equal(
+        sc__child_start_self(&child, "--wait", SC_CHILD_PIPE_STDIN), 0);
     assert_true(
         GetProcessTimes(child.process, &created, &exited, &kernel, &user));
     join_as(&me, self_id());

@@ -1,7 +1,7 @@
-/* Support for the native suites; see native_support.h. */
+/* The POSIX half of the test support; see support.h. */
 #define _GNU_SOURCE
 
-#include "native_support.h"
+#include "support.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -18,8 +18,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-
-#include "platform.h"
 
 extern char **environ;
 
@@ -53,7 +51,7 @@ void sc__api_unload(struct sc_api *api)
     api->handle = NULL;
 }
 
-void sc__scratch_make(char *path, size_t size)
+void sc__test_make_dir(char *path, size_t size)
 {
     assert_true(size > 24);
     strcpy(path, "/tmp/sc-native-XXXXXX");
@@ -69,7 +67,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
     return remove(path);
 }
 
-void sc__scratch_remove(const char *path)
+void sc__test_remove_dir(const char *path)
 {
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -112,7 +110,7 @@ int sc__file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-void sc__proc_start(struct sc_proc *proc, char *const argv[])
+void sc__test_child_start(struct sc_test_child *child, char *const argv[])
 {
     int in[2], out[2], err[2];
     posix_spawn_file_actions_t actions;
@@ -125,21 +123,21 @@ void sc__proc_start(struct sc_proc *proc, char *const argv[])
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
     int failed =
-        posix_spawn(&proc->pid, argv[0], &actions, NULL, argv, environ);
+        posix_spawn(&child->pid, argv[0], &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     if (failed != 0)
         fail_msg("posix_spawn %s: %s", argv[0], strerror(failed));
     close(in[0]);
     close(out[1]);
     close(err[1]);
-    proc->in = in[1];
-    proc->out = out[0];
-    proc->err = err[0];
-    proc->errors[0] = '\0';
+    child->in = in[1];
+    child->out = out[0];
+    child->err = err[0];
+    child->errors[0] = '\0';
 }
 
-void sc__proc_start_in(struct sc_proc *proc, const char *dir, const char *name,
-                       ...)
+void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
+                             const char *name, ...)
 {
     enum { MAX_ARGS = 12 };
     char path[4096];
@@ -154,15 +152,15 @@ void sc__proc_start_in(struct sc_proc *proc, const char *dir, const char *name,
         n++;
     va_end(args);
     argv[n] = NULL;
-    sc__proc_start(proc, argv);
+    sc__test_child_start(child, argv);
 }
 
-void sc__proc_line(struct sc_proc *proc, char *line, size_t size)
+void sc__test_child_line(struct sc_test_child *child, char *line, size_t size)
 {
     size_t used = 0;
     char c;
 
-    while (read(proc->out, &c, 1) == 1 && c != '\n')
+    while (read(child->out, &c, 1) == 1 && c != '\n')
         if (used + 1 < size)
             line[used++] = c;
     line[used] = '\0';
@@ -189,37 +187,21 @@ static void read_all(int fd, char *text, size_t size)
         text[used] = '\0';
 }
 
-int sc__proc_finish(struct sc_proc *proc, char *rest, size_t size)
+int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
 {
     int status;
     char ignored[256];
 
-    if (proc->in >= 0)
-        close(proc->in);
+    if (child->in >= 0)
+        close(child->in);
     if (rest != NULL)
-        read_all(proc->out, rest, size);
+        read_all(child->out, rest, size);
     else
-        read_all(proc->out, ignored, sizeof ignored);
-    close(proc->out);
-    read_all(proc->err, proc->errors, sizeof proc->errors);
-    close(proc->err);
-    while (waitpid(proc->pid, &status, 0) < 0)
+        read_all(child->out, ignored, sizeof ignored);
+    close(child->out);
+    read_all(child->err, child->errors, sizeof child->errors);
+    close(child->err);
+    while (waitpid(child->pid, &status, 0) < 0)
         assert_int_equal(errno, EINTR);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-void sc__image_load(const char *path, struct sc_image_file *f)
-{
-    char error[128];
-
-    if (sd__read_file(path, &f->data, &f->size, error, sizeof error) != 0)
-        fail_msg("%s: %s", path, error);
-    if (sd_parse(&f->image, f->data, f->size) != 0)
-        fail_msg("%s: %s", path, f->image.error);
-}
-
-void sc__image_unload(struct sc_image_file *f)
-{
-    sd_release(&f->image);
-    free(f->data);
 }

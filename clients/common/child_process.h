@@ -1,61 +1,46 @@
 /*
- * Child processes for the launcher, the benchmark and the tests: start a
- * program (optionally suspended, so that many can be released together),
- * talk to it through pipes, wait for it, collect what it printed; and the
- * Win32 odds and ends around that: the program's own folder, paths of any
- * length in UTF-8, handles and functions of loaded DLLs.
+ * Child processes for the launchers, the benchmark and the tests: start a
+ * program, talk to it through pipes, wait for it, collect what it printed.
  *
- * Every path and argument here is UTF-8; they reach Windows as UTF-16, so
- * that names outside the ANSI code page work, and paths longer than
- * MAX_PATH are handed on in their extended-length ("\\?\") form.
+ * The Windows half (child_process_win32.c) starts a program with
+ * CreateProcessW, optionally suspended so that many can be released
+ * together, and talks to it through overlapped pipes; every path and
+ * argument is UTF-8 (text_paths.h). The POSIX half (child_process_posix.c),
+ * for counter_demo, starts it with posix_spawn, optionally behind a gate,
+ * and reads its stdout and stderr with poll() until a deadline. What both
+ * offer alike comes first.
  */
-#ifndef SC_SPAWN_H
-#define SC_SPAWN_H
+#ifndef SC_CHILD_PROCESS_H
+#define SC_CHILD_PROCESS_H
 
 #include <stddef.h>
-#include <wchar.h>
+#include <stdint.h>
 
+#if defined(_WIN32)
 #include <windows.h>
+#else
+#include <sys/types.h>
+#endif
 
 /* What a program's file name ends with. */
+#if defined(_WIN32)
 #define SC_EXE_SUFFIX ".exe"
+#else
+#define SC_EXE_SUFFIX ""
+#endif
 
-/* Closes *h unless it holds no handle (NULL or INVALID_HANDLE_VALUE), then
- * sets it to NULL, so that a second call does nothing. */
-void sc__close_handle(HANDLE *h);
+/* What a finished child printed, NUL-terminated; on Windows "\r\n" is kept
+ * as printed. */
+struct sc_child_output {
+    char *out;
+    size_t out_len;
+    char *err;
+    size_t err_len;
+};
 
-/* The generic function pointer type: converting GetProcAddress's result
- * through it, and from it to the real type, tells the compiler that the
- * change of signature is intended (no function-type-mismatch warning). */
-typedef void (*sc__any_fn)(void);
+void sc__child_output_free(struct sc_child_output *output);
 
-/* The function module exports as name, or NULL (see GetLastError()). */
-sc__any_fn sc__find_function(HMODULE module, const char *name);
-
-/* The UTF-16 form of a UTF-8 string, or the UTF-8 form of a UTF-16 one,
- * in a new string for free(). NULL when text is not valid UTF-8 (UTF-16,
- * unpaired surrogates included) or memory runs out: a path that does not
- * convert exactly would name another file. */
-wchar_t *sc__wide_from_utf8(const char *text);
-char *sc__utf8_from_wide(const wchar_t *text);
-
-/* path (UTF-8, absolute or relative to the current folder) as a full
- * UTF-16 path that the wide file functions accept at any length: with the
- * "\\?\" prefix when it is too long for MAX_PATH. A new string for free(),
- * or NULL (see GetLastError()). */
-wchar_t *sc__wide_path(const char *path);
-
-/* The full path of module (NULL: the running program), of any length; a
- * new string for free(), or NULL (see GetLastError()). */
-wchar_t *sc__module_path(HMODULE module);
-
-/* The full path (UTF-8) of file in the running program's folder, or with
- * file NULL of the program itself. A new string for free(), or NULL. */
-char *sc__program_path(const char *file);
-
-/* Writes the folder of the running program (UTF-8), with a trailing
- * backslash, into buf. Returns 0, or ERROR_INSUFFICIENT_BUFFER. */
-DWORD sc__program_dir(char *buf, size_t size);
+#if defined(_WIN32)
 
 enum {
     SC_CHILD_SUSPENDED = 1 << 0,   /* created suspended: sc__child_resume() */
@@ -81,14 +66,6 @@ struct sc_child {
     HANDLE stdout_read; /* NULL unless SC_CHILD_PIPE_OUTPUT */
     HANDLE stderr_read; /* NULL unless SC_CHILD_PIPE_OUTPUT */
     struct sc__child_io *io;
-};
-
-/* What a finished child printed, NUL-terminated; "\r\n" is kept as printed. */
-struct sc_child_output {
-    char *out;
-    size_t out_len;
-    char *err;
-    size_t err_len;
 };
 
 /* Starts program with the command line "program args" (args may be NULL).
@@ -125,10 +102,51 @@ DWORD sc__child_read_line(struct sc_child *child, char *buf, size_t size);
 DWORD sc__child_finish(struct sc_child *child, DWORD timeout_ms,
                        DWORD *exit_code, struct sc_child_output *output);
 
-void sc__child_output_free(struct sc_child_output *output);
-
 /* Closes every handle the child still holds, after cancelling any pipe
  * operation in progress. Safe to call twice. */
 void sc__child_close(struct sc_child *child);
 
-#endif /* SC_SPAWN_H */
+#else /* POSIX */
+
+/* Children started behind a gate wait, before their program even starts,
+ * until the gate is opened; opening it releases them all at once. */
+struct sc_gate {
+    int wait_end; /* each waiting child reads it until end of file */
+    int open_end; /* closing it is the release */
+};
+
+struct sc_child {
+    pid_t pid;
+    int out; /* its stdout and stderr, read by us; -1 once closed */
+    int err;
+};
+
+/* Return 0, or an errno value; on error nothing is left open. */
+int sc__gate_make(struct sc_gate *gate);
+void sc__gate_open(struct sc_gate *gate);
+void sc__gate_close(struct sc_gate *gate);
+
+/* Starts program (a path) with the arguments args (NULL-terminated, without
+ * argv[0]), its stdin on /dev/null, stdout and stderr on pipes; behind gate
+ * unless gate is NULL. Returns 0 or an errno value. */
+int sc__child_start(struct sc_child *child, const char *program,
+                    const char *const args[], const struct sc_gate *gate);
+
+/* Reads stdout and stderr to their ends (both at once, so that a chatty
+ * child cannot block on a full pipe) and waits for the child, all until
+ * deadline_ms (sc__now_ms()). Returns 0 with *exit_code set (128 + the
+ * signal for a child a signal ended); ETIMEDOUT when the child was not done
+ * by then (it is then killed); or an errno value. output is filled only on
+ * success, and freed with sc__child_output_free(). */
+int sc__child_finish(struct sc_child *child, uint64_t deadline_ms,
+                     int *exit_code, struct sc_child_output *output);
+
+/* Kills a child that has not been finished, and waits for it. */
+void sc__child_kill(struct sc_child *child);
+
+/* Milliseconds on CLOCK_MONOTONIC. */
+uint64_t sc__now_ms(void);
+
+#endif
+
+#endif /* SC_CHILD_PROCESS_H */

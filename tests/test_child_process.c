@@ -1,7 +1,8 @@
 /*
- * The child-process module (clients/common/spawn.c): pipes that cannot
- * deadlock, deadlines that kill, errors that are errors, output that is
- * zeroed whenever it is not filled, and its UTF-8 paths.
+ * The child-process module (clients/common/child_process_win32.c): pipes
+ * that cannot deadlock, deadlines that kill, errors that are errors, output
+ * that is zeroed whenever it is not filled; and the UTF-8 paths of
+ * text_paths_win32.c.
  *
  * The children are this program, started again as "--helper MODE".
  */
@@ -16,7 +17,8 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "spawn.h"
+#include "child_process.h"
+#include "text_paths.h"
 
 /* Far more than a pipe holds (64 KiB), on each stream. */
 enum { BIG = 1 << 20, PIECE = 4096, TIMEOUT_MS = 60000 };
@@ -372,9 +374,9 @@ static void program_path_names_this_program_and_its_folder(void **state)
     char *beside = sc__program_path("other.dll");
     assert_non_null(self);
     assert_non_null(beside);
-    assert_true(ends_with(self, "\\test_spawn.exe"));
+    assert_true(ends_with(self, "\\test_child_process.exe"));
     assert_true(ends_with(beside, "\\other.dll"));
-    size_t dir_len = strlen(self) - strlen("test_spawn.exe");
+    size_t dir_len = strlen(self) - strlen("test_child_process.exe");
     assert_memory_equal(self, beside, dir_len);
     assert_int_equal(sc__program_dir(tiny, sizeof tiny),
                      ERROR_INSUFFICIENT_BUFFER);

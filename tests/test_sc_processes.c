@@ -7,9 +7,9 @@
  * another path has a table of its own.
  *
  * The program re-launches itself:
- *     test_processes_api --hold   says "ready", then holds the DLL until
+ *     test_sc_processes --hold   says "ready", then holds the DLL until
  *                                 its input ends
- *     test_processes_api --list   prints "processes N: pid pid ..."
+ *     test_sc_processes --list   prints "processes N: pid pid ..."
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,10 +56,11 @@ static void start_holders(struct sc_child *holders, int n, const char *program)
 {
     for (int i = 0; i < n; i++) {
         unsigned flags = SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT;
-        assert_int_equal(program == NULL
-                             ? sc__spawn_self(&holders[i], "--hold", flags)
-                             : sc__spawn(&holders[i], program, "--hold", flags),
-                         0);
+        assert_int_equal(
+            program == NULL
+                ? sc__child_start_self(&holders[i], "--hold", flags)
+                : sc__child_start_in_job(&holders[i], program, "--hold", flags),
+            0);
     }
     for (int i = 0; i < n; i++)
         assert_int_equal(sc__child_wait_ready(&holders[i]), 0);
@@ -179,7 +180,7 @@ static void count_exceeds_capacity(void **state)
 static void dll_copy_has_its_own_table(void **state)
 {
     char dir[MAX_PATH], program[MAX_PATH], line[1024];
-    const char *self = "test_processes_api" SC_TEST_SUFFIX ".exe";
+    const char *self = "test_sc_processes" SC_TEST_SUFFIX ".exe";
     struct sc_child holders[2], lister;
     (void)state;
 
@@ -190,8 +191,9 @@ static void dll_copy_has_its_own_table(void **state)
     start_holders(holders, 2, program);
     assert_processes(NULL, 0, NULL);
 
-    assert_int_equal(
-        sc__spawn(&lister, program, "--list", SC_CHILD_PIPE_OUTPUT), 0);
+    assert_int_equal(sc__child_start_in_job(&lister, program, "--list",
+                                            SC_CHILD_PIPE_OUTPUT),
+                     0);
     assert_int_equal(sc__child_read_line(&lister, line, sizeof line), 0);
     assert_memory_equal(line, "processes ", strlen("processes "));
     char *rest;

@@ -1,0 +1,306 @@
+/* The Windows half of the test support; see support.h. */
+#include "support.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client.h"
+
+/* ---- children ----------------------------------------------------------- */
+
+/* This program joins a job before it starts its first child, and every
+ * child is in that job from its creation on: a child can never run outside
+ * it, not even for a moment. The job's only handle closes when the program
+ * ends, however it ends, and the system then kills whatever child is still
+ * in it. A child that starts children of its own does the same with a job
+ * nested in this one. */
+static DWORD join_kill_on_exit_job(void)
+{
+    static BOOL joined;
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {0};
+
+    if (joined)
+        return 0;
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    if (job == NULL)
+        return GetLastError();
+    limits.BasicLimitInformation.LimitFlags =
+        JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation,
+                                 &limits, sizeof limits) ||
+        !AssignProcessToJobObject(job, GetCurrentProcess())) {
+        DWORD err = GetLastError();
+        CloseHandle(job);
+        return err;
+    }
+    joined = TRUE;
+    return 0;
+}
+
+DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
+                             const char *args, unsigned flags)
+{
+    DWORD err = join_kill_on_exit_job();
+
+    return err != 0 ? err : sc__child_start(child, program, args, flags);
+}
+
+DWORD sc__child_start_self(struct sc_child *child, const char *args,
+                           unsigned flags)
+{
+    char self[MAX_PATH];
+    DWORD len = GetModuleFileNameA(NULL, self, sizeof self);
+
+    if (len == 0 || len >= sizeof self)
+        return ERROR_BAD_PATHNAME;
+    return sc__child_start_in_job(child, self, args, flags);
+}
+
+/* WriteFile, not stdio: a worker may write binary data to stdout after it. */
+DWORD sc__say_ready(void)
+{
+    DWORD written;
+    return WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "ready\n", 6, &written,
+                     NULL) &&
+                   written == 6
+               ? 0
+               : ERROR_WRITE_FAULT;
+}
+
+DWORD sc__child_wait_ready(struct sc_child *child)
+{
+    char line[16];
+    DWORD err = sc__child_read_line(child, line, sizeof line);
+
+    if (err == 0 && strcmp(line, "ready") != 0)
+        err = ERROR_INVALID_DATA;
+    return err;
+}
+
+/* A new name each time: a gate that a failed test left open must not let
+ * the next test's workers start early. */
+DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag)
+{
+    static LONG serial;
+
+    snprintf(gate->name, sizeof gate->name, "Local\\sc-gate-%lu-%ld-%s",
+             (unsigned long)GetCurrentProcessId(),
+             InterlockedIncrement(&serial), tag);
+    gate->event = CreateEventA(NULL, TRUE, FALSE, gate->name);
+    if (gate->event == NULL)
+        return GetLastError();
+    if (GetLastError() == ERROR_ALREADY_EXISTS) {
+        CloseHandle(gate->event);
+        return ERROR_ALREADY_EXISTS;
+    }
+    return 0;
+}
+
+DWORD sc__gate_wait(const char *name)
+{
+    HANDLE event = OpenEventA(SYNCHRONIZE, FALSE, name);
+
+    if (event == NULL)
+        return GetLastError();
+    DWORD waited = WaitForSingleObject(event, INFINITE);
+    CloseHandle(event);
+    return waited == WAIT_OBJECT_0 ? 0 : GetLastError();
+}
+
+/* ---- client programs ---------------------------------------------------- */
+
+void sc__test_path(char *buf, size_t size, const char *dir, const char *file)
+{
+    char here[MAX_PATH];
+
+    if (dir == NULL) {
+        assert_int_equal(sc__program_dir(here, sizeof here), 0);
+        dir = here;
+    }
+    assert_true((size_t)snprintf(buf, size, "%s%s", dir, file) < size);
+}
+
+void sc__test_run(struct sc_test_run *run, const char *program,
+                  const char *args, const char *input, size_t len)
+{
+    struct sc_child child;
+
+    assert_int_equal(
+        sc__child_start_in_job(&child, program, args,
+                               SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
+    /* A client that exits without reading all of its input breaks the
+     * pipe; that is no error here, its exit code tells the story. */
+    if (len > 0)
+        sc__child_write(&child, input, len);
+    assert_int_equal(sc__child_finish(&child, SC_TEST_CHILD_TIMEOUT_MS,
+                                      &run->exit_code, &run->output),
+                     0);
+    sc__child_close(&child);
+}
+
+void sc__test_run_free(struct sc_test_run *run)
+{
+    sc__child_output_free(&run->output);
+}
+
+int64_t sc__test_session_start(struct sc_child *child, const char *program)
+{
+    char line[128];
+    int64_t value;
+
+    assert_int_equal(
+        sc__child_start_in_job(child, program, NULL,
+                               SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
+    assert_int_equal(sc__child_read_line(child, line, sizeof line), 0);
+    if (sc__last_value(line, &value) != 0)
+        fail_msg("expected the start value, got \"%s\"", line);
+    return value;
+}
+
+int64_t sc__test_session_send(struct sc_child *child, const char *line)
+{
+    char reply[128];
+    int64_t value;
+
+    assert_int_equal(sc__child_write(child, line, strlen(line)), 0);
+    assert_int_equal(sc__child_write(child, "\n", 1), 0);
+    assert_int_equal(sc__child_read_line(child, reply, sizeof reply), 0);
+    if (sc__last_value(reply, &value) != 0)
+        fail_msg("expected a value line, got \"%s\"", reply);
+    return value;
+}
+
+void sc__test_session_end(struct sc_child *child)
+{
+    DWORD exit_code;
+
+    assert_int_equal(sc__child_write(child, "q\n", 2), 0);
+    assert_int_equal(
+        sc__child_finish(child, SC_TEST_CHILD_TIMEOUT_MS, &exit_code, NULL), 0);
+    assert_int_equal(exit_code, 0);
+    sc__child_close(child);
+}
+
+/* ---- scratch folders ---------------------------------------------------- */
+
+DWORD sc__temp_dir_create(char *buf, size_t size)
+{
+    static LONG serial;
+    char base[MAX_PATH];
+    DWORD len = GetTempPathA(sizeof base, base);
+
+    if (len == 0 || len >= sizeof base)
+        return ERROR_BAD_PATHNAME;
+    /* Wine reuses process ids, and a crashed run may have left a folder of
+     * the same name behind: take the next free name instead. */
+    for (int attempt = 0; attempt < 100; attempt++) {
+        int n = snprintf(buf, size, "%ssc-test-%lu-%ld\\", base,
+                         (unsigned long)GetCurrentProcessId(),
+                         InterlockedIncrement(&serial));
+        if (n < 0 || (size_t)n >= size)
+            return ERROR_INSUFFICIENT_BUFFER;
+        if (CreateDirectoryA(buf, NULL))
+            return 0;
+        if (GetLastError() != ERROR_ALREADY_EXISTS)
+            return GetLastError();
+    }
+    return ERROR_ALREADY_EXISTS;
+}
+
+/* A process that has just exited may still hold its image for a moment. */
+static DWORD delete_with_retry(const char *path)
+{
+    for (int attempt = 0; attempt < 50; attempt++) {
+        if (DeleteFileA(path))
+            return 0;
+        Sleep(20);
+    }
+    return GetLastError();
+}
+
+static DWORD first_error(DWORD so_far, DWORD err)
+{
+    return so_far != 0 ? so_far : err;
+}
+
+DWORD sc__temp_dir_remove(const char *dir)
+{
+    char pattern[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAA found;
+    DWORD err = 0;
+
+    if ((size_t)snprintf(pattern, sizeof pattern, "%s*", dir) >= sizeof pattern)
+        return ERROR_INSUFFICIENT_BUFFER;
+    HANDLE search = FindFirstFileA(pattern, &found);
+    if (search != INVALID_HANDLE_VALUE) {
+        do {
+            if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+                continue;
+            if ((size_t)snprintf(path, sizeof path, "%s%s", dir,
+                                 found.cFileName) >= sizeof path)
+                err = first_error(err, ERROR_INSUFFICIENT_BUFFER);
+            else
+                err = first_error(err, delete_with_retry(path));
+        } while (FindNextFileA(search, &found));
+        FindClose(search);
+    }
+    if (!RemoveDirectoryA(dir))
+        err = first_error(err, GetLastError());
+    return err;
+}
+
+int sc__temp_dir_setup(void **state)
+{
+    char *dir = malloc(MAX_PATH);
+
+    if (dir == NULL || sc__temp_dir_create(dir, MAX_PATH) != 0) {
+        free(dir);
+        return -1;
+    }
+    *state = dir;
+    return 0;
+}
+
+/* A folder left behind here is only litter in %TEMP%; the test itself has
+ * already passed or failed on its own checks. */
+int sc__temp_dir_teardown(void **state)
+{
+    sc__temp_dir_remove(*state);
+    free(*state);
+    return 0;
+}
+
+void sc__test_make_dir(char *buf, size_t size)
+{
+    assert_int_equal(sc__temp_dir_create(buf, size), 0);
+}
+
+void sc__test_remove_dir(const char *dir)
+{
+    assert_int_equal(sc__temp_dir_remove(dir), 0);
+}
+
+void sc__test_copy(const char *file, const char *dir, const char *new_name)
+{
+    char from[MAX_PATH], to[MAX_PATH];
+
+    sc__test_path(from, sizeof from, NULL, file);
+    sc__test_path(to, sizeof to, dir, new_name);
+    assert_true(CopyFileA(from, to, TRUE));
+}
+
+void sc__test_image_load(struct sc_test_image *image, const char *dir,
+                         const char *file)
+{
+    char path[MAX_PATH];
+
+    sc__test_path(path, sizeof path, dir, file);
+    sc__test_image_load_path(image, path);
+}
