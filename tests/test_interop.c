@@ -172,38 +172,39 @@ static void example_follows_the_ones_before(void **state)
         sc__wrapping_add(interop.moved, sc__wrapping_add(1, p.delta));
 }
 
-/* The C example with arguments: --help prints its usage, an unknown
+/* Every example with arguments: --help prints its usage, an unknown
  * argument is refused with exit status 2, and neither moves the counter. */
-static void c_example_help_leaves_the_counter(void **state)
+static void examples_answer_help_and_leave_the_counter(void **state)
 {
     static const struct {
         const char *args, *part;
         DWORD exit_code;
-    } runs[] = {{"--help", "usage: example_c", 0},
+    } runs[] = {{"--help", "usage: ", 0},
                 {"--count", "unknown argument '--count'", 2}};
-    const struct example *c = NULL;
     char command_line[4096], out[MAX_PATH + 64], err[MAX_PATH + 64];
     char text[MAX_OUTPUT], errors[MAX_OUTPUT];
-    size_t i;
 
     (void)state;
-    for (i = 0; i < interop.count; i++)
-        if (strcmp(interop.examples[i].name, "c") == 0)
-            c = &interop.examples[i];
-    assert_non_null(c);
-    for (i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-        struct example run = {.name = "c_args", .command_line = command_line};
+    for (size_t e = 0; e < interop.count; e++) {
+        for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+            struct example run = {.name = "args", .command_line = command_line};
 
-        snprintf(command_line, sizeof command_line, "%s %s", c->command_line,
-                 runs[i].args);
-        snprintf(out, sizeof out, "%sc_args.out", interop.dir);
-        snprintf(err, sizeof err, "%sc_args.err", interop.dir);
-        assert_int_equal(run_example(&run, out, err), runs[i].exit_code);
-        read_file(runs[i].exit_code == 0 ? out : err, text, sizeof text);
-        read_file(runs[i].exit_code == 0 ? err : out, errors, sizeof errors);
-        sc__test_assert_contains(text, runs[i].part);
-        assert_string_equal(errors, "");
-        check_value(command_line, "sc_get()", sc_get(), interop.before);
+            snprintf(command_line, sizeof command_line, "%s %s",
+                     interop.examples[e].command_line, runs[i].args);
+            snprintf(out, sizeof out, "%sargs.out", interop.dir);
+            snprintf(err, sizeof err, "%sargs.err", interop.dir);
+            DWORD code = run_example(&run, out, err);
+            read_file(runs[i].exit_code == 0 ? out : err, text, sizeof text);
+            read_file(runs[i].exit_code == 0 ? err : out, errors,
+                      sizeof errors);
+            if (code != runs[i].exit_code)
+                fail_msg("%s: exit %lu, not %lu\n%s%s", command_line,
+                         (unsigned long)code, (unsigned long)runs[i].exit_code,
+                         text, errors);
+            sc__test_assert_contains(text, runs[i].part);
+            assert_string_equal(errors, "");
+            check_value(command_line, "sc_get()", sc_get(), interop.before);
+        }
     }
 }
 
@@ -260,8 +261,8 @@ int main(int argc, char **argv)
                                        example_follows_the_ones_before, NULL,
                                        NULL, NULL};
     }
-    tests[i++] =
-        (struct CMUnitTest)cmocka_unit_test(c_example_help_leaves_the_counter);
+    tests[i++] = (struct CMUnitTest)cmocka_unit_test(
+        examples_answer_help_and_leave_the_counter);
     tests[i] = (struct CMUnitTest)cmocka_unit_test(holder_reads_the_sum);
     return _cmocka_run_group_tests("interop", tests, interop.count + 2,
                                    hold_counter, release_counter);

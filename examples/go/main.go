@@ -1,11 +1,18 @@
 // Counts with sharedcounter.dll from Go, without cgo: the syscall package
-// loads the DLL and calls its functions by name.
+// loads the DLL and calls its functions by name. Any argument stops it
+// before the first call: --help prints what it does, anything else is
+// refused, and neither touches the counter.
 package main
 
 import (
 	"fmt"
+	"os"
 	"syscall"
 )
+
+const usage = "usage: example_go [--help]\n" +
+	"Adds 1, then -3, to the counter of the sharedcounter.dll it loads and\n" +
+	"prints the version and what each call returned.\n"
 
 var (
 	dll       = syscall.NewLazyDLL("sharedcounter.dll")
@@ -23,6 +30,14 @@ func call(proc *syscall.LazyProc, args ...uintptr) uint64 {
 }
 
 func main() {
+	if len(os.Args) > 1 {
+		if len(os.Args) == 2 && os.Args[1] == "--help" {
+			fmt.Print(usage)
+			os.Exit(0)
+		}
+		fmt.Fprintf(os.Stderr, "example_go: unknown argument '%s'\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
 	v := uint32(call(version)) // a uint32_t result: the upper half of RAX is junk
 	delta := int64(-3)
 	fmt.Printf("sc_version: %d.%d.%d\n", v>>16, v>>8&0xff, v&0xff)
