@@ -232,8 +232,10 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
     processes_detach();
     /* On FreeLibrary (reserved == NULL) give the view and handle back; at
      * process exit the system tears everything down. */
-    if (reserved == NULL)
+    if (reserved == NULL) {
+        sc__waiter_close();
         sc__mapping_close();
+    }
     return TRUE;
 }
 
@@ -242,11 +244,14 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {
     (void)instance;
-    (void)reserved;
-    if (reason == DLL_PROCESS_ATTACH)
+    if (reason == DLL_PROCESS_ATTACH) {
         processes_attach();
-    else if (reason == DLL_PROCESS_DETACH)
+    } else if (reason == DLL_PROCESS_DETACH) {
         processes_detach();
+        /* On FreeLibrary; at process exit the system closes it. */
+        if (reserved == NULL)
+            sc__waiter_close();
+    }
     return TRUE;
 }
 

@@ -61,6 +61,10 @@ void sc__waiter_disarm(struct sc_waiter *waiter);
  * either way. */
 int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ms);
 
+/* Windows: closes this process's semaphore when the DLL is freed, so that
+ * its name goes with the last handle. */
+void sc__waiter_close(void);
+
 /* Wakes every waiter that armed before this call. */
 void sc__waiters_wake(struct sc_shared_storage *storage);
 

@@ -108,6 +108,14 @@ static HANDLE own_semaphore(struct sc_shared_storage *storage, int64_t owner)
     return before;
 }
 
+void sc__waiter_close(void)
+{
+    HANDLE mine = InterlockedExchangePointer(&semaphore, NULL);
+
+    if (mine != NULL)
+        CloseHandle(mine);
+}
+
 /* A process that has no slot (beyond SC_PROCESS_SLOTS) cannot be found by
  * a writer: it sleeps in short steps instead. */
 int sc__waiter_arm(struct sc_waiter *waiter, struct sc_shared_storage *storage,
