@@ -90,7 +90,7 @@ soak: build $(WINE_PREFIX)/system.reg
 	@$(WINESERVER) start
 	@status=0; \
 	for s in sc_soak sc_soak_hardened; do \
-	    $(WINE_RUN) wine $(BUILD)/gcc/bin/$$s.exe $(SOAK_ARGS) || status=1; \
+	    $(WINE_RUN) wine $(BUILD)/gcc/tests/bin/$$s.exe $(SOAK_ARGS) || status=1; \
 	done; \
 	$(WINESERVER) stop; \
 	exit $$status

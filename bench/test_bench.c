@@ -177,12 +177,11 @@ static void summary_csv_has_medians_and_paired_ratios(void **state)
 static DWORD run(const char *program, const char *args,
                  struct sc_child_output *output)
 {
-    char dir[MAX_PATH], path[MAX_PATH + 32];
+    char path[MAX_PATH + 32];
     struct sc_child child;
     DWORD code = 0;
 
-    assert_int_equal(sc__program_dir(dir, sizeof dir), 0);
-    snprintf(path, sizeof path, "%s%s", dir, program);
+    snprintf(path, sizeof path, "%s%s", SC_PROGRAMS_DIR, program);
     assert_int_equal(sc__child_start(&child, path, args, SC_CHILD_PIPE_OUTPUT),
                      0);
     assert_int_equal(sc__child_finish(&child, CHILD_TIMEOUT_MS, &code, output),

@@ -23,6 +23,7 @@ foreach(suffix "" _hardened)
     target_compile_definitions(sc_soak${suffix} PRIVATE SC_SOAK_PROGRAM)
     target_link_libraries(sc_soak${suffix} PRIVATE sc_test_support ${dll})
     sc_set_warnings(sc_soak${suffix})
+    sc_in_tests_folder(sc_soak${suffix})
 endforeach()
 
 # The API without atomics (dll/racy): the same checks, run against it, must
@@ -47,6 +48,7 @@ add_dependencies(test_lifetime sharedcounter sharedcounter_hardened)
 add_executable(probe_counter probe_counter.c)
 target_link_libraries(probe_counter PRIVATE sharedcounter sc_client)
 sc_set_warnings(probe_counter)
+sc_in_tests_folder(probe_counter)
 
 # It reads bin/sharedcounter.dll's file only, and runs probe_counter with
 # copies of the hardened DLL: only the hardened counter's values matter.

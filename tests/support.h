@@ -142,7 +142,9 @@ struct sc_test_run {
     struct sc_child_output output;
 };
 
-/* Writes dir + file into buf; dir NULL means the test program's folder. */
+/* Writes dir + file into buf; dir NULL means the folder of the project's
+ * programs and DLLs (bin/), which the test programs, in a folder of their
+ * own, run from. */
 void sc__test_path(char *buf, size_t size, const char *dir, const char *file);
 
 /* Runs program (a path) with args, feeds it input (len bytes, may be 0)
@@ -150,6 +152,11 @@ void sc__test_path(char *buf, size_t size, const char *dir, const char *file);
  * little output: it is written before the output is read. */
 void sc__test_run(struct sc_test_run *run, const char *program,
                   const char *args, const char *input, size_t len);
+
+/* The same, started in its program's folder rather than in bin/, so that
+ * it finds only the DLLs beside it: for a program copied alone. */
+void sc__test_run_alone(struct sc_test_run *run, const char *program,
+                        const char *args, const char *input, size_t len);
 
 void sc__test_run_free(struct sc_test_run *run);
 
@@ -182,7 +189,8 @@ int sc__temp_dir_teardown(void **state);
     cmocka_unit_test_setup_teardown(test, sc__temp_dir_setup,                  \
                                     sc__temp_dir_teardown)
 
-/* Copies file from the test program's folder into dir, as new_name. */
+/* Copies file into dir, as new_name: a program or DLL of the project from
+ * bin/, or else one the tests built, from the test program's folder. */
 void sc__test_copy(const char *file, const char *dir, const char *new_name);
 
 /* Reads and parses file (a name in the test program's folder, or a path if

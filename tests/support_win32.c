@@ -116,24 +116,21 @@ DWORD sc__gate_wait(const char *name)
 
 void sc__test_path(char *buf, size_t size, const char *dir, const char *file)
 {
-    char here[MAX_PATH];
-
-    if (dir == NULL) {
-        assert_int_equal(sc__program_dir(here, sizeof here), 0);
-        dir = here;
-    }
+    if (dir == NULL)
+        dir = SC_PROGRAMS_DIR;
     assert_true((size_t)snprintf(buf, size, "%s%s", dir, file) < size);
 }
 
-void sc__test_run(struct sc_test_run *run, const char *program,
-                  const char *args, const char *input, size_t len)
+static void run_with(struct sc_test_run *run, const char *program,
+                     const char *args, const char *input, size_t len,
+                     unsigned flags)
 {
     struct sc_child child;
 
-    assert_int_equal(
-        sc__child_start_in_job(&child, program, args,
-                               SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-        0);
+    assert_int_equal(sc__child_start_in_job(&child, program, args,
+                                            SC_CHILD_PIPE_STDIN |
+                                                SC_CHILD_PIPE_OUTPUT | flags),
+                     0);
     /* A client that exits without reading all of its input breaks the
      * pipe; that is no error here, its exit code tells the story. */
     if (len > 0)
@@ -142,6 +139,18 @@ void sc__test_run(struct sc_test_run *run, const char *program,
                                       &run->exit_code, &run->output),
                      0);
     sc__child_close(&child);
+}
+
+void sc__test_run(struct sc_test_run *run, const char *program,
+                  const char *args, const char *input, size_t len)
+{
+    run_with(run, program, args, input, len, 0);
+}
+
+void sc__test_run_alone(struct sc_test_run *run, const char *program,
+                        const char *args, const char *input, size_t len)
+{
+    run_with(run, program, args, input, len, SC_CHILD_IN_ITS_FOLDER);
 }
 
 void sc__test_run_free(struct sc_test_run *run)
@@ -292,6 +301,11 @@ void sc__test_copy(const char *file, const char *dir, const char *new_name)
     char from[MAX_PATH], to[MAX_PATH];
 
     sc__test_path(from, sizeof from, NULL, file);
+    if (GetFileAttributesA(from) == INVALID_FILE_ATTRIBUTES) {
+        char tests[MAX_PATH];
+        assert_int_equal(sc__program_dir(tests, sizeof tests), 0);
+        sc__test_path(from, sizeof from, tests, file);
+    }
     sc__test_path(to, sizeof to, dir, new_name);
     assert_true(CopyFileA(from, to, TRUE));
 }

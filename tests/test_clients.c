@@ -392,7 +392,7 @@ static void check_dynamic_alone(const char *dll, const char *message)
     if (dll != NULL)
         sc__test_copy(dll, dir, "sharedcounter.dll");
     sc__test_path(path, sizeof path, dir, "counter_dynamic.exe");
-    sc__test_run(&result, path, NULL, "=\n", 2);
+    sc__test_run_alone(&result, path, NULL, "=\n", 2);
     sc__test_remove_dir(dir);
 
     assert_int_equal(result.exit_code, 1);

@@ -126,6 +126,17 @@ static void run_from_program_dir(struct sc_test_run *run, const char *file,
     sc__test_run(run, path, args, input, len);
 }
 
+/* The same for a program the tests built, beside this one. */
+static void run_from_tests_dir(struct sc_test_run *run, const char *file,
+                               const char *args)
+{
+    char dir[MAX_PATH], path[MAX_PATH];
+
+    assert_int_equal(sc__program_dir(dir, sizeof dir), 0);
+    sc__test_path(path, sizeof path, dir, file);
+    sc__test_run(run, path, args, "", 0);
+}
+
 /* Runs private_counter (its own counter starts at 0, so the output is
  * known) with input; checks the exit code, stdout, and that stderr holds
  * each of err_parts (NULL-terminated; none: stderr must be empty). */
@@ -286,7 +297,7 @@ static void client_without_its_dll_does_not_start(void **state)
 
     sc__test_copy("counter_client.exe", dir, "counter_client.exe");
     sc__test_path(path, sizeof path, dir, "counter_client.exe");
-    sc__test_run(&run, path, NULL, "=\n", 2);
+    sc__test_run_alone(&run, path, NULL, "=\n", 2);
 
     assert_int_equal(run.exit_code, (DWORD)STATUS_DLL_NOT_FOUND);
     assert_string_equal(run.output.out, "");
@@ -321,7 +332,7 @@ static void soak_refuses_bad_arguments(void **state)
 
     for (size_t i = 0; i < sizeof soak_refusals / sizeof soak_refusals[0];
          i++) {
-        run_from_program_dir(&run, "sc_soak.exe", soak_refusals[i].args, "", 0);
+        run_from_tests_dir(&run, "sc_soak.exe", soak_refusals[i].args);
         print_message("sc_soak %s\n", soak_refusals[i].args);
         assert_int_equal(run.exit_code, 2);
         assert_string_equal(run.output.out, "");
@@ -337,7 +348,7 @@ static void soak_help_describes_usage(void **state)
     struct sc_test_run run;
     (void)state;
 
-    run_from_program_dir(&run, "sc_soak.exe", "--help", "", 0);
+    run_from_tests_dir(&run, "sc_soak.exe", "--help");
     assert_int_equal(run.exit_code, 0);
     sc__test_assert_contains(run.output.out, "usage: sc_soak");
     sc__test_assert_contains(run.output.out, "Exit status");
@@ -358,14 +369,14 @@ static void helpers_answer_help_and_version_without_counting(void **state)
     for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
         char exe[32];
         snprintf(exe, sizeof exe, "%s.exe", programs[i]);
-        run_from_program_dir(&run, exe, "--help", "", 0);
+        run_from_tests_dir(&run, exe, "--help");
         assert_int_equal(run.exit_code, 0);
         snprintf(expected, sizeof expected, "usage: %s", programs[i]);
         sc__test_assert_contains(run.output.out, expected);
         assert_string_equal(run.output.err, "");
         sc__test_run_free(&run);
 
-        run_from_program_dir(&run, exe, "--version", "", 0);
+        run_from_tests_dir(&run, exe, "--version");
         assert_int_equal(run.exit_code, 0);
         snprintf(expected, sizeof expected, "%s %s\r\n", programs[i],
                  SC_VERSION_STRING);

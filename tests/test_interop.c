@@ -81,7 +81,7 @@ static DWORD run_example(const struct example *example, const char *out,
     DWORD waited;
     BOOL started;
 
-    assert_int_equal(sc__program_dir(cwd, sizeof cwd), 0);
+    sc__test_path(cwd, sizeof cwd, NULL, "");
     snprintf(command_line, sizeof command_line, "%s", example->command_line);
     startup.dwFlags = STARTF_USESTDHANDLES;
     startup.hStdInput = CreateFileA("NUL", GENERIC_READ, FILE_SHARE_READ,

@@ -83,7 +83,9 @@ static int make_dir(struct folder *f, char *path)
 
 static int copy_in(const struct folder *f, const char *file)
 {
-    char *from = sc__program_path(file), *to = join(f->dir, file);
+    char programs[MAX_PATH];
+    sc__test_path(programs, sizeof programs, NULL, "");
+    char *from = join(programs, file), *to = join(f->dir, file);
     wchar_t *wide_from = from ? sc__wide_path(from) : NULL;
     wchar_t *wide_to = to ? sc__wide_path(to) : NULL;
     int ok = wide_from && wide_to && CopyFileW(wide_from, wide_to, TRUE);

@@ -50,6 +50,9 @@ enum {
      * service or a program started from a window may run; not with the
      * pipes. */
     SC_CHILD_DETACHED = 1 << 3,
+    /* Started in its program's folder instead of this process's current
+     * one, where Windows would also look for the DLLs it loads. */
+    SC_CHILD_IN_ITS_FOLDER = 1 << 4,
 };
 
 /* How long sc__child_write() and sc__child_read_line() wait for a child

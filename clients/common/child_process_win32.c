@@ -348,6 +348,22 @@ static DWORD make_startup_info(STARTUPINFOEXW *si, HANDLE ends[3])
                : GetLastError();
 }
 
+/* The folder of a full path, as a new string, or NULL (see GetLastError). */
+static wchar_t *folder_of(const wchar_t *path)
+{
+    const wchar_t *slash = wcsrchr(path, L'\\');
+    size_t len = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+    wchar_t *folder = len > 0 ? malloc((len + 1) * sizeof *folder) : NULL;
+
+    if (folder == NULL) {
+        SetLastError(len > 0 ? ERROR_NOT_ENOUGH_MEMORY : ERROR_BAD_PATHNAME);
+        return NULL;
+    }
+    memcpy(folder, path, len * sizeof *folder);
+    folder[len] = L'\0';
+    return folder;
+}
+
 /* The program goes to CreateProcessW twice: as the application name in its
  * full, "\\?\" form where it is long, which CreateProcessW accepts past
  * MAX_PATH, and as given at the head of the command line, the child's
@@ -365,7 +381,13 @@ static DWORD create_process(struct sc_child *child, const char *program,
                      ((flags & SC_CHILD_DETACHED) ? DETACHED_PROCESS : 0);
     BOOL inherit = (flags & SC_CHILD_DETACHED) ? FALSE : TRUE;
 
+    wchar_t *folder = err == 0 && (flags & SC_CHILD_IN_ITS_FOLDER)
+                          ? folder_of(application)
+                          : NULL;
+
     if (err == 0 && command_line == NULL)
+        err = GetLastError();
+    if (err == 0 && (flags & SC_CHILD_IN_ITS_FOLDER) && folder == NULL)
         err = GetLastError();
     if (err == 0)
         err = make_startup_info(&si, ends);
@@ -373,7 +395,7 @@ static DWORD create_process(struct sc_child *child, const char *program,
         creation &= ~(DWORD)EXTENDED_STARTUPINFO_PRESENT;
     if (err == 0 &&
         CreateProcessW(application, command_line, NULL, NULL, inherit, creation,
-                       NULL, NULL, &si.StartupInfo, &pi)) {
+                       NULL, folder, &si.StartupInfo, &pi)) {
         child->process = pi.hProcess;
         child->thread = pi.hThread;
         child->pid = pi.dwProcessId;
@@ -384,6 +406,7 @@ static DWORD create_process(struct sc_child *child, const char *program,
         DeleteProcThreadAttributeList(si.lpAttributeList);
         free(si.lpAttributeList);
     }
+    free(folder);
     free(command_line);
     free(application);
     return err;
