@@ -86,11 +86,13 @@ test: build
 	exit $$status
 
 # Run it alone: other clients of the same DLL would count as lost updates.
+# sc_soak is a test program: it runs in bin/, where it finds the DLLs.
 soak: build $(WINE_PREFIX)/system.reg
 	@$(WINESERVER) start
 	@status=0; \
 	for s in sc_soak sc_soak_hardened; do \
-	    $(WINE_RUN) wine $(BUILD)/gcc/tests/bin/$$s.exe $(SOAK_ARGS) || status=1; \
+	    (cd $(BUILD)/gcc/bin && $(WINE_RUN) wine ../tests/bin/$$s.exe \
+	        $(SOAK_ARGS)) || status=1; \
 	done; \
 	$(WINESERVER) stop; \
 	exit $$status
