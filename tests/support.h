@@ -233,6 +233,10 @@ struct sc_test_child {
     char errors[4096]; /* what it wrote there, once finished */
 };
 
+/* Writes the full path of the running program into path, for a test that
+ * re-launches itself. Returns 0, or -1 if it cannot be read. */
+int sc__test_self_path(char *path, size_t size);
+
 /* Runs argv[0] (a full path) with argv. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[]);
 /* Runs the program name of the folder dir with the arguments that follow,

@@ -110,6 +110,16 @@ int sc__file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+int sc__test_self_path(char *path, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", path, size - 1);
+
+    if (n <= 0 || (size_t)n >= size - 1)
+        return -1;
+    path[n] = '\0';
+    return 0;
+}
+
 void sc__test_child_start(struct sc_test_child *child, char *const argv[])
 {
     int in[2], out[2], err[2];

@@ -385,10 +385,8 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && strncmp(argv[1], "--", 2) == 0)
         return child_main(argc, argv);
-    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
-    if (n <= 0)
+    if (sc__test_self_path(self_path, sizeof self_path) != 0)
         return 1;
-    self_path[n] = '\0';
     snprintf(clients_dir, sizeof clients_dir, "%s", SC_CLIENTS_DIR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(stdin_closed, setup, teardown),

@@ -606,10 +606,8 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && strncmp(argv[1], "--", 2) == 0)
         return child_main(argc, argv);
-    ssize_t n = readlink("/proc/self/exe", self_path, sizeof self_path - 1);
-    if (n <= 0)
+    if (sc__test_self_path(self_path, sizeof self_path) != 0)
         return 1;
-    self_path[n] = '\0';
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(linearizable_with_2_processes, setup,
                                         teardown),
