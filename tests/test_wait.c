@@ -615,7 +615,7 @@ static void run_ring(int n, long rounds)
         proc_start(&procs[i], args);
     }
     for (int i = 0; i < n; i++) {
-        unsigned long long w, m, t, s;
+        unsigned long long w = 0, m = 0, t = 0, s = 0;
         int code = proc_finish(&procs[i], out, sizeof out);
         if (code != 0 ||
             sscanf(out, "waits %llu max_us %llu total_us %llu slow %llu", &w,
