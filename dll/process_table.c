@@ -24,7 +24,10 @@ static int32_t claim(struct sc_process_table *table,
         if (sc__load_acquire64(&slot->owner) == 0 &&
             sc__compare_exchange64(&slot->owner, 0, word) == 0) {
             sc__exchange64(&slot->created, (int64_t)id->created);
-            /* A count left by an owner killed in sc_wait is not ours. */
+            /* A count of sleeping threads that the slot's last owner left
+             * (it died in sc_wait, or a thread of it re-armed after taking
+             * a wake meant for another) is none of this process's: a
+             * writer would release its semaphore for nothing. */
             sc__exchange32(&slot->waiting, 0);
             return n;
         }

@@ -1,11 +1,14 @@
 /* The machine code of the section builds' counter operations, as
  * sectiondump's parser finds it in libsharedcounter.so of this tree and in
- * sharedcounter.dll of each Windows tree: every operation's one memory
- * access is an instruction whose operand is the counter itself, addressed
+ * sharedcounter.dll of each Windows tree: every operation's access to the
+ * counter is an instruction whose operand is the counter itself, addressed
  * relative to the instruction (RIP-relative), so that no load of the
  * counter's address (a pointer, a GOT entry, a .refptr slot) comes before
- * it (dll/counter_storage.h). The hardened DLL, which keeps a pointer to
- * its mapping, is not checked. */
+ * it (dll/counter_storage.h). Each update is exactly one locked instruction
+ * on the counter, followed by exactly one plain load of the waiting flag
+ * beside it (counter.c, "Waiting for a change"): what sc_wait costs every
+ * writer. The hardened DLL, which keeps a pointer to its mapping, is not
+ * checked. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <setjmp.h>
@@ -26,6 +29,10 @@
  * endbr64 and the move of the argument or the constant into a register,
  * not for a 7-byte load of an address besides. */
 enum { ACCESS_WITHIN = 12, REX_W = 0x48, REX_WR = 0x4c, LOCK = 0xf0 };
+
+/* The waiting flag's offset from the counter, and the load of it: mov
+ * r32, m32 (8b), with no REX prefix or REX.R alone. */
+enum { WAITING_OFFSET = 8, MOV_LOAD = 0x8b, REX_R = 0x44 };
 
 /* The "|"-separated Windows build trees; set by the build, may be empty. */
 #if defined(SC_WINDOWS_TREES)
@@ -50,13 +57,25 @@ static const struct operation operations[] = {
     {"sc_compare_exchange", 1, {0x0f, 0xb1}, 2},
 };
 
-/* A function's first bytes and the address (RVA or virtual address) of
- * the first one. */
+/* A function's bytes (on PE up to the next export) and the address (RVA
+ * or virtual address) of the first one. */
 struct code {
     const unsigned char *bytes;
     size_t size;
     uint64_t address;
 };
+
+/* The address a RIP-relative operand at p (ModRM, then the displacement)
+ * names, for an instruction that ends at end, if p holds one. */
+static int rip_relative(const unsigned char *p, uint64_t end, uint64_t *target)
+{
+    if ((*p & 0xc7) != 0x05)
+        return 0;
+    uint32_t displacement = (uint32_t)p[1] | (uint32_t)p[2] << 8 |
+                            (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
+    *target = end + (uint64_t)(int64_t)(int32_t)displacement;
+    return 1;
+}
 
 /* The address of the counter access that starts at bytes[at], if the
  * instruction there is op with a RIP-relative operand (ModRM mod 00,
@@ -72,14 +91,22 @@ static int access_at(const struct code *code, size_t at,
     if ((*p != REX_W && *p != REX_WR) ||
         memcmp(p + 1, op->opcode, op->opcode_size) != 0)
         return 0;
-    p += 1 + op->opcode_size;
-    if ((*p & 0xc7) != 0x05)
+    return rip_relative(p + 1 + op->opcode_size, code->address + at + size,
+                        target);
+}
+
+/* Whether a plain 32-bit load of the waiting flag starts at bytes[at]. */
+static int waiting_load_at(const struct code *code, size_t at, uint64_t counter)
+{
+    const unsigned char *p = code->bytes + at;
+    size_t prefix = *p == REX_R;
+    size_t size = prefix + 1 + 1 + 4;
+    uint64_t target;
+
+    if (at + size > code->size || p[prefix] != MOV_LOAD)
         return 0;
-    uint32_t displacement = (uint32_t)p[1] | (uint32_t)p[2] << 8 |
-                            (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24;
-    *target =
-        code->address + at + size + (uint64_t)(int64_t)(int32_t)displacement;
-    return 1;
+    return rip_relative(p + prefix + 1, code->address + at + size, &target) &&
+           target == counter + WAITING_OFFSET;
 }
 
 static void assert_addresses_counter(const char *image,
@@ -94,6 +121,49 @@ static void assert_addresses_counter(const char *image,
     fail_msg("%s: %s does not start with an access to the counter at "
              "0x%llx relative to itself",
              image, op->name, (unsigned long long)counter);
+}
+
+/* An update: one locked instruction on the counter in the whole function,
+ * of any operation's kind, and after it one load of the waiting flag. A
+ * locked instruction on the flag itself, in the branch taken only when it
+ * is raised, is no part of the common path and is not counted. */
+static void assert_update_path(const char *image, const struct operation *op,
+                               const struct code *code, uint64_t counter)
+{
+    size_t locked = 0, loads = 0, locked_at = 0, load_at = 0;
+
+    for (size_t at = 0; at < code->size; at++) {
+        int update = 0;
+        for (size_t i = 1; i < sizeof operations / sizeof *operations; i++) {
+            uint64_t target;
+            update |= access_at(code, at, &operations[i], &target) &&
+                      target == counter;
+        }
+        if (update) {
+            locked++;
+            locked_at = at;
+        }
+        if (waiting_load_at(code, at, counter)) {
+            loads++;
+            load_at = at;
+        }
+    }
+    if (locked != 1 || loads != 1 || load_at < locked_at)
+        fail_msg("%s: %s has %zu locked instructions on the counter and %zu "
+                 "loads of the waiting flag at 0x%llx (the load at +%zu, the "
+                 "update at +%zu); expected one of each, the update first",
+                 image, op->name, locked, loads,
+                 (unsigned long long)(counter + WAITING_OFFSET), load_at,
+                 locked_at);
+}
+
+/* Every operation's access; and the updates' path to the waiting flag. */
+static void assert_operation(const char *image, const struct operation *op,
+                             const struct code *code, uint64_t counter)
+{
+    assert_addresses_counter(image, op, code, counter);
+    if (op != &operations[0])
+        assert_update_path(image, op, code, counter);
 }
 
 static const struct sd_elf_section *elf_section(const struct sd_elf *elf,
@@ -138,8 +208,8 @@ static void library_addresses_counter_directly(void **state)
     for (size_t i = 0; i < sizeof operations / sizeof *operations; i++) {
         struct code code;
         assert_true(elf_function(&l, operations[i].name, &code));
-        assert_addresses_counter(SC_LIBRARY_FILE, &operations[i], &code,
-                                 shared->address);
+        assert_operation(SC_LIBRARY_FILE, &operations[i], &code,
+                         shared->address);
     }
     sc__test_image_free(&l);
 }
@@ -155,8 +225,23 @@ static const struct sd_pe_section *pe_section_of(const struct sd_pe *pe,
     return NULL;
 }
 
+/* The lowest export address above rva, or the end of its section: the
+ * exports are the functions this test knows the bounds of. */
+static uint32_t next_export(const struct sd_pe *pe,
+                            const struct sd_pe_section *text, uint32_t rva)
+{
+    uint32_t end = text->virtual_address + text->raw_size;
+
+    for (size_t i = 0; i < pe->export_function_count; i++) {
+        uint32_t other = pe->export_functions[i].rva;
+        if (other > rva && other < end)
+            end = other;
+    }
+    return end;
+}
+
 /* Whether the DLL exports the function name; if so, its code, up to the
- * end of its section. */
+ * next export. */
 static int pe_function(const struct sc_test_image *l, const char *name,
                        struct code *code)
 {
@@ -171,7 +256,7 @@ static int pe_function(const struct sc_test_image *l, const char *name,
         const struct sd_pe_section *text = pe_section_of(pe, rva);
         assert_non_null(text);
         size_t offset = text->raw_offset + (rva - text->virtual_address);
-        size_t size = text->raw_size - (rva - text->virtual_address);
+        size_t size = next_export(pe, text, rva) - rva;
         assert_true(offset + size <= l->size);
         *code = (struct code){l->data + offset, size, rva};
         return 1;
@@ -192,7 +277,7 @@ static void check_dll(const char *path)
     for (size_t i = 0; i < sizeof operations / sizeof *operations; i++) {
         struct code code;
         assert_true(pe_function(&l, operations[i].name, &code));
-        assert_addresses_counter(path, &operations[i], &code, counter);
+        assert_operation(path, &operations[i], &code, counter);
     }
     sc__test_image_free(&l);
 }

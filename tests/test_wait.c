@@ -1,0 +1,930 @@
+/*
+ * sc_wait() from its contract in include/sharedcounter.h, across processes
+ * and threads, in one program for both systems. On Windows it is built once
+ * per build of the DLL and links that build (SC_TEST_DLL); on Linux it works
+ * on a copy of libsharedcounter.so in a scratch folder of its own, loaded
+ * with dlopen, so that it may run beside the other suites.
+ *
+ * - No lost wake-up: N processes take turns on the counter for thousands of
+ *   rounds, each waiting for the others' updates, so that every wait must
+ *   return, and within BOUND_MS: two processes (ping-pong), then a writer
+ *   and four waiters.
+ * - 64 processes asleep in sc_wait all return after one sc_add.
+ * - A waiter killed in its sleep leaves nothing behind: later waiters and
+ *   writers work, and (white-box) one update lowers the storage's waiting
+ *   flag, so that the writers after it skip the wake; on Windows it also
+ *   takes the killed process's count from its slot.
+ * - Timeouts end never early and not far late; timeout 0, a NULL now and a
+ *   value that differs already answer at once.
+ * - A copy of the library at another path has waiters of its own.
+ * - Every thread of one process that waits at once wakes.
+ *
+ * With --expect-lost-wakeups it runs the rounds of two processes alone,
+ * with a bound of NOWAKE_BOUND_MS: for the builds whose writers never wake
+ * (sharedcounter_nowake), where it must fail with its lost-wake-up message.
+ * On Linux --library PATH names the library to copy.
+ *
+ * The program re-launches itself (LIB: the library's path on Linux, "-" on
+ * Windows, where the linked DLL is used):
+ *     --ring LIB I N ROUNDS BOUND_MS BASE   process I of N in the rounds;
+ *                                           prints "waits W max_us M total_us
+ * T"
+ *     --wait-once LIB SEEN BOUND_MS         says "ready", calls sc_wait(SEEN)
+ *                                           once, prints "woke RC NOW"
+ */
+#if !defined(_WIN32)
+#define _GNU_SOURCE
+#endif
+
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#if defined(_WIN32)
+#include <windows.h>
+/* The declarations of the hardened build's storage, which name no section:
+ * the layout is one for every build. */
+#define SC_STORAGE_MAPPING
+#else
+#include <dirent.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#endif
+
+#include "counter_storage.h"
+#include "sharedcounter.h"
+#include "support.h"
+
+/* Per wait: generous, so that a slow machine never fails the test; a lost
+ * wake-up on Linux sleeps for the whole bound. On Windows the DLL looks
+ * again every second (wait_win32.c, RECHECK_MS), so the nowake run needs a
+ * bound below that to see a lost wake-up at all. */
+enum { BOUND_MS = 10000, NOWAKE_BOUND_MS = 500, LATE_LIMIT_US = 2000000 };
+/* A wait this long is counted apart: on Windows it is what a lost wake-up
+ * that the DLL's look every second made good would take. */
+enum { SLOW_US = 1000000 };
+enum { PING_PONG_ROUNDS = 5000, GROUP = 5, GROUP_ROUNDS = 1000 };
+enum { MANY = 64, THREADS = 8, ASLEEP_WITHIN_MS = 60000 };
+enum { TIMEOUT_REPEATS = 5, COPY_TIMEOUT_MS = 300 };
+
+/* ---- the library, whichever way it is loaded ----------------------------- */
+
+struct lib {
+    void *handle; /* NULL: the linked DLL */
+    int64_t (*get)(void);
+    int64_t (*add)(int64_t delta);
+    int (*wait)(int64_t seen, uint32_t timeout_ms, int64_t *now);
+};
+
+/* The library under test in this process. */
+static struct lib lib;
+/* What children get as LIB. */
+static char lib_arg[4096] = "-";
+
+#if defined(_WIN32)
+
+static int lib_open(struct lib *l, const char *path)
+{
+    if (strcmp(path, "-") == 0) {
+        *l = (struct lib){NULL, sc_get, sc_add, sc_wait};
+        return 0;
+    }
+    HMODULE module = LoadLibraryA(path);
+    if (module == NULL)
+        return -1;
+    l->handle = module;
+    l->get = (int64_t(*)(void))sc__find_function(module, "sc_get");
+    l->add = (int64_t(*)(int64_t))sc__find_function(module, "sc_add");
+    l->wait = (int (*)(int64_t, uint32_t, int64_t *))sc__find_function(
+        module, "sc_wait");
+    return l->get != NULL && l->add != NULL && l->wait != NULL ? 0 : -1;
+}
+
+static void lib_close(struct lib *l)
+{
+    if (l->handle != NULL)
+        assert_true(FreeLibrary(l->handle));
+}
+
+static uint64_t now_us(void)
+{
+    static LARGE_INTEGER frequency;
+    LARGE_INTEGER now;
+
+    if (frequency.QuadPart == 0)
+        QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&now);
+    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000 +
+                      now.QuadPart % frequency.QuadPart * 1000000 /
+                          frequency.QuadPart);
+}
+
+static void sleep_ms(unsigned ms)
+{
+    Sleep(ms);
+}
+
+#else
+
+static int lib_open(struct lib *l, const char *path)
+{
+    l->handle = dlopen(path, RTLD_NOW);
+    if (l->handle == NULL)
+        return -1;
+    *(void **)&l->get = dlsym(l->handle, "sc_get");
+    *(void **)&l->add = dlsym(l->handle, "sc_add");
+    *(void **)&l->wait = dlsym(l->handle, "sc_wait");
+    return l->get != NULL && l->add != NULL && l->wait != NULL ? 0 : -1;
+}
+
+static void lib_close(struct lib *l)
+{
+    assert_int_equal(dlclose(l->handle), 0);
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec pause = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+    nanosleep(&pause, NULL);
+}
+
+#endif
+
+/* How far value is past base, in wrapping steps. */
+static uint64_t steps(int64_t value, int64_t base)
+{
+    return (uint64_t)value - (uint64_t)base;
+}
+
+/* ---- the children ------------------------------------------------------- */
+
+/* Round r: process 0 adds 1 once every process has added in round r - 1,
+ * that is at base + r * n; each other process adds 1 once it has. Between
+ * its turns each process waits for the others: every one of these waits
+ * has a change coming, so each must return 1 before the bound. */
+static int ring_main(char **argv)
+{
+    struct lib mine;
+    int index = atoi(argv[1]), n = atoi(argv[2]);
+    long rounds = atol(argv[3]);
+    uint32_t bound = (uint32_t)strtoul(argv[4], NULL, 10);
+    int64_t base = strtoll(argv[5], NULL, 10);
+    uint64_t waits = 0, max_us = 0, total_us = 0, slow = 0;
+
+    if (lib_open(&mine, argv[0]) != 0)
+        return 3;
+    int64_t value = mine.get();
+    for (long r = 0; r < rounds; r++) {
+        uint64_t turn = (uint64_t)r * (uint64_t)n + (index != 0);
+        while (steps(value, base) < turn) {
+            int64_t seen = value;
+            uint64_t start = now_us();
+            int result = mine.wait(seen, bound, &value);
+            uint64_t took = now_us() - start;
+            /* A wait that lasted its whole bound was not woken: at the
+             * end it may still see the change, and return 1. */
+            if (result == 0 || took >= (uint64_t)bound * 1000) {
+                printf("lost wake-up: process %d of %d, round %ld of %ld: "
+                       "sc_wait(%" PRId64 ", %" PRIu32 " ms) returned %d "
+                       "after %" PRIu64 " us, the counter at %" PRId64 "\n",
+                       index, n, r, rounds, seen, bound, result, took, value);
+                return 1;
+            }
+            if (result != 1 || value == seen) {
+                printf("sc_wait(%" PRId64 ") returned %d, now %" PRId64 "\n",
+                       seen, result, value);
+                return 1;
+            }
+            waits++;
+            total_us += took;
+            max_us = took > max_us ? took : max_us;
+            slow += took >= SLOW_US;
+        }
+        value = mine.add(1);
+    }
+    printf("waits %" PRIu64 " max_us %" PRIu64 " total_us %" PRIu64
+           " slow %" PRIu64 "\n",
+           waits, max_us, total_us, slow);
+    return 0;
+}
+
+static int wait_once_main(char **argv)
+{
+    struct lib mine;
+    int64_t now;
+
+    if (lib_open(&mine, argv[0]) != 0)
+        return 3;
+    printf("ready\n");
+    fflush(stdout);
+    int result = mine.wait(strtoll(argv[1], NULL, 10),
+                           (uint32_t)strtoul(argv[2], NULL, 10), &now);
+    printf("woke %d %" PRId64 "\n", result, now);
+    return 0;
+}
+
+/* ---- processes ----------------------------------------------------------- */
+
+#if defined(_WIN32)
+
+struct proc {
+    struct sc_child child;
+};
+
+static void proc_start(struct proc *p, const char *args)
+{
+    assert_int_equal(
+        sc__child_start_self(&p->child, args,
+                             SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
+}
+
+static uint32_t proc_id(const struct proc *p)
+{
+    return p->child.pid;
+}
+
+static void proc_line(struct proc *p, char *line, size_t size)
+{
+    assert_int_equal(sc__child_read_line(&p->child, line, size), 0);
+}
+
+/* Its exit code; what it printed goes into out. */
+static int proc_finish(struct proc *p, char *out, size_t size)
+{
+    struct sc_child_output output;
+    DWORD code = 0;
+
+    assert_int_equal(
+        sc__child_finish(&p->child, SC_TEST_CHILD_TIMEOUT_MS, &code, &output),
+        0);
+    snprintf(out, size, "%s%s", output.out, output.err);
+    sc__child_output_free(&output);
+    sc__child_close(&p->child);
+    return (int)code;
+}
+
+/* Ends it without its DLL detaching. */
+static void proc_kill(struct proc *p)
+{
+    assert_true(TerminateProcess(p->child.process, 9));
+    assert_int_equal(WaitForSingleObject(p->child.process, INFINITE),
+                     WAIT_OBJECT_0);
+    sc__child_close(&p->child);
+}
+
+#else
+
+struct proc {
+    struct sc_test_child child;
+};
+
+static char self_path[4096];
+
+/* args: space-separated, none of them with a space of its own. */
+static void proc_start(struct proc *p, const char *args)
+{
+    enum { MAX_ARGS = 12 };
+    char copy[8192], *argv[MAX_ARGS] = {self_path};
+    size_t n = 1;
+
+    assert_true((size_t)snprintf(copy, sizeof copy, "%s", args) < sizeof copy);
+    for (char *arg = strtok(copy, " "); arg != NULL; arg = strtok(NULL, " ")) {
+        assert_true(n + 1 < MAX_ARGS);
+        argv[n++] = arg;
+    }
+    argv[n] = NULL;
+    sc__test_child_start(&p->child, argv);
+}
+
+static uint32_t proc_id(const struct proc *p)
+{
+    return (uint32_t)p->child.pid;
+}
+
+static void proc_line(struct proc *p, char *line, size_t size)
+{
+    sc__test_child_line(&p->child, line, size);
+}
+
+static int proc_finish(struct proc *p, char *out, size_t size)
+{
+    int status = sc__test_child_finish(&p->child, out, size);
+    size_t used = strlen(out);
+    snprintf(out + used, size - used, "%s", p->child.errors);
+    return status;
+}
+
+static void proc_kill(struct proc *p)
+{
+    assert_int_equal(kill(p->child.pid, SIGKILL), 0);
+    assert_int_equal(sc__test_child_finish(&p->child, NULL, 0), 128 + SIGKILL);
+}
+
+#endif
+
+static void start_waiter(struct proc *p, int64_t seen, uint32_t bound)
+{
+    char args[4200], line[64];
+
+    snprintf(args, sizeof args, "--wait-once %s %" PRId64 " %" PRIu32, lib_arg,
+             seen, bound);
+    proc_start(p, args);
+    proc_line(p, line, sizeof line);
+    assert_string_equal(line, "ready");
+}
+
+/* Fails unless the waiter printed that it woke with the value expected. */
+static void expect_woke(struct proc *p, int64_t expected)
+{
+    char line[128];
+    int result = -2;
+    long long now = 0;
+
+    proc_line(p, line, sizeof line);
+    if (sscanf(line, "woke %d %lld", &result, &now) != 2 || result != 1 ||
+        now != expected)
+        fail_msg("waiter %lu: \"%s\", expected \"woke 1 %" PRId64 "\"",
+                 (unsigned long)proc_id(p), line, expected);
+    char rest[8192];
+    assert_int_equal(proc_finish(p, rest, sizeof rest), 0);
+}
+
+/* ---- the storage, seen from outside (white-box) ------------------------- */
+
+static const volatile struct sc_shared_storage *storage;
+
+#if defined(_WIN32)
+
+static const volatile struct sc_process_slot *slot_of(uint32_t pid)
+{
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++) {
+        const volatile struct sc_process_slot *s = &storage->processes.slots[i];
+        if (s->owner != 0 && (uint32_t)s->owner == pid)
+            return s;
+    }
+    int taken = 0;
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++)
+        taken += storage->processes.slots[i].owner != 0;
+    fail_msg("process %lu has no slot (%d taken, overflow %d)",
+             (unsigned long)pid, taken, (int)storage->processes.overflow);
+    return NULL;
+}
+
+/* Whether each of pids (n of them) counts at least per_process threads in
+ * sc_wait in its slot: they have armed, and sleep or are about to. */
+static int asleep(const uint32_t *pids, int n, int per_process)
+{
+    for (int i = 0; i < n; i++)
+        if (slot_of(pids[i])->waiting < per_process)
+            return 0;
+    return 1;
+}
+
+#if defined(SC_TEST_HARDENED)
+/* The named mapping of this DLL file and user, as the DLL names it. */
+static const void *storage_view(void)
+{
+    union sc_user_sid user;
+    WCHAR path[MAX_PATH], name[SC_MAPPING_NAME_SIZE];
+
+    assert_true(
+        GetModuleFileNameW(GetModuleHandleA(SC_TEST_DLL), path, MAX_PATH) > 0);
+    assert_int_equal(sc__current_user(&user), 0);
+    assert_int_equal(sc__mapping_name(path, sc__user_sid(&user), name), 0);
+    HANDLE mapping = OpenFileMappingW(FILE_MAP_READ, FALSE, name);
+    assert_non_null(mapping);
+    const void *view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+    assert_non_null(view);
+    CloseHandle(mapping);
+    return view;
+}
+#else
+/* The DLL's .shared section, where this process has it loaded: the
+ * module's base plus the section's address in the file's headers. */
+static const void *storage_view(void)
+{
+    struct sc_test_image image;
+
+    sc__test_image_load(&image, NULL, SC_TEST_DLL);
+    long shared = sd_pe_find_section(&image.parsed.pe, ".shared");
+    assert_true(shared >= 0);
+    uint32_t rva = image.parsed.pe.sections[shared].virtual_address;
+    sc__test_image_free(&image);
+    return (const char *)GetModuleHandleA(SC_TEST_DLL) + rva;
+}
+#endif
+
+#else
+
+/* The copy's shared-memory object. */
+static const void *storage_view(void)
+{
+    char object[512];
+
+    sc__object_path(lib_arg, object, sizeof object);
+    int fd = open(object, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    void *view = mmap(NULL, sizeof(struct sc_shared_storage), PROT_READ,
+                      MAP_SHARED, fd, 0);
+    assert_true(view != MAP_FAILED);
+    close(fd);
+    return view;
+}
+
+/* The state letter of /proc/<pid>/stat (or of a thread's task). */
+static char state_of(const char *stat_path)
+{
+    char text[512];
+    FILE *f = fopen(stat_path, "r");
+
+    if (f == NULL)
+        return '?';
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[got] = '\0';
+    const char *end = strrchr(text, ')');
+    return end != NULL && end[1] == ' ' ? end[2] : '?';
+}
+
+/* Whether each of pids sleeps. Each said "ready" just before its one
+ * sc_wait, so its sleep now is the futex's. */
+static int asleep(const uint32_t *pids, int n, int per_process)
+{
+    char path[64];
+
+    (void)per_process;
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "/proc/%lu/stat", (unsigned long)pids[i]);
+        if (state_of(path) != 'S')
+            return 0;
+    }
+    return 1;
+}
+
+#endif
+
+/* Polls until the waiters sleep: otherwise a wake could come before they
+ * wait, and the test would prove nothing about waking. */
+static void wait_asleep(const uint32_t *pids, int n, int per_process)
+{
+    uint64_t limit = now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
+
+    while (!asleep(pids, n, per_process)) {
+        if (now_us() > limit)
+            fail_msg("the waiters did not go to sleep within %d ms",
+                     ASLEEP_WITHIN_MS);
+        sleep_ms(1);
+    }
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+struct waiting_thread {
+    struct lib *l;
+    int64_t seen;
+    uint32_t timeout_ms;
+    int result;
+    int64_t now;
+    uint64_t took_us;
+#if defined(_WIN32)
+    HANDLE thread;
+#else
+    pthread_t thread;
+#endif
+};
+
+static void wait_in_thread(struct waiting_thread *w)
+{
+    uint64_t start = now_us();
+
+    w->result = w->l->wait(w->seen, w->timeout_ms, &w->now);
+    w->took_us = now_us() - start;
+}
+
+#if defined(_WIN32)
+
+static DWORD WINAPI waiting_thread_main(void *arg)
+{
+    wait_in_thread(arg);
+    return 0;
+}
+
+static void thread_start(struct waiting_thread *w)
+{
+    w->thread = CreateThread(NULL, 0, waiting_thread_main, w, 0, NULL);
+    assert_non_null(w->thread);
+}
+
+static void thread_join(struct waiting_thread *w)
+{
+    assert_int_equal(WaitForSingleObject(w->thread, INFINITE), WAIT_OBJECT_0);
+    CloseHandle(w->thread);
+}
+
+/* This process's slot counts each of its threads in sc_wait. */
+static void wait_threads_asleep(int n)
+{
+    uint32_t self = GetCurrentProcessId();
+    wait_asleep(&self, 1, n);
+}
+
+#else
+
+static void *waiting_thread_main(void *arg)
+{
+    wait_in_thread(arg);
+    return NULL;
+}
+
+static void thread_start(struct waiting_thread *w)
+{
+    assert_int_equal(pthread_create(&w->thread, NULL, waiting_thread_main, w),
+                     0);
+}
+
+static void thread_join(struct waiting_thread *w)
+{
+    assert_int_equal(pthread_join(w->thread, NULL), 0);
+}
+
+/* Every thread but this one sleeps: the waiting threads do nothing else
+ * that could. */
+static void wait_threads_asleep(int n)
+{
+    uint64_t limit = now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
+    char path[300];
+
+    for (;;) {
+        int sleeping = 0;
+        DIR *tasks = opendir("/proc/self/task");
+        assert_non_null(tasks);
+        for (struct dirent *e; (e = readdir(tasks)) != NULL;) {
+            if (e->d_name[0] == '.' || atol(e->d_name) == gettid())
+                continue;
+            snprintf(path, sizeof path, "/proc/self/task/%s/stat", e->d_name);
+            sleeping += state_of(path) == 'S';
+        }
+        closedir(tasks);
+        if (sleeping >= n)
+            return;
+        if (now_us() > limit)
+            fail_msg("%d of %d threads asleep after %d ms", sleeping, n,
+                     ASLEEP_WITHIN_MS);
+        sleep_ms(1);
+    }
+}
+
+#endif
+
+/* ---- no lost wake-up ---------------------------------------------------- */
+
+static uint32_t ring_bound = BOUND_MS;
+
+static void run_ring(int n, long rounds)
+{
+    struct proc procs[GROUP];
+    char args[4300], out[4096];
+    uint64_t waits = 0, max_us = 0, total_us = 0, slow = 0;
+    int64_t base = lib.get();
+
+    uint64_t start = now_us();
+    for (int i = 0; i < n; i++) {
+        snprintf(args, sizeof args, "--ring %s %d %d %ld %" PRIu32 " %" PRId64,
+                 lib_arg, i, n, rounds, ring_bound, base);
+        proc_start(&procs[i], args);
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned long long w = 0, m = 0, t = 0, s = 0;
+        int code = proc_finish(&procs[i], out, sizeof out);
+        if (code != 0 ||
+            sscanf(out, "waits %llu max_us %llu total_us %llu slow %llu", &w,
+                   &m, &t, &s) != 4)
+            fail_msg("process %d of %d exited with %d:\n%s", i, n, code, out);
+        waits += w;
+        total_us += t;
+        slow += s;
+        max_us = m > max_us ? m : max_us;
+    }
+    double seconds = (double)(now_us() - start) / 1e6;
+    assert_int_equal(steps(lib.get(), base), (uint64_t)n * (uint64_t)rounds);
+    printf("[ FIGURES  ] %d processes x %ld rounds: %" PRIu64 " waits, every "
+           "one woken; wait to return: max %.2f ms, mean %.3f ms, %" PRIu64
+           " of 1 s or more; %.1f s\n",
+           n, rounds, waits, (double)max_us / 1e3,
+           waits > 0 ? (double)total_us / (double)waits / 1e3 : 0.0, slow,
+           seconds);
+}
+
+static void two_processes_ping_pong(void **state)
+{
+    (void)state;
+    run_ring(2, PING_PONG_ROUNDS);
+}
+
+static void one_writer_four_waiters(void **state)
+{
+    (void)state;
+    run_ring(GROUP, GROUP_ROUNDS);
+}
+
+/* ---- many at once -------------------------------------------------------- */
+
+static void sixty_four_processes_wake_on_one_add(void **state)
+{
+    static struct proc procs[MANY];
+    uint32_t pids[MANY];
+    (void)state;
+
+    int64_t seen = lib.get();
+    for (int i = 0; i < MANY; i++) {
+        start_waiter(&procs[i], seen, BOUND_MS);
+        pids[i] = proc_id(&procs[i]);
+    }
+    wait_asleep(pids, MANY, 1);
+    uint64_t start = now_us();
+    int64_t after = lib.add(1);
+    for (int i = 0; i < MANY; i++)
+        expect_woke(&procs[i], after);
+    printf("[ FIGURES  ] %d waiting processes, one sc_add: all woke with "
+           "%" PRId64 ", the last reported %.1f ms after the add\n",
+           MANY, after, (double)(now_us() - start) / 1e3);
+}
+
+static void threads_of_one_process_all_wake(void **state)
+{
+    struct waiting_thread threads[THREADS];
+    (void)state;
+
+    int64_t seen = lib.get();
+    for (int i = 0; i < THREADS; i++) {
+        threads[i] = (struct waiting_thread){
+            .l = &lib, .seen = seen, .timeout_ms = BOUND_MS};
+        thread_start(&threads[i]);
+    }
+    wait_threads_asleep(THREADS);
+    int64_t after = lib.add(1);
+    for (int i = 0; i < THREADS; i++) {
+        thread_join(&threads[i]);
+        assert_int_equal(threads[i].result, 1);
+        assert_int_equal(threads[i].now, after);
+    }
+}
+
+/* ---- a killed waiter ----------------------------------------------------- */
+
+static void killed_waiter_leaves_nothing_behind(void **state)
+{
+    struct proc waiter, later;
+    (void)state;
+
+    start_waiter(&waiter, lib.get(), 60000);
+    uint32_t pid = proc_id(&waiter);
+    wait_asleep(&pid, 1, 1);
+    assert_int_equal(storage->waiting, 1);
+#if defined(_WIN32)
+    const volatile struct sc_process_slot *slot = slot_of(pid);
+    assert_int_equal(slot->waiting, 1);
+#endif
+    proc_kill(&waiter);
+
+    /* One update lowers the flag, and takes the dead process's count. */
+    lib.add(1);
+    assert_int_equal(storage->waiting, 0);
+#if defined(_WIN32)
+    assert_int_equal(slot->waiting, 0);
+#endif
+    /* The writers after it find the flag down and skip the wake. */
+    lib.add(1);
+    assert_int_equal(storage->waiting, 0);
+
+    /* A later waiter sleeps and wakes as ever. */
+    start_waiter(&later, lib.get(), BOUND_MS);
+    pid = proc_id(&later);
+    wait_asleep(&pid, 1, 1);
+    expect_woke(&later, lib.add(1));
+    assert_int_equal(storage->waiting, 0);
+}
+
+/* ---- timeouts ------------------------------------------------------------ */
+
+static void timeouts_end_never_early(void **state)
+{
+    static const uint32_t timeouts[] = {0, 1, 10, 50, 200};
+    (void)state;
+
+    for (size_t t = 0; t < sizeof timeouts / sizeof *timeouts; t++) {
+        uint64_t least = UINT64_MAX, most = 0, limit_us = timeouts[t] * 1000u;
+        for (int i = 0; i < TIMEOUT_REPEATS; i++) {
+            int64_t seen = lib.get(), now = ~seen;
+            uint64_t start = now_us();
+            int result = lib.wait(seen, timeouts[t], &now);
+            uint64_t took = now_us() - start;
+            assert_int_equal(result, 0);
+            assert_int_equal(now, seen);
+            if (took < limit_us)
+                fail_msg("sc_wait(%" PRIu32 " ms) returned 0 after %" PRIu64
+                         " us: early",
+                         timeouts[t], took);
+            if (took > limit_us + LATE_LIMIT_US)
+                fail_msg("sc_wait(%" PRIu32 " ms) returned after %" PRIu64
+                         " us",
+                         timeouts[t], took);
+            least = took < least ? took : least;
+            most = took > most ? took : most;
+        }
+        printf("[ FIGURES  ] timeout %3" PRIu32 " ms: returned after %.3f to "
+               "%.3f ms, late by %.3f ms at most\n",
+               timeouts[t], (double)least / 1e3, (double)most / 1e3,
+               (double)(most - limit_us) / 1e3);
+    }
+}
+
+static void immediate_answers(void **state)
+{
+    int64_t seen = lib.get(), now = ~seen;
+    int64_t other = sc__wrapping_add(seen, 1);
+    (void)state;
+
+    uint64_t start = now_us();
+    assert_int_equal(lib.wait(seen, 0, &now), 0);
+    assert_int_equal(now, seen);
+    assert_int_equal(lib.wait(seen, 0, NULL), 0);
+    /* A value that differs already: 1 at once, whatever the timeout. */
+    now = other;
+    assert_int_equal(lib.wait(other, 0, &now), 1);
+    assert_int_equal(now, seen);
+    now = other;
+    assert_int_equal(lib.wait(other, SC_WAIT_FOREVER, &now), 1);
+    assert_int_equal(now, seen);
+    assert_int_equal(lib.wait(other, BOUND_MS, NULL), 1);
+    uint64_t took = now_us() - start;
+    assert_true(took < LATE_LIMIT_US);
+    printf("[ FIGURES  ] six calls that answer at once: %.3f ms in all\n",
+           (double)took / 1e3);
+
+    /* A NULL now through a timeout, and through a real sleep and wake. */
+    assert_int_equal(lib.wait(seen, 1, NULL), 0);
+    struct waiting_thread w = {.l = &lib, .seen = seen, .timeout_ms = BOUND_MS};
+    thread_start(&w);
+    wait_threads_asleep(1);
+    lib.add(1);
+    thread_join(&w);
+    assert_int_equal(w.result, 1);
+}
+
+/* ---- a copy of the library ------------------------------------------------
+ */
+
+static void copy_has_its_own_waiters(void **state)
+{
+    char dir[4096], path[4200];
+    struct lib copy;
+    (void)state;
+
+    sc__test_make_dir(dir, sizeof dir);
+#if defined(_WIN32)
+    sc__test_copy(SC_TEST_DLL, dir, SC_TEST_DLL);
+    sc__test_path(path, sizeof path, dir, SC_TEST_DLL);
+#else
+    sc__library_copy(dir, "libsharedcounter-copy.so", path, sizeof path);
+#endif
+    assert_int_equal(lib_open(&copy, path), 0);
+
+    /* The original changes all through the copy's wait, which times out. */
+    struct waiting_thread w = {
+        .l = &copy, .seen = copy.get(), .timeout_ms = COPY_TIMEOUT_MS};
+    uint64_t timed_out_us;
+    int changes = 0;
+    thread_start(&w);
+    uint64_t end = now_us() + COPY_TIMEOUT_MS * 1000u;
+    while (now_us() < end) {
+        lib.add(1);
+        changes++;
+        sleep_ms(1);
+    }
+    thread_join(&w);
+    assert_int_equal(w.result, 0);
+    assert_int_equal(w.now, w.seen);
+    assert_true(w.took_us >= COPY_TIMEOUT_MS * 1000u);
+    assert_true(changes > 10);
+    timed_out_us = w.took_us;
+
+    /* And the copy's own change wakes it. */
+    w = (struct waiting_thread){
+        .l = &copy, .seen = copy.get(), .timeout_ms = BOUND_MS};
+    thread_start(&w);
+    int64_t after = copy.add(1);
+    thread_join(&w);
+    assert_int_equal(w.result, 1);
+    assert_int_equal(w.now, after);
+    printf("[ FIGURES  ] the original changed %d times during the copy's "
+           "wait of %d ms, which timed out after %.1f ms\n",
+           changes, COPY_TIMEOUT_MS, (double)timed_out_us / 1e3);
+    lib_close(&copy);
+    sc__test_remove_dir(dir);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+#if !defined(_WIN32)
+static char scratch[64];
+static const char *library_file = SC_LIBRARY_FILE;
+
+/* The library under test is a copy of its own. */
+static int setup(void **state)
+{
+    (void)state;
+    sc__test_make_dir(scratch, sizeof scratch);
+    sc__file_copy(library_file,
+                  strcat(strcpy(lib_arg, scratch), "/libsharedcounter.so"));
+    assert_int_equal(lib_open(&lib, lib_arg), 0);
+    storage = storage_view();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    lib_close(&lib);
+    sc__test_remove_dir(scratch);
+    return 0;
+}
+#else
+static int setup(void **state)
+{
+    (void)state;
+    lib_open(&lib, "-");
+    storage = storage_view();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return 0;
+}
+#endif
+
+int main(int argc, char **argv)
+{
+    int expect_lost = 0;
+
+    if (argc == 8 && strcmp(argv[1], "--ring") == 0)
+        return ring_main(argv + 2);
+    if (argc == 5 && strcmp(argv[1], "--wait-once") == 0)
+        return wait_once_main(argv + 2);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--expect-lost-wakeups") == 0)
+            expect_lost = 1;
+#if !defined(_WIN32)
+        else if (strcmp(argv[i], "--library") == 0 && i + 1 < argc)
+            library_file = argv[++i];
+#endif
+        else
+            return 2;
+    }
+#if !defined(_WIN32)
+    if (sc__test_self_path(self_path, sizeof self_path) != 0)
+        return 1;
+#endif
+
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(two_processes_ping_pong),
+        cmocka_unit_test(one_writer_four_waiters),
+        cmocka_unit_test(sixty_four_processes_wake_on_one_add),
+        cmocka_unit_test(threads_of_one_process_all_wake),
+        cmocka_unit_test(killed_waiter_leaves_nothing_behind),
+        cmocka_unit_test(timeouts_end_never_early),
+        cmocka_unit_test(immediate_answers),
+        cmocka_unit_test(copy_has_its_own_waiters),
+    };
+    const struct CMUnitTest lost_wakeups[] = {
+        cmocka_unit_test(two_processes_ping_pong),
+    };
+    if (expect_lost) {
+        ring_bound = NOWAKE_BOUND_MS;
+        return cmocka_run_group_tests(lost_wakeups, setup, teardown);
+    }
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
