@@ -193,8 +193,8 @@ int sc__temp_dir_teardown(void **state);
  * bin/, or else one the tests built, from the test program's folder. */
 void sc__test_copy(const char *file, const char *dir, const char *new_name);
 
-/* Reads and parses file (a name in the test program's folder, or a path if
- * dir is given); fails the test if it cannot. */
+/* Reads and parses file (a name found as sc__test_copy finds it, or in dir
+ * if dir is given); fails the test if it cannot. */
 void sc__test_image_load(struct sc_test_image *image, const char *dir,
                          const char *file);
 

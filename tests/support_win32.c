@@ -296,16 +296,24 @@ void sc__test_remove_dir(const char *dir)
     assert_int_equal(sc__temp_dir_remove(dir), 0);
 }
 
+/* A program or DLL of the project, from bin/, or else one the tests built,
+ * from the test program's own folder. */
+static void find_built(char *path, size_t size, const char *file)
+{
+    char tests[MAX_PATH];
+
+    sc__test_path(path, size, NULL, file);
+    if (GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES)
+        return;
+    assert_int_equal(sc__program_dir(tests, sizeof tests), 0);
+    sc__test_path(path, size, tests, file);
+}
+
 void sc__test_copy(const char *file, const char *dir, const char *new_name)
 {
     char from[MAX_PATH], to[MAX_PATH];
 
-    sc__test_path(from, sizeof from, NULL, file);
-    if (GetFileAttributesA(from) == INVALID_FILE_ATTRIBUTES) {
-        char tests[MAX_PATH];
-        assert_int_equal(sc__program_dir(tests, sizeof tests), 0);
-        sc__test_path(from, sizeof from, tests, file);
-    }
+    find_built(from, sizeof from, file);
     sc__test_path(to, sizeof to, dir, new_name);
     assert_true(CopyFileA(from, to, TRUE));
 }
@@ -315,6 +323,9 @@ void sc__test_image_load(struct sc_test_image *image, const char *dir,
 {
     char path[MAX_PATH];
 
-    sc__test_path(path, sizeof path, dir, file);
+    if (dir == NULL)
+        find_built(path, sizeof path, file);
+    else
+        sc__test_path(path, sizeof path, dir, file);
     sc__test_image_load_path(image, path);
 }
