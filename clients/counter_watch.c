@@ -3,10 +3,13 @@
  * the value, how fast it changes, and the processes that have the library
  * loaded. --once prints one snapshot as text, --json as JSON.
  *
- * Each frame fills the whole screen, row by row, at the size the screen has
- * at that moment, so a screen that was resized is simply drawn again at its
- * new size. The screen itself, and what a process is called, are the
- * platform's (watch.h).
+ * The view waits rather than polls: a follower thread (follow.h) sleeps in
+ * sc_wait() and wakes the view when the counter changes, at most once every
+ * --interval ms, so a counter that does not change costs no CPU time and
+ * draws nothing. Each frame fills the whole screen, row by row, at the size
+ * the screen has at that moment, so a screen that was resized is simply
+ * drawn again at its new size. The screen itself, and what a process is
+ * called, are the platform's (watch.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "follow.h"
 #include "live.h"
 #include "options.h"
 #include "sharedcounter.h"
@@ -21,10 +25,16 @@
 
 #define PROGRAM "counter_watch"
 
+/* The live view redraws at most once every --interval ms, 16 by default:
+ * about as often as a screen shows a new picture. --once and --json measure
+ * ops/s over --interval ms, by default over 100, where 16 would be short. */
 enum {
-    DEFAULT_INTERVAL_MS = 100,
+    DEFAULT_INTERVAL_MS = 16,
+    DEFAULT_MEASURE_MS = 100,
     MIN_INTERVAL_MS = 10,
-    MAX_INTERVAL_MS = 60000
+    MAX_INTERVAL_MS = 60000,
+    /* How often the view counts the processes, which no wait tells of. */
+    PROCESSES_MS = 1000,
 };
 
 struct snapshot {
@@ -73,11 +83,16 @@ static int take_processes(struct snapshot *shot)
     return 0;
 }
 
-static int take_snapshot(struct snapshot *shot, struct sc_rate *rate)
+static void take_value(struct snapshot *shot, struct sc_rate *rate)
 {
     shot->value = sc_get();
     sc__rate_add(rate, sc__watch_now_ms(), shot->value);
     shot->has_rate = sc__rate_per_second(rate, &shot->per_second) == 0;
+}
+
+static int take_snapshot(struct snapshot *shot, struct sc_rate *rate)
+{
+    take_value(shot, rate);
     return take_processes(shot);
 }
 
@@ -256,7 +271,8 @@ static void fill_frame(struct sc_watch_frame *f, const struct snapshot *shot,
     put_process_rows(f, &row, shot);
     while (row < f->height - 1)
         put_line(f, &row, SC_STYLE_PLAIN, "");
-    snprintf(line, sizeof line, " q or Ctrl-C quits; redrawn every %u ms",
+    snprintf(line, sizeof line,
+             " q or Ctrl-C quits; redrawn on change, at most every %u ms",
              interval_ms);
     row = f->height - 1;
     put_line(f, &row, SC_STYLE_LABEL, line);
@@ -277,30 +293,95 @@ static void draw(struct sc_watch_screen *screen, const struct snapshot *shot,
     free(f.rows);
 }
 
-static void run_view(struct sc_watch_screen *screen, unsigned interval_ms)
+/* On the follower's thread. */
+static void on_change(void *screen)
+{
+    sc__watch_changed(screen);
+}
+
+/* What the view is waiting for besides keys, sizes and changes: the one
+ * redraw that shows ops/s fall to 0 once the counter has stood still for
+ * the rate's window (0: none due), and the next count of the processes. */
+struct due {
+    uint64_t rate_ms, processes_ms;
+};
+
+static uint64_t ms_until_due(const struct due *due, uint64_t now)
+{
+    uint64_t next = due->processes_ms;
+
+    if (due->rate_ms != 0 && due->rate_ms < next)
+        next = due->rate_ms;
+    return next > now ? next - now : 0;
+}
+
+/* What to take and draw after event: 0 nothing, 1 the value, 2 the value
+ * and the processes. */
+static int on_event(enum sc_watch_event event, struct due *due,
+                    const struct snapshot *shot, unsigned interval_ms)
+{
+    uint64_t now = sc__watch_now_ms();
+    int take = 0;
+
+    if (event == SC_WATCH_REDRAW)
+        return 2;
+    if (event == SC_WATCH_CHANGED) {
+        /* The follower tells of the last change of a run at most
+         * interval_ms after it, and the rate's window ends after that. */
+        due->rate_ms = now + SC_RATE_WINDOW_MS + interval_ms;
+        take = 1;
+    }
+    if (due->rate_ms != 0 && now >= due->rate_ms) {
+        due->rate_ms = 0;
+        take = 1;
+    }
+    if (now >= due->processes_ms) {
+        due->processes_ms = now + PROCESSES_MS;
+        /* Only the count: a process that came as another went shows at
+         * the next redraw. */
+        if (sc_processes(NULL, 0) != shot->count)
+            take = 2;
+    }
+    return take;
+}
+
+/* Returns NULL when the view ended as asked, or what went wrong, to be
+ * told once the screen is given back. */
+static const char *run_view(struct sc_watch_screen *screen,
+                            unsigned interval_ms)
 {
     struct sc_rate rate = {0};
     struct snapshot shot = {0};
-    uint64_t next = sc__watch_now_ms();
+    uint64_t start = sc__watch_now_ms();
+    /* The first frame has no rate yet: one window later it shows 0 if the
+     * counter stood still. */
+    struct due due = {start + SC_RATE_WINDOW_MS + interval_ms,
+                      start + PROCESSES_MS};
+    struct sc_follower *follower =
+        sc__follow_start(sc_wait, sc_get(), interval_ms, on_change, screen);
+    const char *failure = NULL;
+    int take = 2;
 
+    if (follower == NULL)
+        return "cannot start the thread that waits on the counter";
     for (;;) {
-        uint64_t now = sc__watch_now_ms();
-        if (now >= next) {
-            if (take_snapshot(&shot, &rate) != 0)
-                break;
-            draw(screen, &shot, interval_ms);
-            next = now + interval_ms;
-            continue;
+        if (take == 2 && take_snapshot(&shot, &rate) != 0) {
+            failure = "out of memory";
+            break;
         }
-        enum sc_watch_event event = sc__watch_wait(screen, next - now);
+        if (take == 1)
+            take_value(&shot, &rate);
+        if (take != 0)
+            draw(screen, &shot, interval_ms);
+        enum sc_watch_event event =
+            sc__watch_wait(screen, ms_until_due(&due, sc__watch_now_ms()));
         if (event == SC_WATCH_QUIT)
             break;
-        /* Draw at once at a new size rather than show a garbled frame
-         * until the next tick. */
-        if (event == SC_WATCH_REDRAW)
-            next = now;
+        take = on_event(event, &due, &shot, interval_ms);
     }
+    sc__follow_stop(follower);
     free(shot.processes);
+    return failure;
 }
 
 static int live(unsigned interval_ms)
@@ -310,9 +391,12 @@ static int live(unsigned interval_ms)
 
     if (screen == NULL)
         return status;
-    run_view(screen, interval_ms);
+    const char *failure = run_view(screen, interval_ms);
     sc__watch_close(screen);
-    return SC_EXIT_OK;
+    if (failure == NULL)
+        return SC_EXIT_OK;
+    sc__error(PROGRAM, "%s", failure);
+    return SC_EXIT_FAILURE;
 }
 
 /* ---- the command line -----------------------------------------------------
@@ -327,11 +411,18 @@ static void print_help(void)
            "have that library file loaded, live: the value, how fast it\n"
            "changes (ops/s: its change per second over the last second), and\n"
            "each process's id, program and how long it has been running.\n"
+           "The view waits on the counter: it redraws as soon as the counter\n"
+           "changes, and not at all while it stands still, but for one last\n"
+           "redraw a second later that shows ops/s fall to 0. It counts the\n"
+           "processes once a second and redraws when their number changed;\n"
+           "the ages shown are those of the last redraw.\n"
            "q, Esc or Ctrl-C quits the view and gives the console or\n"
            "terminal back as it was.\n\n"
-           "--interval MS  redraw every MS milliseconds, %d to %d\n"
-           "               (default %d); --once and --json measure ops/s\n"
-           "               over one interval\n"
+           "--interval MS  the live view redraws at most once every MS\n"
+           "               milliseconds while the counter keeps changing\n"
+           "               (default %d: about 60 times a second); --once and\n"
+           "               --json measure ops/s over MS milliseconds\n"
+           "               (default %d); %d to %d\n"
            "--once         print one snapshot as text and exit: lines\n"
            "               \"counter: N\", \"ops/s: R\", \"processes: P\",\n"
            "               then one line per process\n"
@@ -339,9 +430,11 @@ static void print_help(void)
            "--version      show the version of this program and of the\n"
            "               library\n"
            "--help         show this help\n\n"
-           "Exit status: 0 success; 1 output failed; 2 bad arguments, or no\n"
+           "Exit status: 0 success; 1 output failed, or the live view could\n"
+           "not run (out of memory, no thread); 2 bad arguments, or no\n"
            "console or terminal for the live view.\n",
-           MIN_INTERVAL_MS, MAX_INTERVAL_MS, DEFAULT_INTERVAL_MS);
+           DEFAULT_INTERVAL_MS, DEFAULT_MEASURE_MS, MIN_INTERVAL_MS,
+           MAX_INTERVAL_MS);
 }
 
 int main(int argc, char **argv)
@@ -362,6 +455,8 @@ int main(int argc, char **argv)
         return sc__usage_error(PROGRAM, "--once and --json exclude each other");
     unsigned interval_ms = (unsigned)options[INTERVAL].value;
     if (options[ONCE].given || options[JSON].given)
-        return print_once(options[JSON].given, interval_ms);
+        return print_once(options[JSON].given, options[INTERVAL].given
+                                                   ? interval_ms
+                                                   : DEFAULT_MEASURE_MS);
     return live(interval_ms);
 }

@@ -5,14 +5,16 @@
  * how many processes have sharedcounter.dll loaded. Enter adds 1 (in the
  * amount box it adds the amount), Esc closes the window.
  *
- * Every window shows a change made by any process within 100 ms because
- * each one polls: a 50 ms timer reads the counter with sc_get(), a plain
- * load that takes nothing away from the processes that write. A broadcast
- * message sent after each change would reach only windows, never the
- * console clients, which change the counter without knowing of any
- * window, so the timer would be needed all the same; and a broadcast sent
- * (rather than posted) waits for every top-level window of the desktop,
- * hung ones included. The timer alone is simpler and covers every writer.
+ * Every window shows a change made by any process at once, without
+ * polling: a follower thread (follow.h) sleeps in sc_wait(), which any
+ * process's update wakes, and posts WM_SC_CHANGED to the window, which
+ * then reads the counter and shows it. While the counter keeps changing,
+ * the thread posts at most once every FRAME_MS, about as often as a screen
+ * shows a new picture; while it stands still, the window does nothing.
+ * A broadcast message sent after each change would reach only windows,
+ * never the console clients, which change the counter without knowing of
+ * any window. The number of processes in the title, which no wait tells
+ * of, is counted on a timer once a second.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 
 #include "client.h"
 #include "counter_window.h"
+#include "follow.h"
 #include "live.h"
 #include "options.h"
 #include "sharedcounter.h"
@@ -31,9 +34,10 @@
 
 #define PROGRAM "counter_window"
 
-/* The timer's period, and how many periods between counts of processes,
- * which asks more of the system than reading the value does. */
-enum { POLL_MS = 50, COUNT_EVERY = 5, POLL_TIMER = 1 };
+enum { FRAME_MS = 16, PROCESSES_MS = 1000, PROCESSES_TIMER = 1 };
+
+/* From the follower: the counter has changed. */
+#define WM_SC_CHANGED (WM_APP + 0)
 
 /* The layout, in pixels at 96 dpi; scaled to the monitor's dpi. */
 enum {
@@ -64,7 +68,7 @@ struct window {
     int64_t shown;
     int has_shown;
     uint32_t processes; /* in the title; 0 before the first count */
-    unsigned ticks;
+    struct sc_follower *follower;
 };
 
 /* ---- what the window shows ----------------------------------------------- */
@@ -316,11 +320,24 @@ static int create_controls(struct window *w)
 
 /* ---- the window procedure ------------------------------------------------ */
 
-static void poll(struct window *w)
+/* On the follower's thread: a message the window handles in its turn. */
+static void on_change(void *hwnd)
 {
-    show_value(w, sc_get());
-    if (w->ticks++ % COUNT_EVERY == 0)
-        show_processes(w);
+    PostMessageW(hwnd, WM_SC_CHANGED, 0, 0);
+}
+
+static int start_following(struct window *w)
+{
+    int64_t value = sc_get();
+
+    show_value(w, value);
+    show_processes(w);
+    w->follower =
+        sc__follow_start(sc_wait, value, FRAME_MS, on_change, w->hwnd);
+    if (w->follower == NULL)
+        return -1;
+    SetTimer(w->hwnd, PROCESSES_TIMER, PROCESSES_MS, NULL);
+    return 0;
 }
 
 static LRESULT on_color(HDC dc, HWND control)
@@ -359,13 +376,12 @@ static LRESULT CALLBACK window_proc(HWND hwnd, UINT message, WPARAM wparam,
         return DefWindowProcW(hwnd, message, wparam, lparam);
     switch (message) {
     case WM_CREATE:
-        if (create_controls(w) != 0)
-            return -1;
-        poll(w);
-        SetTimer(hwnd, POLL_TIMER, POLL_MS, NULL);
+        return create_controls(w) == 0 && start_following(w) == 0 ? 0 : -1;
+    case WM_SC_CHANGED:
+        show_value(w, sc_get());
         return 0;
     case WM_TIMER:
-        poll(w);
+        show_processes(w);
         return 0;
     case WM_COMMAND:
         on_command(w, LOWORD(wparam));
@@ -382,7 +398,9 @@ static LRESULT CALLBACK window_proc(HWND hwnd, UINT message, WPARAM wparam,
         on_dpi_changed(w, HIWORD(wparam), (const RECT *)lparam);
         return 0;
     case WM_DESTROY:
-        KillTimer(hwnd, POLL_TIMER);
+        KillTimer(hwnd, PROCESSES_TIMER);
+        if (w->follower != NULL)
+            sc__follow_stop(w->follower);
         PostQuitMessage(0);
         return 0;
     }
@@ -473,8 +491,9 @@ static void print_help(void)
            "in the title how many processes have that DLL file loaded.\n"
            "+1, -1 and Add change it; Reset sets it to 0 and shows what it\n"
            "was. Enter adds 1 (in the amount box: adds the amount); Esc\n"
-           "closes the window. Every window follows changes made by any\n"
-           "process within 100 ms.\n\n"
+           "closes the window. Every window shows a change made by any\n"
+           "process at once, at most about 60 times a second, and does\n"
+           "nothing while the counter stands still.\n\n"
            "--left X, --top Y  where to put the window on the screen\n"
            "                   (both or neither; default: the system's\n"
            "                   choice)\n"

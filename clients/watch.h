@@ -45,6 +45,7 @@ struct sc_watch_frame {
 enum sc_watch_event {
     SC_WATCH_TIMEOUT, /* nothing happened */
     SC_WATCH_REDRAW,  /* the screen changed size, or another key came */
+    SC_WATCH_CHANGED, /* the counter changed: sc__watch_changed() */
     SC_WATCH_QUIT,    /* q, Esc, Ctrl-C, or a signal to end */
 };
 
@@ -75,8 +76,13 @@ void sc__watch_size(struct sc_watch_screen *screen, int *width, int *height);
 void sc__watch_draw(struct sc_watch_screen *screen,
                     const struct sc_watch_frame *frame);
 
-/* Waits up to ms for a key or a change of size. */
+/* Waits up to ms for a key, a change of size or of the counter. */
 enum sc_watch_event sc__watch_wait(struct sc_watch_screen *screen, uint64_t ms);
+
+/* From any thread (the one that waits on the counter): makes the next
+ * sc__watch_wait() return SC_WATCH_CHANGED, unless a key, a change of size
+ * or a signal to end is there as well, which tells more. */
+void sc__watch_changed(struct sc_watch_screen *screen);
 
 /* Gives the console or terminal back as it was before sc__watch_open(). */
 void sc__watch_close(struct sc_watch_screen *screen);

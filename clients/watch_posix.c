@@ -8,7 +8,8 @@
  * screen is cleared first, since the terminal may have reflowed the old
  * frame. Signals (SIGWINCH, SIGTERM, SIGINT, SIGHUP, SIGQUIT) only write a
  * byte into a pipe that the view waits on with stdin, so the terminal is
- * given back on the way out whatever ended the view.
+ * given back on the way out whatever ended the view. The thread that waits
+ * on the counter writes into that pipe as well.
  */
 #define _GNU_SOURCE
 
@@ -345,7 +346,19 @@ void sc__watch_draw(struct sc_watch_screen *s, const struct sc_watch_frame *f)
     s->height = f->height;
 }
 
-/* What the signal handlers wrote: 'q' to end, 'w' for a new size. */
+void sc__watch_changed(struct sc_watch_screen *s)
+{
+    char byte = 'c';
+
+    (void)s;
+    /* A full pipe already holds a byte that wakes the view. */
+    ssize_t ignored = write(wake_pipe[1], &byte, 1);
+    (void)ignored;
+}
+
+/* What the signal handlers wrote, 'q' to end and 'w' for a new size, and
+ * the follower 'c' for a change; the event that tells most wins, in the
+ * order of enum sc_watch_event. */
 static enum sc_watch_event drain_signals(void)
 {
     enum sc_watch_event event = SC_WATCH_TIMEOUT;
@@ -353,11 +366,14 @@ static enum sc_watch_event drain_signals(void)
     ssize_t got;
 
     while ((got = read(wake_pipe[0], bytes, sizeof bytes)) > 0)
-        for (ssize_t i = 0; i < got; i++)
-            if (bytes[i] == 'q')
-                event = SC_WATCH_QUIT;
-            else if (event != SC_WATCH_QUIT)
-                event = SC_WATCH_REDRAW;
+        for (ssize_t i = 0; i < got; i++) {
+            enum sc_watch_event said = bytes[i] == 'q'   ? SC_WATCH_QUIT
+                                       : bytes[i] == 'w' ? SC_WATCH_REDRAW
+                                                         : SC_WATCH_CHANGED;
+            if (said == SC_WATCH_QUIT || event == SC_WATCH_TIMEOUT ||
+                (said == SC_WATCH_REDRAW && event == SC_WATCH_CHANGED))
+                event = said;
+        }
     return event;
 }
 
@@ -387,13 +403,14 @@ enum sc_watch_event sc__watch_wait(struct sc_watch_screen *s, uint64_t ms)
     if (ready <= 0)
         /* A signal's byte waits in the pipe for the next call. */
         return SC_WATCH_TIMEOUT;
-    if (fds[0].revents != 0) {
-        enum sc_watch_event event = drain_signals();
-        if (event != SC_WATCH_TIMEOUT)
-            return event;
-    }
+    enum sc_watch_event event =
+        fds[0].revents != 0 ? drain_signals() : SC_WATCH_TIMEOUT;
+    if (event == SC_WATCH_QUIT)
+        return event;
+    /* Keys before a change, which a counter that changes all the time
+     * would otherwise bring every time; a key redraws anyway. */
     if (fds[1].revents & POLLIN)
         return read_keys();
     /* The terminal hung up. */
-    return fds[1].revents != 0 ? SC_WATCH_QUIT : SC_WATCH_TIMEOUT;
+    return fds[1].revents != 0 ? SC_WATCH_QUIT : event;
 }

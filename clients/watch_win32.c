@@ -3,7 +3,8 @@
  * screen buffer of its own, the way a full-screen console program does: the
  * user's buffer, its text and its cursor stay as they were and come back
  * when the view ends. The buffer is kept the size of the window, and every
- * frame writes every cell of it.
+ * frame writes every cell of it. The view waits on its input, on an event
+ * that ends it, and on one that the thread waiting on the counter sets.
  */
 #include "watch.h"
 
@@ -91,7 +92,7 @@ static const WORD attributes[] = {
 };
 
 struct sc_watch_screen {
-    HANDLE view, stop;
+    HANDLE view, stop, changed;
     SMALL_RECT area; /* the view's visible window, from sc__watch_size() */
 
     /* The user's console as it was before the view, to give it back. */
@@ -162,6 +163,8 @@ static void close_handles(struct sc_watch_screen *s)
         CloseHandle(s->view);
     if (s->stop != NULL)
         CloseHandle(s->stop);
+    if (s->changed != NULL)
+        CloseHandle(s->changed);
     free(s);
 }
 
@@ -183,9 +186,10 @@ struct sc_watch_screen *sc__watch_open(const char *program, int *status)
     s->view = CreateConsoleScreenBuffer(GENERIC_READ | GENERIC_WRITE, 0, NULL,
                                         CONSOLE_TEXTMODE_BUFFER, NULL);
     s->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    s->changed = CreateEventW(NULL, FALSE, FALSE, NULL);
     CONSOLE_CURSOR_INFO hidden = {.dwSize = 1, .bVisible = FALSE};
     if (s->view == INVALID_HANDLE_VALUE || s->stop == NULL ||
-        !SetConsoleCursorInfo(s->view, &hidden) ||
+        s->changed == NULL || !SetConsoleCursorInfo(s->view, &hidden) ||
         !SetConsoleActiveScreenBuffer(s->view)) {
         char why[300];
         sc__error(program, "cannot draw in the console: %s",
@@ -279,15 +283,22 @@ static int quit_asked(HANDLE input)
     return 0;
 }
 
-/* A window size event wakes the view as a key does. */
+void sc__watch_changed(struct sc_watch_screen *s)
+{
+    SetEvent(s->changed);
+}
+
+/* A window size event wakes the view as a key does. Input comes before a
+ * change, which a counter that changes all the time would otherwise bring
+ * every time; a key redraws anyway. */
 enum sc_watch_event sc__watch_wait(struct sc_watch_screen *s, uint64_t ms)
 {
-    HANDLE waits[2] = {s->stop, s->input};
-    DWORD woke = WaitForMultipleObjects(2, waits, FALSE, (DWORD)ms);
+    HANDLE waits[3] = {s->stop, s->input, s->changed};
+    DWORD woke = WaitForMultipleObjects(3, waits, FALSE, (DWORD)ms);
 
     if (woke == WAIT_OBJECT_0 || woke == WAIT_FAILED)
         return SC_WATCH_QUIT;
     if (woke == WAIT_OBJECT_0 + 1)
         return quit_asked(s->input) ? SC_WATCH_QUIT : SC_WATCH_REDRAW;
-    return SC_WATCH_TIMEOUT;
+    return woke == WAIT_OBJECT_0 + 2 ? SC_WATCH_CHANGED : SC_WATCH_TIMEOUT;
 }

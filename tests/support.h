@@ -135,6 +135,9 @@ DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag);
  * error code. */
 DWORD sc__gate_wait(const char *name);
 
+/* The CPU time, user and kernel, that process has taken so far, in ms. */
+ULONGLONG sc__test_cpu_ms(HANDLE process);
+
 /* ---- client programs ---------------------------------------------------- */
 
 struct sc_test_run {

@@ -329,3 +329,17 @@ void sc__test_image_load(struct sc_test_image *image, const char *dir,
         sc__test_path(path, sizeof path, dir, file);
     sc__test_image_load_path(image, path);
 }
+
+ULONGLONG sc__test_cpu_ms(HANDLE process)
+{
+    FILETIME created, exited, kernel, user;
+    ULARGE_INTEGER k, u;
+
+    assert_true(GetProcessTimes(process, &created, &exited, &kernel, &user));
+    k.LowPart = kernel.dwLowDateTime;
+    k.HighPart = kernel.dwHighDateTime;
+    u.LowPart = user.dwLowDateTime;
+    u.HighPart = user.dwHighDateTime;
+    /* FILETIME counts 100 ns steps. */
+    return (k.QuadPart + u.QuadPart) / 10000;
+}

@@ -4,7 +4,9 @@
  * of the counter and of the processes that have the DLL loaded (this one
  * among them), and its refusals of bad usage. Its live view, and the
  * demo's live line, in a console of their own that this process attaches
- * to, reads and types into; and the demo's silence in a pipe.
+ * to, reads and types into: that it follows a change at once (the time
+ * printed) and takes next to no CPU time while the counter stands still;
+ * and the demo's silence in a pipe.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -403,6 +405,36 @@ static void test_live_view_redraws_and_q_quits(void **state)
     quit_with(&w, L'q', 'Q');
 }
 
+/* The CPU time bound is far above what waiting takes, and far below what
+ * polling would. */
+static void test_live_view_follows_at_once_and_idles(void **state)
+{
+    (void)state;
+    struct console_watch w;
+    enum { IDLE_MS = 2000, IDLE_CPU_MS = 200 };
+
+    sc_exchange(500);
+    start_in_console(&w, "counter_watch.exe", "");
+    wait_for_text("ops/s       0 ");
+    for (int i = 1; i <= 3; i++) {
+        char text[32];
+        snprintf(text, sizeof text, "counter     %d ", 500 + i);
+        ULONGLONG changed = GetTickCount64();
+        sc_exchange(500 + i);
+        wait_for_text(text);
+        print_message("redrawn within %lu ms of a change\n",
+                      (unsigned long)(GetTickCount64() - changed));
+    }
+    wait_for_text("ops/s       0 ");
+    ULONGLONG before = sc__test_cpu_ms(w.process.hProcess);
+    Sleep(IDLE_MS);
+    ULONGLONG used = sc__test_cpu_ms(w.process.hProcess) - before;
+    print_message("%llu ms of CPU time over %d ms of no change\n", used,
+                  IDLE_MS);
+    assert_true(used < IDLE_CPU_MS);
+    quit_with(&w, L'q', 'Q');
+}
+
 /* A console made smaller, then larger, is drawn whole at each size. */
 static void test_live_view_follows_the_console_size(void **state)
 {
@@ -482,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_live_view_redraws_and_q_quits),
         cmocka_unit_test(test_live_view_follows_the_console_size),
+        cmocka_unit_test(test_live_view_follows_at_once_and_idles),
         cmocka_unit_test(test_live_view_quits_on_ctrl_c),
         cmocka_unit_test(test_demo_shows_a_live_line_on_a_console),
         cmocka_unit_test(test_demo_prints_no_live_line_into_a_pipe),

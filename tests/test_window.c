@@ -3,7 +3,9 @@
  * started on a desktop of their own (a Wine virtual desktop under Xvfb), a
  * button of one is clicked with BM_CLICK, keys are posted to it, and every
  * window's value is read back with WM_GETTEXT. A change made by any process,
- * a console counter_worker included, must show in every window.
+ * a console counter_worker included, must show in every window; the time it
+ * took is printed. While the counter stands still the windows must take
+ * next to no CPU time (GetProcessTimes), which they would if they polled.
  *
  * CTest runs this program under xvfb-run. The desktop's name is new for
  * each run, so that its explorer starts here, with this run's DISPLAY,
@@ -27,8 +29,12 @@
 #include "support.h"
 
 enum { WINDOWS = 3 };
-/* Guards against a hang only: a window normally follows in 50 ms. */
-enum { START_TIMEOUT_MS = 30000, FOLLOW_TIMEOUT_MS = 10000, STEP_MS = 10 };
+/* Guards against a hang only: a window normally follows within a frame.
+ * The windows are read every millisecond, to measure how soon. */
+enum { START_TIMEOUT_MS = 30000, FOLLOW_TIMEOUT_MS = 10000, STEP_MS = 1 };
+/* How long the windows are watched doing nothing, and the CPU time they may
+ * take meanwhile: a bound against polling, far above what waiting takes. */
+enum { IDLE_MS = 2000, IDLE_CPU_MS = 200 };
 
 struct counter_window {
     PROCESS_INFORMATION process;
@@ -335,6 +341,24 @@ static void test_title_counts_the_processes(void **state)
     }
 }
 
+static void test_idle_windows_take_no_cpu_time(void **state)
+{
+    (void)state;
+    ULONGLONG before[WINDOWS];
+
+    for (int i = 0; i < WINDOWS; i++)
+        before[i] = sc__test_cpu_ms(windows[i].process.hProcess);
+    Sleep(IDLE_MS);
+    for (int i = 0; i < WINDOWS; i++) {
+        ULONGLONG used =
+            sc__test_cpu_ms(windows[i].process.hProcess) - before[i];
+        print_message("window %d: %llu ms of CPU time over %d ms of no "
+                      "change\n",
+                      i, used, IDLE_MS);
+        assert_true(used < IDLE_CPU_MS);
+    }
+}
+
 static void test_escape_closes_the_window(void **state)
 {
     (void)state;
@@ -388,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_enter_adds_one),
         cmocka_unit_test(test_enter_in_the_amount_box_adds_the_amount),
         cmocka_unit_test(test_title_counts_the_processes),
+        cmocka_unit_test(test_idle_windows_take_no_cpu_time),
         cmocka_unit_test(test_escape_closes_the_window),
         cmocka_unit_test(test_manifest_is_per_monitor_dpi_aware),
     };

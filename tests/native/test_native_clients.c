@@ -28,7 +28,7 @@ enum { OUTPUT_SIZE = 8192 };
 static const char *const programs[] = {
     "counter_client",  "counter_worker",     "counter_dynamic",
     "private_counter", "shared_exe_counter", "counter_demo",
-    "counter_watch",
+    "counter_watch",   "counter_wait",
 };
 
 /* The value of a line "counter: V" or "counter: V (...)". */
@@ -203,7 +203,8 @@ static int library_client(const char *name)
     return strcmp(name, "counter_client") == 0 ||
            strcmp(name, "counter_worker") == 0 ||
            strcmp(name, "counter_dynamic") == 0 ||
-           strcmp(name, "counter_watch") == 0;
+           strcmp(name, "counter_watch") == 0 ||
+           strcmp(name, "counter_wait") == 0;
 }
 
 static void every_program_answers_help_and_version(void **state)

@@ -8,7 +8,10 @@
  * whose master this process holds: a small model of the screen replays
  * what the view writes, to see that it redraws, that a resize is followed
  * by a whole frame at the new size, and that q, Esc, Ctrl-C and SIGTERM
- * leave the alternate screen and give the terminal its modes back.
+ * leave the alternate screen and give the terminal its modes back; that
+ * it redraws promptly after a change, at most about 60 times a second
+ * while a worker adds, and writes nothing at all while the counter stands
+ * still (the latency and the rate are printed as figures).
  * --help, --version and unknown options are test_native_clients'.
  */
 #define _GNU_SOURCE
@@ -529,6 +532,79 @@ static void live_view_gives_the_terminal_back_on_sigterm(void **state)
     assert_int_equal(WTERMSIG(status), SIGTERM);
 }
 
+/* Bytes the view writes within ms. */
+static size_t live_bytes_within(struct live *l, int ms)
+{
+    size_t before = l->transcript_len;
+    uint64_t end = now_ms() + (uint64_t)ms;
+
+    for (uint64_t now = now_ms(); now < end && !l->ended; now = now_ms())
+        live_read(l, (int)(end - now));
+    return l->transcript_len - before;
+}
+
+/* A change shows within a frame or so; once ops/s has fallen to 0 the view
+ * writes nothing, over 2 s, however long it runs. */
+static void live_view_redraws_on_change_and_idles(void **state)
+{
+    struct live l;
+    char text[32];
+
+    (void)state;
+    sc_exchange(1000);
+    watch_start(&l, "16");
+    live_wait_for(&l, "ops/s       0 ");
+    for (int i = 0; i < 5; i++) {
+        int64_t value = 2000 + i;
+        snprintf(text, sizeof text, "counter     2,00%d ", i);
+        uint64_t changed = now_ms();
+        sc_exchange(value);
+        live_wait_for(&l, text);
+        print_message("redrawn %" PRIu64 " ms after a change\n",
+                      now_ms() - changed);
+    }
+    live_wait_for(&l, "ops/s       0 ");
+    size_t idle = live_bytes_within(&l, 2000);
+    print_message("bytes written over 2 s of no change: %zu\n", idle);
+    assert_int_equal(idle, 0);
+    live_quit_with(&l, "q");
+}
+
+/* Every frame writes the title row once. */
+static size_t count_frames(const char *text, size_t len)
+{
+    size_t frames = 0;
+
+    for (const char *p = text; (p = memmem(p, len - (size_t)(p - text), TITLE,
+                                           strlen(TITLE))) != NULL;
+         p++)
+        frames++;
+    return frames;
+}
+
+static void live_view_redraws_at_most_once_a_frame(void **state)
+{
+    struct sc_test_child worker;
+    struct live l;
+
+    (void)state;
+    watch_start(&l, "16");
+    live_wait_for(&l, NULL);
+    sc__test_child_start_in(&worker, SC_CLIENTS_DIR, "counter_worker",
+                            "--times", "100000000000", NULL);
+    live_bytes_within(&l, 500);
+    size_t from = l.transcript_len;
+    live_bytes_within(&l, 2000);
+    size_t frames = count_frames(l.transcript + from, l.transcript_len - from);
+    kill(worker.pid, SIGKILL);
+    sc__test_child_finish(&worker, NULL, 0);
+    print_message("%zu redraws in 2 s while a worker adds\n", frames);
+    assert_true(frames > 0);
+    /* 2 s at 60 a second, with room for a slow or bursty machine. */
+    assert_true(frames <= 200);
+    live_quit_with(&l, "q");
+}
+
 /* ---- the demo's live line ----------------------------------------------- */
 
 /* The bar and the rate, redrawn in place with '\r', then erased with
@@ -587,6 +663,8 @@ int main(void)
         cmocka_unit_test(live_view_follows_a_resize),
         cmocka_unit_test(live_view_quits_on_ctrl_c),
         cmocka_unit_test(live_view_gives_the_terminal_back_on_sigterm),
+        cmocka_unit_test(live_view_redraws_on_change_and_idles),
+        cmocka_unit_test(live_view_redraws_at_most_once_a_frame),
         cmocka_unit_test(demo_shows_a_live_line_on_a_terminal),
         cmocka_unit_test(demo_prints_no_live_line_into_a_pipe),
     };

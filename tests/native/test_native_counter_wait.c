@@ -1,0 +1,204 @@
+/*
+ * counter_wait built for Linux, run from its build folder on the built
+ * library: a latch that eight counter_worker processes release, --change,
+ * a timeout that expires (and not early), the refusals of bad usage, and
+ * --help and --version, which leave the counter alone. The times it took
+ * are printed as figures, not held to a bound: the machine may be loaded.
+ */
+#define _GNU_SOURCE
+
+#include <inttypes.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "sharedcounter.h"
+#include "support.h"
+
+enum { OUTPUT_SIZE = 4096, WORKERS = 8, TIMEOUT_MS = 300 };
+
+static uint64_t now_ms(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+/* counter_wait's exit status, with its stdout in out. */
+static int finish(struct sc_test_child *proc, char *out)
+{
+    return sc__test_child_finish(proc, out, OUTPUT_SIZE);
+}
+
+static void eight_workers_release_the_latch(void **state)
+{
+    struct sc_test_child waiter, workers[WORKERS];
+    char out[OUTPUT_SIZE], target[32], expected[64];
+    int64_t before = sc_get();
+
+    (void)state;
+    snprintf(target, sizeof target, "%" PRId64, before + WORKERS);
+    sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait", "--until",
+                            target, "--timeout", "60000", NULL);
+    for (int i = 0; i < WORKERS; i++)
+        sc__test_child_start_in(&workers[i], SC_CLIENTS_DIR, "counter_worker",
+                                "--times", "1", NULL);
+    for (int i = 0; i < WORKERS; i++)
+        assert_int_equal(sc__test_child_finish(&workers[i], NULL, 0), 0);
+    uint64_t released = now_ms();
+    assert_int_equal(finish(&waiter, out), 0);
+    print_message("counter_wait --until returned %" PRIu64
+                  " ms after the last worker was seen to end\n",
+                  now_ms() - released);
+    snprintf(expected, sizeof expected, "counter: %s\n", target);
+    assert_string_equal(out, expected);
+    assert_string_equal(waiter.errors, "");
+}
+
+/* It may look at the counter after the first change: changes keep coming
+ * until it has seen one. */
+static void change_returns_once_the_counter_changes(void **state)
+{
+    struct sc_test_child waiter;
+    char out[OUTPUT_SIZE];
+    int64_t before = sc_get();
+
+    (void)state;
+    sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait", "--change",
+                            "--timeout", "60000", NULL);
+    /* It prints its line as it ends. */
+    struct pollfd ended = {.fd = waiter.out, .events = POLLIN};
+    uint64_t changed;
+    do {
+        sc_increment();
+        changed = now_ms();
+    } while (poll(&ended, 1, 50) == 0);
+    int status = finish(&waiter, out);
+    print_message("counter_wait --change returned %" PRIu64
+                  " ms after the change\n",
+                  now_ms() - changed);
+    assert_int_equal(status, 0);
+    int64_t value = strtoll(out + strlen("counter: "), NULL, 10);
+    assert_true(value != before);
+    assert_memory_equal(out, "counter: ", strlen("counter: "));
+}
+
+static void timeout_expires_and_not_early(void **state)
+{
+    static const char *const modes[][2] = {{"--change", NULL},
+                                           {"--until", "9223372036854775807"}};
+    char out[OUTPUT_SIZE], expected[64], timeout[16];
+
+    (void)state;
+    sc_exchange(-3);
+    snprintf(timeout, sizeof timeout, "%d", TIMEOUT_MS);
+    snprintf(expected, sizeof expected, "counter: -3\n");
+    for (size_t i = 0; i < 2; i++) {
+        struct sc_test_child waiter;
+        uint64_t start = now_ms();
+        if (modes[i][1] != NULL)
+            sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait",
+                                    modes[i][0], modes[i][1], "--timeout",
+                                    timeout, NULL);
+        else
+            sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait",
+                                    modes[i][0], "--timeout", timeout, NULL);
+        assert_int_equal(finish(&waiter, out), 1);
+        uint64_t took = now_ms() - start;
+        print_message("counter_wait %s --timeout %d: exit 1 after %" PRIu64
+                      " ms\n",
+                      modes[i][0], TIMEOUT_MS, took);
+        assert_true(took >= TIMEOUT_MS);
+        assert_string_equal(out, expected);
+    }
+}
+
+static void reached_already_returns_at_once(void **state)
+{
+    struct sc_test_child waiter;
+    char out[OUTPUT_SIZE];
+
+    (void)state;
+    sc_exchange(100);
+    sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait", "--until",
+                            "-9223372036854775808", "--timeout", "0", NULL);
+    assert_int_equal(finish(&waiter, out), 0);
+    assert_string_equal(out, "counter: 100\n");
+}
+
+static void bad_usage_exits_2(void **state)
+{
+    static const struct {
+        const char *args[3];
+        const char *message;
+    } refusals[] = {
+        {{NULL}, "counter_wait: give one of --until N and --change\n"},
+        {{"--until", "1", "--change"},
+         "counter_wait: give one of --until N and --change\n"},
+        {{"--until", "ten"}, "counter_wait: --until needs a whole number"},
+        {{"--change", "--timeout", "-1"},
+         "counter_wait: --timeout -1 is out of range"},
+        {{"--change", "--timeout", "4294967295"},
+         "counter_wait: --timeout 4294967295 is out of range"},
+    };
+    int64_t before = sc_get();
+
+    (void)state;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        struct sc_test_child proc;
+        char out[OUTPUT_SIZE];
+        const char *const *args = refusals[i].args;
+        sc__test_child_start_in(&proc, SC_CLIENTS_DIR, "counter_wait", args[0],
+                                args[1], args[2], NULL);
+        assert_int_equal(finish(&proc, out), 2);
+        assert_string_equal(out, "");
+        if (strncmp(proc.errors, refusals[i].message,
+                    strlen(refusals[i].message)) != 0)
+            fail_msg("not \"%s\" at the start of:\n%s", refusals[i].message,
+                     proc.errors);
+        assert_non_null(strstr(proc.errors, "\nTry 'counter_wait --help'.\n"));
+    }
+    assert_int_equal(sc_get(), before);
+}
+
+static void help_and_version_change_nothing(void **state)
+{
+    static const char *const asks[] = {"--help", "--version"};
+    int64_t before = sc_get();
+
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        struct sc_test_child proc;
+        char out[OUTPUT_SIZE];
+        sc__test_child_start_in(&proc, SC_CLIENTS_DIR, "counter_wait", asks[i],
+                                NULL);
+        assert_int_equal(finish(&proc, out), 0);
+        assert_non_null(strstr(out, i == 0
+                                        ? "Exit status: 0 reached; 1 timed "
+                                          "out; 2 bad arguments; 3"
+                                        : "counter_wait " SC_VERSION_STRING));
+        assert_int_equal(sc_get(), before);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(eight_workers_release_the_latch),
+        cmocka_unit_test(change_returns_once_the_counter_changes),
+        cmocka_unit_test(timeout_expires_and_not_early),
+        cmocka_unit_test(reached_already_returns_at_once),
+        cmocka_unit_test(bad_usage_exits_2),
+        cmocka_unit_test(help_and_version_change_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
