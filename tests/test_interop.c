@@ -172,14 +172,17 @@ static void example_follows_the_ones_before(void **state)
         sc__wrapping_add(interop.moved, sc__wrapping_add(1, p.delta));
 }
 
-/* The C example with arguments: --help prints its usage, an unknown
- * argument is refused with exit status 2, and neither moves the counter. */
+/* The C example with arguments: --help prints its usage, --wait-change
+ * waits for a change that nobody makes and says it timed out, an unknown
+ * argument is refused with exit status 2, and none moves the counter. */
 static void c_example_help_leaves_the_counter(void **state)
 {
     static const struct {
         const char *args, *part;
         DWORD exit_code;
     } runs[] = {{"--help", "usage: example_c", 0},
+                {"--wait-change 20", "sc_wait: timed out, ", 0},
+                {"--wait-change soon", "bad milliseconds 'soon'", 2},
                 {"--count", "unknown argument '--count'", 2}};
     const struct example *c = NULL;
     char command_line[4096], out[MAX_PATH + 64], err[MAX_PATH + 64];
