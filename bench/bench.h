@@ -69,6 +69,13 @@ struct sc_bench_slots {
     volatile LONG64 stamp;           /* ticks just before the timed sc_add */
 };
 
+/* A DLL that some variant needs and the benchmark can do without. */
+struct sc_bench_optional {
+    HMODULE dll; /* NULL when not available */
+    sc_bench_counter_fn increment, get;
+    char note[160]; /* why it is not used */
+};
+
 /* What the variants count on: the named objects of one benchmark run and the
  * DLLs loaded at run time. The launcher and its workers open them in the
  * same way, so they all reach the same objects. */
@@ -79,10 +86,10 @@ struct sc_bench_targets {
     struct sc_bench_slots *slots;
     HMODULE loaded; /* sharedcounter.dll, at run time */
     sc_bench_counter_fn loaded_increment;
-    HMODULE hardened; /* NULL when not available */
-    sc_bench_counter_fn hardened_increment;
-    sc_bench_counter_fn hardened_get;
-    char hardened_note[160]; /* why the hardened DLL is not used */
+    struct sc_bench_optional hardened;
+    /* sharedcounter_nowake.dll: the same code without the writers' look at
+     * the waiting flag, to show what that look costs */
+    struct sc_bench_optional nowake;
     const char *failed_step; /* what failed when open returns an error */
 };
 
@@ -102,8 +109,9 @@ struct sc_bench_variant {
     DWORD (*run)(struct sc_bench_targets *t, uint32_t n);
     /* The counter as this process sees it. */
     int64_t (*read)(const struct sc_bench_targets *t);
-    /* NULL, or whether what the variant needs was found. */
-    int (*available)(const struct sc_bench_targets *t);
+    /* NULL, or the optional DLL the variant needs. */
+    const struct sc_bench_optional *(*optional)(
+        const struct sc_bench_targets *t);
     /* Runs until the launcher raises slots->stop, not for a duration: a
      * waiter, which may sleep past any deadline. */
     int until_stop;

@@ -9,6 +9,10 @@
  *     sharedcounter  sc_increment(), a call through the PLT
  *     posix-shm      __atomic_fetch_add in a shm_open + mmap object
  *     pthread-mutex  a PTHREAD_PROCESS_SHARED mutex around ++, in that page
+ *     sc-nowake      sc_increment() of libsharedcounter_nowake.so, when it
+ *                    sits next to the library, through a dlsym pointer:
+ *                    the same code without the writers' look at the
+ *                    waiting flag (sc-dlsym calls the library that way)
  *
  * Each run forks the processes, releases them together through a pipe, and
  * times each process's loop; a variant's figure is the median of its runs
@@ -25,6 +29,7 @@
  */
 #define _GNU_SOURCE
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -89,6 +94,42 @@ static void loop_sharedcounter(struct arena *arena, int64_t *shm, long ops)
         sc_increment();
 }
 
+/* The two libraries' sc_increment() and sc_get(), called alike through
+ * pointers; the second's is NULL when libsharedcounter_nowake.so is not
+ * next to the library. */
+static int64_t (*dlsym_increment)(void), (*dlsym_get)(void);
+static int64_t (*nowake_increment)(void), (*nowake_get)(void);
+
+static void loop_dlsym(struct arena *arena, int64_t *shm, long ops)
+{
+    (void)arena;
+    (void)shm;
+    for (long i = 0; i < ops; i++)
+        dlsym_increment();
+}
+
+static int64_t read_dlsym(const struct arena *arena, const int64_t *shm)
+{
+    (void)arena;
+    (void)shm;
+    return dlsym_get();
+}
+
+static void loop_nowake(struct arena *arena, int64_t *shm, long ops)
+{
+    (void)arena;
+    (void)shm;
+    for (long i = 0; i < ops; i++)
+        nowake_increment();
+}
+
+static int64_t read_nowake(const struct arena *arena, const int64_t *shm)
+{
+    (void)arena;
+    (void)shm;
+    return nowake_get();
+}
+
 static void loop_shm(struct arena *arena, int64_t *shm, long ops)
 {
     (void)arena;
@@ -137,8 +178,41 @@ static const struct variant variants[] = {
     {"sharedcounter", loop_sharedcounter, read_sharedcounter},
     {"posix-shm", loop_shm, read_shm},
     {"pthread-mutex", loop_mutex, read_mutex},
+    {"sc-dlsym", loop_dlsym, read_dlsym},
+    {"sc-nowake", loop_nowake, read_nowake},
 };
-enum { VARIANTS = sizeof variants / sizeof variants[0], SHAREDCOUNTER = 2 };
+enum {
+    VARIANTS = sizeof variants / sizeof variants[0],
+    SHAREDCOUNTER = 2,
+    NOWAKE = VARIANTS - 1
+};
+
+/* The library's own functions, and the nowake build's from the folder
+ * where the library was found. Returns 0, or -1 with the reason in why. */
+static int load_pointers(char *why, size_t size)
+{
+    Dl_info info;
+    char path[4096];
+
+    dlsym_increment = (int64_t(*)(void))dlsym(RTLD_DEFAULT, "sc_increment");
+    dlsym_get = (int64_t(*)(void))dlsym(RTLD_DEFAULT, "sc_get");
+    if (dladdr((void *)sc_get, &info) == 0 || info.dli_fname == NULL) {
+        snprintf(why, size, "cannot find where the library is");
+        return -1;
+    }
+    const char *slash = strrchr(info.dli_fname, '/');
+    int dir = slash != NULL ? (int)(slash - info.dli_fname + 1) : 0;
+    snprintf(path, sizeof path, "%.*slibsharedcounter_nowake.so", dir,
+             info.dli_fname);
+    void *nowake = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (nowake == NULL) {
+        snprintf(why, size, "%s", dlerror());
+        return -1;
+    }
+    nowake_increment = (int64_t(*)(void))dlsym(nowake, "sc_increment");
+    nowake_get = (int64_t(*)(void))dlsym(nowake, "sc_get");
+    return 0;
+}
 
 static double now(void)
 {
@@ -488,9 +562,15 @@ int main(int argc, char **argv)
     }
     /* The runs take the variants in turns, so that a slower stretch of
      * the machine falls on all of them alike. */
+    char why[256];
+    int variant_count = VARIANTS;
+    if (load_pointers(why, sizeof why) != 0) {
+        printf("sc-nowake: skipped, %s\n", why);
+        variant_count = NOWAKE;
+    }
     static double times[VARIANTS][2][MAX_RUNS];
     for (int r = 0; r < runs; r++)
-        for (int v = 0; v < VARIANTS; v++)
+        for (int v = 0; v < variant_count; v++)
             for (int processes = 1; processes <= 2; processes++) {
                 double t = run(&variants[v], arena, shm, processes, ops);
                 if (t < 0) {
@@ -502,7 +582,7 @@ int main(int argc, char **argv)
             }
     printf("%-14s %9s %14s %15s\n", "variant", "processes", "ns/increment",
            "vs inline-atomic");
-    for (int v = 0; v < VARIANTS; v++)
+    for (int v = 0; v < variant_count; v++)
         for (int processes = 1; processes <= 2; processes++) {
             double *t = times[v][processes - 1];
             qsort(t, (size_t)runs, sizeof *t, by_value);

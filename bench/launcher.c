@@ -119,7 +119,7 @@ static void usage(void)
     for (int i = 0; i < sc__bench_variant_count(); i++)
         printf("  %-14s %s\n", sc__bench_variant(i)->name,
                sc__bench_variant(i)->what);
-    printf("(hardened only when sharedcounter_hardened.dll is next to this "
+    printf("(hardened and sc-nowake only when their DLLs are next to this "
            "program).\nEach runs with every process count, all processes "
            "released together,\nseveral times, the variants taking turns. "
            "Then one writer, alone and beside\nreaders that poll the same "
@@ -425,7 +425,7 @@ static void choose_variants(struct sc_bench_results *r,
         if (sc__bench_variant_available(v, t))
             r->variants[r->variant_count++] = v;
         else
-            printf("%s: skipped, %s\n", v->name, t->hardened_note);
+            printf("%s: skipped, %s\n", v->name, v->optional(t)->note);
     }
 }
 

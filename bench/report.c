@@ -281,6 +281,19 @@ static void print_cost_vs_limit(const struct sc_bench_results *r, int sc)
            cost <= GOAL_COST_VS_LIMIT ? "met" : "MISSED");
 }
 
+/* The same calls through GetProcAddress into the two DLLs, which differ
+ * only in the writers' look at the waiting flag. */
+static void print_wake_check_cost(const struct sc_bench_results *r)
+{
+    int with = measured(r, "sc-runtime"), without = measured(r, "sc-nowake");
+
+    if (r->procs[0] != 1 || with < 0 || without < 0)
+        return;
+    printf("  the look at the waiting flag, nobody waiting, 1 process: "
+           "time per increment of sc-runtime / sc-nowake: %.3f\n",
+           paired_ratio(r, without, with, 0));
+}
+
 static void print_vs_mapping(const struct sc_bench_results *r, int sc)
 {
     int mapping = measured(r, "file-mapping");
@@ -321,7 +334,9 @@ static double running_ops_per_s(const struct sc_bench_sample *s)
 
 /* The goal holds for sharedcounter's writer beside any reader of its own;
  * the locked reads beside the file mapping's writer show what readers that
- * write cost. */
+ * write cost. Readers cost the writer while it runs, by taking the cache
+ * line; waiters cost it the wakes, which fall in few batches, so their goal
+ * is judged on the wall-clock ratio, which counts every wake. */
 static void print_polling(const struct sc_bench_results *r)
 {
     if (r->polling_count == 0)
@@ -333,12 +348,18 @@ static void print_polling(const struct sc_bench_results *r)
     for (int i = 0; i < r->polling_count; i++) {
         const struct sc_bench_polling *pair = &r->polling[i];
         double running = polling_ratio(r, pair, running_ops_per_s);
+        double wall = polling_ratio(r, pair, ops_per_s);
+        int waiting = pair->reader->until_stop;
         printf("    %-13s + %d %-11s %.3f while it runs", pair->writer->name,
                sc__bench_polling_readers(r, pair), pair->reader->name, running);
-        if (strcmp(pair->writer->name, "sharedcounter") == 0)
+        if (strcmp(pair->writer->name, "sharedcounter") == 0 && !waiting)
             printf(" (goal >= %.2f: %s)", GOAL_WRITER_WITH_READERS,
                    running >= GOAL_WRITER_WITH_READERS ? "met" : "MISSED");
-        printf(", %.3f wall-clock\n", polling_ratio(r, pair, ops_per_s));
+        printf(", %.3f wall-clock", wall);
+        if (strcmp(pair->writer->name, "sharedcounter") == 0 && waiting)
+            printf(" (goal >= %.2f: %s)", GOAL_WRITER_WITH_READERS,
+                   wall >= GOAL_WRITER_WITH_READERS ? "met" : "MISSED");
+        printf("\n");
     }
 }
 
@@ -396,6 +417,7 @@ void sc__bench_print(const struct sc_bench_results *r,
         print_launch_cost(cost);
     printf("\nkey ratios\n");
     print_cost_vs_limit(r, sc);
+    print_wake_check_cost(r);
     print_vs_mapping(r, sc);
     print_polling(r);
     print_wakes(r);
