@@ -316,7 +316,8 @@ static int stop_all(struct arena *arena, const pid_t *pids, int count)
     return failed;
 }
 
-/* The loop of the task: while (1) sc_wait(seen, SC_WAIT_FOREVER, &seen). */
+/* A process that follows the counter: sc_wait(seen, SC_WAIT_FOREVER,
+ * &seen) in a loop, until the benchmark stops it. */
 static pid_t start_waiter(struct arena *arena)
 {
     pid_t pid = fork();

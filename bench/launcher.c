@@ -316,17 +316,23 @@ static void summarize_reports(const struct report *reports, int procs,
     sample->ns_per_op = ns_sum / procs;
 }
 
-static int send_run(struct pool *pool, int i, const struct sc_bench_variant *v,
-                    int duration_ms, uint32_t batch)
+static int send_line(struct pool *pool, int i, const char *command)
 {
-    char command[80];
-    int len = snprintf(command, sizeof command, "run %s %d %lu\n", v->name,
-                       duration_ms, (unsigned long)batch);
-    DWORD err = sc__child_write(&pool->workers[i], command, (size_t)len);
+    DWORD err = sc__child_write(&pool->workers[i], command, strlen(command));
 
     return err == 0 ? 0
                     : sc__bench_error("worker %d does not listen (error %lu)",
                                       i, (unsigned long)err);
+}
+
+static int send_run(struct pool *pool, int i, const struct sc_bench_variant *v,
+                    int duration_ms, uint32_t batch)
+{
+    char command[80];
+
+    snprintf(command, sizeof command, "run %s %d %lu\n", v->name, duration_ms,
+             (unsigned long)batch);
+    return send_line(pool, i, command);
 }
 
 /* What one timed run runs: v in the first procs workers, batch increments
@@ -373,11 +379,12 @@ static int pool_run(struct pool *pool, const struct run_plan *plan,
     if (plan->readers > 0 && plan->reader->until_stop)
         stop_workers(pool->targets);
     failed = failed || collect_reports(pool, procs, all, procs, reports);
-    /* Every worker has reported, so every one is past the wait. */
+    /* Every worker has reported, so every one is past the wait. After a
+     * failure stop stays raised, for the waiters that have not reported. */
     ResetEvent(pool->targets->start);
-    InterlockedExchange(&pool->targets->slots->stop, 0);
     if (failed)
         return 1;
+    InterlockedExchange(&pool->targets->slots->stop, 0);
     summarize_reports(reports, procs, plan->batch,
                       sc__wrapping_sub(after, before), v->shared, sample);
     return 0;
@@ -542,15 +549,6 @@ static int time_polling(struct pool *pool, struct sc_bench_results *r)
 
 /* ---- Wake latency ---- */
 
-static int send_line(struct pool *pool, int i, const char *command)
-{
-    DWORD err = sc__child_write(&pool->workers[i], command, strlen(command));
-
-    return err == 0 ? 0
-                    : sc__bench_error("worker %d does not listen (error %lu)",
-                                      i, (unsigned long)err);
-}
-
 /* Worker 0 waits, worker 1 adds, the next busy ones run sc_increment()
  * until stopped. */
 static int time_wake_run(struct pool *pool, int wakes, int busy,
@@ -578,7 +576,8 @@ static int time_wake_run(struct pool *pool, int wakes, int busy,
     stop_workers(pool->targets);
     failed = failed || collect_reports(pool, 2, all, 0, reports);
     ResetEvent(pool->targets->start);
-    InterlockedExchange(&pool->targets->slots->stop, 0);
+    if (!failed)
+        InterlockedExchange(&pool->targets->slots->stop, 0);
     return failed;
 }
 
