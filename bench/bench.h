@@ -43,7 +43,13 @@ int sc__bench_error(const char *format, ...) SC_BENCH_PRINTF(1, 2);
  * once it waits for the start event, and when its time is up with
  *     done <increments> <first tick> <last tick> <counter change it saw>
  *          <median ticks of one batch>
- * (ticks of QueryPerformanceCounter, one clock for all processes). On any
+ * (ticks of QueryPerformanceCounter, one clock for all processes). A
+ * variant that runs until_stop ignores the duration and runs until the
+ * launcher raises slots->stop. For the wake latency, one worker gets
+ *     wake-wait <wakes>
+ * and answers, after as many wakes, with
+ *     wakes <median us> <p99 us> <max us>
+ * and another gets "wake-add <wakes>" and answers "added". On any
  * failure it answers "error <text>" and exits with status 1. End of input
  * ends the worker with status 0.
  */
@@ -57,6 +63,17 @@ typedef int64_t (*sc_bench_counter_fn)(void);
 struct sc_bench_slots {
     _Alignas(64) volatile LONG64 atomic;
     _Alignas(64) volatile LONG64 locked;
+    /* The waiting runs' own, away from the counters' lines. */
+    _Alignas(64) volatile LONG stop; /* until_stop workers end */
+    volatile LONG acked;             /* wakes the latency's waiter timed */
+    volatile LONG64 stamp;           /* ticks just before the timed sc_add */
+};
+
+/* A DLL that some variant needs and the benchmark can do without. */
+struct sc_bench_optional {
+    HMODULE dll; /* NULL when not available */
+    sc_bench_counter_fn increment, get;
+    char note[160]; /* why it is not used */
 };
 
 /* What the variants count on: the named objects of one benchmark run and the
@@ -69,10 +86,10 @@ struct sc_bench_targets {
     struct sc_bench_slots *slots;
     HMODULE loaded; /* sharedcounter.dll, at run time */
     sc_bench_counter_fn loaded_increment;
-    HMODULE hardened; /* NULL when not available */
-    sc_bench_counter_fn hardened_increment;
-    sc_bench_counter_fn hardened_get;
-    char hardened_note[160]; /* why the hardened DLL is not used */
+    struct sc_bench_optional hardened;
+    /* sharedcounter_nowake.dll: the same code without the writers' look at
+     * the waiting flag, to show what that look costs */
+    struct sc_bench_optional nowake;
     const char *failed_step; /* what failed when open returns an error */
 };
 
@@ -92,8 +109,12 @@ struct sc_bench_variant {
     DWORD (*run)(struct sc_bench_targets *t, uint32_t n);
     /* The counter as this process sees it. */
     int64_t (*read)(const struct sc_bench_targets *t);
-    /* NULL, or whether what the variant needs was found. */
-    int (*available)(const struct sc_bench_targets *t);
+    /* NULL, or the optional DLL the variant needs. */
+    const struct sc_bench_optional *(*optional)(
+        const struct sc_bench_targets *t);
+    /* Runs until the launcher raises slots->stop, not for a duration: a
+     * waiter, which may sleep past any deadline. */
+    int until_stop;
 };
 
 /* The variants, in the order the report lists them. */
@@ -133,15 +154,24 @@ struct sc_bench_sample {
     double running_ops_per_s;
 };
 
-/* "1 writer + K readers polling": the writer's variant in one worker,
- * alone, and beside K workers that read the same counter in a loop, the
- * two in turns. The writer's throughput should not suffer from readers. */
-enum { SC_BENCH_POLLING_PAIRS = 2 };
+/* "1 writer + K readers": the writer's variant in one worker, alone, and
+ * beside K workers that read the same counter in a loop, look at it 60
+ * times a second, or wait for it to change, the two in turns. */
+enum { SC_BENCH_POLLING_PAIRS = 5 };
 
 struct sc_bench_polling {
     const struct sc_bench_variant *writer, *reader;
     struct sc_bench_sample *alone, *polled; /* [repetition] */
+    int readers;                            /* 0: the results' readers */
 };
+
+/* The wake latency, from just before sc_add() in one process to sc_wait()
+ * returning in another, in microseconds over the wakes of one run. */
+struct sc_bench_wakes {
+    double median_us, p99_us, max_us;
+};
+
+enum { SC_BENCH_BUSY_WRITERS = 2 };
 
 /* Every timed run of one benchmark. */
 struct sc_bench_results {
@@ -155,6 +185,9 @@ struct sc_bench_results {
     int readers;                     /* 0: no polling runs */
     struct sc_bench_polling polling[SC_BENCH_POLLING_PAIRS];
     int polling_count;
+    int wakes; /* 0: no latency runs */
+    /* idle, and beside SC_BENCH_BUSY_WRITERS sc_increment() loops */
+    struct sc_bench_wakes latency[2];
 };
 
 /* What a client pays to start, load sharedcounter.dll, increment once and
@@ -169,6 +202,10 @@ struct sc_bench_launch_cost {
 /* The median (mean of the middle two for an even count), minimum and
  * maximum of values[0..n-1], n >= 1. The values are sorted in place. */
 struct sc_bench_spread sc__bench_spread(double *values, size_t n);
+
+/* The readers of the pair, beside its writer. */
+int sc__bench_polling_readers(const struct sc_bench_results *r,
+                              const struct sc_bench_polling *pair);
 
 struct sc_bench_sample *sc__bench_sample_at(const struct sc_bench_results *r,
                                             int variant, int procs, int rep);

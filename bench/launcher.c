@@ -31,6 +31,7 @@ struct options {
     int proc_count;
     int launches;              /* of each probe; 0 skips the launch cost */
     int readers;               /* beside one writer; 0 skips those runs */
+    int wakes;                 /* timed wakes; 0 skips the latency */
     const char *csv_path;      /* NULL: no summary CSV */
     const char *runs_csv_path; /* NULL: no CSV of single runs */
 };
@@ -41,6 +42,7 @@ enum {
     OPTION_PROCESSES,
     OPTION_LAUNCHES,
     OPTION_READERS,
+    OPTION_WAKES,
     OPTION_CSV,
     OPTION_RUNS_CSV,
     OPTION_COUNT
@@ -61,8 +63,9 @@ static const struct {
     [OPTION_PROCESSES] = {"LIST", "process counts, comma-separated"},
     [OPTION_LAUNCHES] = {"N", "starts of each probe for the launch cost; "
                               "0 skips it"},
-    [OPTION_READERS] = {"K", "readers polling beside one writer; 0 skips "
-                             "those runs"},
+    [OPTION_READERS] = {"K", "readers beside one writer; 0 skips those "
+                             "runs"},
+    [OPTION_WAKES] = {"N", "timed wakes of sc_wait(); 0 skips them"},
     [OPTION_CSV] = {"FILE", "write the table as CSV"},
     [OPTION_RUNS_CSV] = {"FILE", "write every timed run as CSV"},
 };
@@ -84,6 +87,7 @@ static void command_line_init(struct command_line *c)
         [OPTION_LAUNCHES] = SC_INT_OPTION("--launches", 0, 10000, 40),
         [OPTION_READERS] =
             SC_INT_OPTION("--readers", 0, SC_BENCH_MAX_PROCS - 1, 7),
+        [OPTION_WAKES] = SC_INT_OPTION("--wakes", 0, 1000000, 1000),
         [OPTION_CSV] = SC_STRING_OPTION("--csv", NULL),
         [OPTION_RUNS_CSV] = SC_STRING_OPTION("--runs-csv", NULL),
     };
@@ -115,7 +119,7 @@ static void usage(void)
     for (int i = 0; i < sc__bench_variant_count(); i++)
         printf("  %-14s %s\n", sc__bench_variant(i)->name,
                sc__bench_variant(i)->what);
-    printf("(hardened only when sharedcounter_hardened.dll is next to this "
+    printf("(hardened and sc-nowake only when their DLLs are next to this "
            "program).\nEach runs with every process count, all processes "
            "released together,\nseveral times, the variants taking turns. "
            "Then one writer, alone and beside\nreaders that poll the same "
@@ -153,6 +157,7 @@ static void take_options(const struct command_line *c, struct options *o)
     o->duration_ms = (int)opt[OPTION_DURATION].value;
     o->launches = (int)opt[OPTION_LAUNCHES].value;
     o->readers = (int)opt[OPTION_READERS].value;
+    o->wakes = (int)opt[OPTION_WAKES].value;
     o->csv_path = opt[OPTION_CSV].text;
     o->runs_csv_path = opt[OPTION_RUNS_CSV].text;
     o->proc_count = (int)procs->list_len;
@@ -261,11 +266,14 @@ static int expect_ready(struct pool *pool, int procs)
     return 0;
 }
 
-static int collect_reports(struct pool *pool, int procs, struct report *reports)
+/* Workers from to to-1. A reader's batch may be too quick for the clock
+ * (a wait that returned at once): only a writer's must take time. */
+static int collect_reports(struct pool *pool, int from, int to, int writers,
+                           struct report *reports)
 {
     char line[256];
 
-    for (int i = 0; i < procs; i++) {
+    for (int i = from; i < to; i++) {
         struct report *r = &reports[i];
         if (read_reply(pool, i, line, sizeof line) != 0)
             return 1;
@@ -273,7 +281,8 @@ static int collect_reports(struct pool *pool, int procs, struct report *reports)
                    "done %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64
                    " %" SCNd64,
                    &r->ops, &r->first, &r->last, &r->seen, &r->batch) != 5 ||
-            r->ops == 0 || r->last <= r->first || r->batch <= 0)
+            r->ops == 0 || r->last < r->first ||
+            (i < writers && (r->last == r->first || r->batch <= 0)))
             return sc__bench_error("worker %d: bad report \"%s\"", i, line);
     }
     return 0;
@@ -307,17 +316,23 @@ static void summarize_reports(const struct report *reports, int procs,
     sample->ns_per_op = ns_sum / procs;
 }
 
-static int send_run(struct pool *pool, int i, const struct sc_bench_variant *v,
-                    int duration_ms, uint32_t batch)
+static int send_line(struct pool *pool, int i, const char *command)
 {
-    char command[80];
-    int len = snprintf(command, sizeof command, "run %s %d %lu\n", v->name,
-                       duration_ms, (unsigned long)batch);
-    DWORD err = sc__child_write(&pool->workers[i], command, (size_t)len);
+    DWORD err = sc__child_write(&pool->workers[i], command, strlen(command));
 
     return err == 0 ? 0
                     : sc__bench_error("worker %d does not listen (error %lu)",
                                       i, (unsigned long)err);
+}
+
+static int send_run(struct pool *pool, int i, const struct sc_bench_variant *v,
+                    int duration_ms, uint32_t batch)
+{
+    char command[80];
+
+    snprintf(command, sizeof command, "run %s %d %lu\n", v->name, duration_ms,
+             (unsigned long)batch);
+    return send_line(pool, i, command);
 }
 
 /* What one timed run runs: v in the first procs workers, batch increments
@@ -330,6 +345,15 @@ struct run_plan {
     const struct sc_bench_variant *reader;
     int readers;
 };
+
+/* Ends the until_stop workers. They look at stop between their waits, and
+ * this increment wakes those asleep; one that has not yet seen stop returns
+ * from its next wait at once, its seen being older than this increment. */
+static void stop_workers(struct sc_bench_targets *t)
+{
+    InterlockedExchange(&t->slots->stop, 1);
+    sc_increment();
+}
 
 /* Times the plan for duration_ms, all its workers released at once by the
  * start event. The sample is that of the procs workers running v. Returns
@@ -350,14 +374,19 @@ static int pool_run(struct pool *pool, const struct run_plan *plan,
 
     int64_t before = v->read(pool->targets);
     SetEvent(pool->targets->start);
-    int failed = collect_reports(pool, all, reports);
-    /* Every worker has reported, so every one is past the wait. */
+    int failed = collect_reports(pool, 0, procs, procs, reports);
+    int64_t after = v->read(pool->targets);
+    if (plan->readers > 0 && plan->reader->until_stop)
+        stop_workers(pool->targets);
+    failed = failed || collect_reports(pool, procs, all, procs, reports);
+    /* Every worker has reported, so every one is past the wait. After a
+     * failure stop stays raised, for the waiters that have not reported. */
     ResetEvent(pool->targets->start);
     if (failed)
         return 1;
+    InterlockedExchange(&pool->targets->slots->stop, 0);
     summarize_reports(reports, procs, plan->batch,
-                      sc__wrapping_sub(v->read(pool->targets), before),
-                      v->shared, sample);
+                      sc__wrapping_sub(after, before), v->shared, sample);
     return 0;
 }
 
@@ -403,7 +432,7 @@ static void choose_variants(struct sc_bench_results *r,
         if (sc__bench_variant_available(v, t))
             r->variants[r->variant_count++] = v;
         else
-            printf("%s: skipped, %s\n", v->name, t->hardened_note);
+            printf("%s: skipped, %s\n", v->name, v->optional(t)->note);
     }
 }
 
@@ -449,9 +478,16 @@ static int time_all(struct pool *pool, struct sc_bench_results *r)
 
 /* ---- 1 writer + K readers polling ---- */
 
-static const char *const polling_pairs[SC_BENCH_POLLING_PAIRS][2] = {
-    {"sharedcounter", "sc-get"},
-    {"file-mapping", "locked-read"},
+/* Readers 0 is --readers: the writer beside readers that spin on the
+ * counter, beside views that look at it 60 times a second, and beside 1 and
+ * 8 processes that wait for it to change. */
+static const struct {
+    const char *writer, *reader;
+    int readers;
+} polling_pairs[SC_BENCH_POLLING_PAIRS] = {
+    {"sharedcounter", "sc-get", 0},     {"sharedcounter", "sc-view", 0},
+    {"sharedcounter", "sc-wait", 1},    {"sharedcounter", "sc-wait", 8},
+    {"file-mapping", "locked-read", 0},
 };
 
 /* Returns 0, or 1 after a message. */
@@ -461,8 +497,9 @@ static int choose_polling(struct sc_bench_results *r, int readers)
     r->polling_count = 0;
     for (int i = 0; i < SC_BENCH_POLLING_PAIRS && readers > 0; i++) {
         struct sc_bench_polling *pair = &r->polling[r->polling_count++];
-        pair->writer = sc__bench_variant_find(polling_pairs[i][0]);
-        pair->reader = sc__bench_variant_find(polling_pairs[i][1]);
+        pair->writer = sc__bench_variant_find(polling_pairs[i].writer);
+        pair->reader = sc__bench_variant_find(polling_pairs[i].reader);
+        pair->readers = polling_pairs[i].readers;
         pair->alone = calloc((size_t)r->repetitions, sizeof *pair->alone);
         pair->polled = calloc((size_t)r->repetitions, sizeof *pair->polled);
         if (pair->alone == NULL || pair->polled == NULL)
@@ -501,12 +538,55 @@ static int time_polling(struct pool *pool, struct sc_bench_results *r)
             struct sc_bench_sample *sample = rep < 0 ? &ignored
                                              : with  ? &pair->polled[rep]
                                                      : &pair->alone[rep];
-            struct run_plan plan = {pair->writer, 1, POLLING_BATCH,
-                                    pair->reader, with ? r->readers : 0};
+            struct run_plan plan = {
+                pair->writer, 1, POLLING_BATCH, pair->reader,
+                with ? sc__bench_polling_readers(r, pair) : 0};
             if (pool_run(pool, &plan, r->duration_ms, sample) != 0)
                 return 1;
         }
     return 0;
+}
+
+/* ---- Wake latency ---- */
+
+/* Worker 0 waits, worker 1 adds, the next busy ones run sc_increment()
+ * until stopped. */
+static int time_wake_run(struct pool *pool, int wakes, int busy,
+                         struct sc_bench_wakes *w)
+{
+    struct report reports[2 + SC_BENCH_BUSY_WRITERS];
+    char command[64], line[256];
+    int all = 2 + busy, failed = 0;
+
+    snprintf(command, sizeof command, "wake-wait %d\n", wakes);
+    failed = send_line(pool, 0, command);
+    snprintf(command, sizeof command, "wake-add %d\n", wakes);
+    failed = failed || send_line(pool, 1, command);
+    for (int i = 2; i < all && !failed; i++)
+        failed = send_line(pool, i, "run sc-busy 1 1024\n");
+    if (failed || expect_ready(pool, all) != 0)
+        return 1;
+    InterlockedExchange(&pool->targets->slots->acked, -1);
+    SetEvent(pool->targets->start);
+    failed = read_reply(pool, 0, line, sizeof line) != 0;
+    if (!failed && sscanf(line, "wakes %lf %lf %lf", &w->median_us, &w->p99_us,
+                          &w->max_us) != 3)
+        failed = sc__bench_error("worker 0: bad report \"%s\"", line);
+    failed = failed || read_reply(pool, 1, line, sizeof line) != 0;
+    stop_workers(pool->targets);
+    failed = failed || collect_reports(pool, 2, all, 0, reports);
+    ResetEvent(pool->targets->start);
+    if (!failed)
+        InterlockedExchange(&pool->targets->slots->stop, 0);
+    return failed;
+}
+
+static int time_wakes(struct pool *pool, struct sc_bench_results *r)
+{
+    if (r->wakes == 0)
+        return 0;
+    return time_wake_run(pool, r->wakes, 0, &r->latency[0]) ||
+           time_wake_run(pool, r->wakes, SC_BENCH_BUSY_WRITERS, &r->latency[1]);
 }
 
 static int measure(struct sc_bench_targets *t, struct sc_bench_results *r)
@@ -514,14 +594,17 @@ static int measure(struct sc_bench_targets *t, struct sc_bench_results *r)
     struct pool pool;
     int workers = r->procs[r->proc_count - 1];
 
-    if (r->polling_count > 0 && r->readers + 1 > workers)
-        workers = r->readers + 1;
+    for (int i = 0; i < r->polling_count; i++)
+        if (sc__bench_polling_readers(r, &r->polling[i]) + 1 > workers)
+            workers = sc__bench_polling_readers(r, &r->polling[i]) + 1;
+    if (r->wakes > 0 && workers < 2 + SC_BENCH_BUSY_WRITERS)
+        workers = 2 + SC_BENCH_BUSY_WRITERS;
     DWORD err = pool_start(&pool, workers, t);
     int failed = err != 0 ? sc__bench_error("cannot start the workers "
                                             "(error %lu)",
                                             (unsigned long)err)
                           : warm_up(&pool, r) || time_all(&pool, r) ||
-                                time_polling(&pool, r);
+                                time_polling(&pool, r) || time_wakes(&pool, r);
     return pool_stop(&pool) || failed;
 }
 
@@ -633,6 +716,7 @@ static int launcher_main(const struct options *o)
         .repetitions = o->repetitions,
         .procs = o->procs,
         .proc_count = o->proc_count,
+        .wakes = o->wakes,
     };
 
     if (sc__bench_check_output(o->csv_path) != 0 ||

@@ -77,7 +77,7 @@ set format y '%.2f'
 set offsets 0, 0, graph 0.12, graph 0.12
 set ylabel "ops/s relative to\nfile-mapping (paired)"
 set xlabel 'processes incrementing at once'
-shared = 'sharedcounter sc-runtime hardened'
+shared = 'sharedcounter sc-runtime hardened sc-nowake'
 plot 1 with lines dt 2 lw 1.5 lc rgb colour('file-mapping') \
          title 'file-mapping = 1', \
      0.9 with lines dt 3 lw 1.5 lc rgb '#555555' title 'goal: 0.9', \

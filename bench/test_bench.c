@@ -20,9 +20,9 @@
 enum { CHILD_TIMEOUT_MS = 30000 };
 
 static const struct sc_bench_variant safe = {
-    "sharedcounter", "", 1, 1, 1, NULL, NULL, NULL};
-static const struct sc_bench_variant unsafe = {"unsafe", "",   0,    1,
-                                               1,        NULL, NULL, NULL};
+    "sharedcounter", "", 1, 1, 1, NULL, NULL, NULL, 0};
+static const struct sc_bench_variant unsafe = {"unsafe", "",   0,    1, 1,
+                                               NULL,     NULL, NULL, 0};
 
 /* sc__bench_check() on one run of variant v with procs processes. */
 static int check_one(const struct sc_bench_variant *v, int procs, uint64_t ops,
@@ -102,10 +102,11 @@ static void polling_run_losing_an_increment_fails(void **state)
 {
     struct sc_bench_sample alone = {10, 10, 1.0, 1.0, 1.0},
                            polled = {10, 10, 1.0, 1.0, 1.0};
-    struct sc_bench_results r = {.repetitions = 1,
-                                 .readers = 7,
-                                 .polling = {{&safe, &safe, &alone, &polled}},
-                                 .polling_count = 1};
+    struct sc_bench_results r = {
+        .repetitions = 1,
+        .readers = 7,
+        .polling = {{&safe, &safe, &alone, &polled, 0}},
+        .polling_count = 1};
 
     (void)state;
     assert_int_equal(sc__bench_check(&r, NULL), 0);
@@ -141,10 +142,10 @@ static void read_and_remove(const char *path, char *text, size_t size)
  * paired ratio of the two is the median of 2 and 4. */
 static void summary_csv_has_medians_and_paired_ratios(void **state)
 {
-    static const struct sc_bench_variant limit = {"limit", "",   1,    0,
-                                                  1,       NULL, NULL, NULL};
+    static const struct sc_bench_variant limit = {"limit", "",   1,    0, 1,
+                                                  NULL,    NULL, NULL, 0};
     static const struct sc_bench_variant mapping = {
-        "file-mapping", "", 1, 1, 1, NULL, NULL, NULL};
+        "file-mapping", "", 1, 1, 1, NULL, NULL, NULL, 0};
     int proc_list[1] = {2};
     struct sc_bench_sample samples[4] = {
         {100, 100, 1.0, 1.0, 1.0},
@@ -300,6 +301,7 @@ static void given_process_counts_run_in_ascending_order(void **state)
     temp_file(path);
     snprintf(args, sizeof args,
              "--processes=3,1 --repetitions 1 --duration 1 --launches 0 "
+             "--wakes 0 "
              "--runs-csv \"%s\"",
              path);
     expect("counter_bench.exe", args, 0, NULL, NULL);
@@ -314,7 +316,8 @@ static void given_process_counts_run_in_ascending_order(void **state)
     assert_int_equal(second, 3);
 }
 
-/* Both pairs run with the readers asked for, and "--readers 0" skips them. */
+/* Every pair runs, the readers' with the readers asked for, and
+ * "--readers 0" skips them; a few timed wakes report their latency. */
 static void polling_runs_report_both_pairs(void **state)
 {
     static const char *const quick =
@@ -323,14 +326,20 @@ static void polling_runs_report_both_pairs(void **state)
     struct sc_child_output output;
 
     (void)state;
-    snprintf(args, sizeof args, "%s --readers 2", quick);
+    snprintf(args, sizeof args, "%s --readers 2 --wakes 5", quick);
     assert_int_equal(run("counter_bench.exe", args, &output), 0);
     assert_non_null(strstr(output.out, "1 writer + 2 readers polling"));
-    assert_non_null(strstr(output.out, "sharedcounter + sc-get"));
-    assert_non_null(strstr(output.out, "file-mapping  + locked-read"));
+    assert_non_null(strstr(output.out, "sharedcounter + 2 sc-get"));
+    assert_non_null(strstr(output.out, "sharedcounter + 2 sc-view"));
+    assert_non_null(strstr(output.out, "sharedcounter + 1 sc-wait"));
+    assert_non_null(strstr(output.out, "sharedcounter + 8 sc-wait"));
+    assert_non_null(strstr(output.out, "file-mapping  + 2 locked-read"));
+    assert_non_null(strstr(output.out, "5 wakes:"));
+    assert_non_null(strstr(output.out, "    idle "));
+    assert_non_null(strstr(output.out, "    2 busy writers "));
     sc__child_output_free(&output);
 
-    snprintf(args, sizeof args, "%s --readers 0", quick);
+    snprintf(args, sizeof args, "%s --readers 0 --wakes 0", quick);
     assert_int_equal(run("counter_bench.exe", args, &output), 0);
     assert_null(strstr(output.out, "readers polling"));
     sc__child_output_free(&output);

@@ -6,6 +6,7 @@
 #include "bench.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "text_paths.h"
 
 #define HARDENED_DLL "sharedcounter_hardened.dll"
+#define NOWAKE_DLL "sharedcounter_nowake.dll"
 
 static sc_bench_counter_fn find_counter_fn(HMODULE dll, const char *name)
 {
@@ -83,29 +85,29 @@ static DWORD load_sharedcounter(struct sc_bench_targets *t, const char *dir)
     return 0;
 }
 
-static void load_hardened(struct sc_bench_targets *t, const char *dir)
+static void load_optional(struct sc_bench_optional *o, const char *dir,
+                          const char *file)
 {
     char path[MAX_PATH];
 
-    snprintf(path, sizeof path, "%s" HARDENED_DLL, dir);
+    snprintf(path, sizeof path, "%s%s", dir, file);
     if (GetFileAttributesA(path) == INVALID_FILE_ATTRIBUTES) {
-        snprintf(t->hardened_note, sizeof t->hardened_note,
-                 HARDENED_DLL " is not next to this program");
+        snprintf(o->note, sizeof o->note, "%s is not next to this program",
+                 file);
         return;
     }
-    t->hardened = LoadLibraryA(path);
-    if (t->hardened == NULL) {
-        snprintf(t->hardened_note, sizeof t->hardened_note,
-                 HARDENED_DLL " did not load: error %lu",
+    o->dll = LoadLibraryA(path);
+    if (o->dll == NULL) {
+        snprintf(o->note, sizeof o->note, "%s did not load: error %lu", file,
                  (unsigned long)GetLastError());
         return;
     }
-    t->hardened_increment = find_counter_fn(t->hardened, "sc_increment");
-    t->hardened_get = find_counter_fn(t->hardened, "sc_get");
-    if (t->hardened_increment == NULL || t->hardened_get == NULL) {
-        snprintf(t->hardened_note, sizeof t->hardened_note,
-                 HARDENED_DLL " lacks sc_increment or sc_get");
-        free_library(&t->hardened);
+    o->increment = find_counter_fn(o->dll, "sc_increment");
+    o->get = find_counter_fn(o->dll, "sc_get");
+    if (o->increment == NULL || o->get == NULL) {
+        snprintf(o->note, sizeof o->note, "%s lacks sc_increment or sc_get",
+                 file);
+        free_library(&o->dll);
     }
 }
 
@@ -121,8 +123,10 @@ DWORD sc__bench_targets_open(struct sc_bench_targets *t, DWORD launcher_pid)
     }
     if (err == 0)
         err = load_sharedcounter(t, dir);
-    if (err == 0)
-        load_hardened(t, dir);
+    if (err == 0) {
+        load_optional(&t->hardened, dir, HARDENED_DLL);
+        load_optional(&t->nowake, dir, NOWAKE_DLL);
+    }
     return err;
 }
 
@@ -134,7 +138,8 @@ void sc__bench_targets_close(struct sc_bench_targets *t)
     sc__close_handle(&t->mapping);
     sc__close_handle(&t->mutex);
     sc__close_handle(&t->start);
-    free_library(&t->hardened);
+    free_library(&t->hardened.dll);
+    free_library(&t->nowake.dll);
     free_library(&t->loaded);
 }
 
@@ -241,18 +246,35 @@ static int64_t read_unsafe(const struct sc_bench_targets *t)
 
 static DWORD run_hardened(struct sc_bench_targets *t, uint32_t n)
 {
-    call_n(t->hardened_increment, n);
+    call_n(t->hardened.increment, n);
     return 0;
 }
 
 static int64_t read_hardened(const struct sc_bench_targets *t)
 {
-    return t->hardened_get();
+    return t->hardened.get();
 }
 
-static int hardened_loaded(const struct sc_bench_targets *t)
+static const struct sc_bench_optional *
+hardened(const struct sc_bench_targets *t)
 {
-    return t->hardened != NULL;
+    return &t->hardened;
+}
+
+static DWORD run_nowake(struct sc_bench_targets *t, uint32_t n)
+{
+    call_n(t->nowake.increment, n);
+    return 0;
+}
+
+static int64_t read_nowake(const struct sc_bench_targets *t)
+{
+    return t->nowake.get();
+}
+
+static const struct sc_bench_optional *nowake(const struct sc_bench_targets *t)
+{
+    return &t->nowake;
 }
 
 /* The atomic variants look at the clock every 65536 increments, a few
@@ -260,21 +282,27 @@ static int hardened_loaded(const struct sc_bench_targets *t)
  * round trip through Wine's server is some ten thousand times slower. */
 static const struct sc_bench_variant variants[] = {
     {"limit", "InterlockedIncrement64 on a process-local variable", 1, 0, 65536,
-     run_limit, read_limit, NULL},
+     run_limit, read_limit, NULL, 0},
     {"sharedcounter", "sc_increment() through the import library", 1, 1, 65536,
-     run_imported, read_imported, NULL},
+     run_imported, read_imported, NULL, 0},
     /* The same DLL as the import library's: the same counter. */
     {"sc-runtime", "sc_increment() through a GetProcAddress pointer", 1, 1,
-     65536, run_loaded, read_imported, NULL},
+     65536, run_loaded, read_imported, NULL, 0},
     {"file-mapping", "InterlockedIncrement64 in a named file mapping", 1, 1,
-     65536, run_mapping, read_mapping, NULL},
+     65536, run_mapping, read_mapping, NULL, 0},
     {"named-mutex", "plain ++ in a file mapping, under a named mutex", 1, 1, 4,
-     run_mutex, read_mutex, NULL},
+     run_mutex, read_mutex, NULL, 0},
     {"unsafe", "plain ++ (load, then store) on a .shared section variable", 0,
-     1, 65536, run_unsafe, read_unsafe, NULL},
+     1, 65536, run_unsafe, read_unsafe, NULL, 0},
     {"hardened",
      "sc_increment() of sharedcounter_hardened.dll, run-time loaded", 1, 1,
-     65536, run_hardened, read_hardened, hardened_loaded},
+     65536, run_hardened, read_hardened, hardened, 0},
+    /* Against sc-runtime, which calls the same way: the cost of the look at
+     * the waiting flag when nobody waits. */
+    {"sc-nowake",
+     "sc_increment() of sharedcounter_nowake.dll (no look at the waiting "
+     "flag), run-time loaded",
+     1, 1, 65536, run_nowake, read_nowake, nowake, 0},
 };
 
 /* Readers only, for the polling runs: the counter's cache line stays shared
@@ -300,13 +328,44 @@ static DWORD run_locked_read(struct sc_bench_targets *t, uint32_t n)
     return 0;
 }
 
+/* A view that shows the counter, as a window repainting 60 times a
+ * second would. */
+static DWORD run_sc_view(struct sc_bench_targets *t, uint32_t n)
+{
+    (void)t;
+    for (uint32_t i = 0; i < n; i++) {
+        read_sink = sc_get();
+        Sleep(16);
+    }
+    return 0;
+}
+
+/* The wait loop of a process that follows the counter. A seen left from
+ * the worker's previous run only makes the first wait return at once. */
+static int64_t wait_seen;
+
+static DWORD run_sc_wait(struct sc_bench_targets *t, uint32_t n)
+{
+    for (uint32_t i = 0; i < n && !t->slots->stop; i++)
+        if (sc_wait(wait_seen, SC_WAIT_FOREVER, &wait_seen) < 0)
+            return GetLastError();
+    return 0;
+}
+
 static const struct sc_bench_variant readers[] = {
     {"sc-get", "sc_get() in a loop", 1, 1, 65536, run_sc_get, read_imported,
-     NULL},
+     NULL, 0},
+    {"sc-view", "sc_get() 60 times a second", 1, 1, 1, run_sc_view,
+     read_imported, NULL, 0},
+    {"sc-wait", "sc_wait(seen, SC_WAIT_FOREVER, &seen) in a loop", 1, 1, 1,
+     run_sc_wait, read_imported, NULL, 1},
+    /* The latency's busy writers, which run until stopped. */
+    {"sc-busy", "sc_increment() until stopped", 1, 1, 1024, run_imported,
+     read_imported, NULL, 1},
     {"locked-read",
      "InterlockedCompareExchange64(p, 0, 0) in a loop, p in "
      "the file mapping",
-     1, 1, 65536, run_locked_read, read_mapping, NULL},
+     1, 1, 65536, run_locked_read, read_mapping, NULL, 0},
 };
 
 int sc__bench_variant_count(void)
@@ -322,7 +381,7 @@ const struct sc_bench_variant *sc__bench_variant(int index)
 int sc__bench_variant_available(const struct sc_bench_variant *v,
                                 const struct sc_bench_targets *t)
 {
-    return v->available == NULL || v->available(t);
+    return v->optional == NULL || v->optional(t)->dll != NULL;
 }
 
 const struct sc_bench_variant *sc__bench_variant_find(const char *name)
@@ -373,8 +432,19 @@ static int64_t median_ticks(size_t n)
     return batch_ticks[n / 2];
 }
 
+static int wait_for_start(struct sc_bench_targets *t)
+{
+    printf("ready\n");
+    fflush(stdout);
+    DWORD waited = WaitForSingleObject(t->start, START_TIMEOUT_MS);
+    if (waited == WAIT_OBJECT_0)
+        return 0;
+    return reply_error("waiting for the start event",
+                       waited == WAIT_TIMEOUT ? ERROR_TIMEOUT : GetLastError());
+}
+
 /* Increments, batch at a time, until duration_ms have passed since the
- * start event. */
+ * start event (or, for an until_stop variant, until the launcher says). */
 static int timed_run(struct sc_bench_targets *t,
                      const struct sc_bench_variant *v, int64_t duration_ms,
                      uint32_t batch)
@@ -383,13 +453,8 @@ static int timed_run(struct sc_bench_targets *t,
     int64_t before = v->read(t);
 
     QueryPerformanceFrequency(&frequency);
-    printf("ready\n");
-    fflush(stdout);
-    DWORD waited = WaitForSingleObject(t->start, START_TIMEOUT_MS);
-    if (waited != WAIT_OBJECT_0)
-        return reply_error("waiting for the start event", waited == WAIT_TIMEOUT
-                                                              ? ERROR_TIMEOUT
-                                                              : GetLastError());
+    if (wait_for_start(t) != 0)
+        return 1;
 
     int64_t first = ticks_now();
     int64_t deadline = first + duration_ms * frequency.QuadPart / 1000;
@@ -405,7 +470,7 @@ static int timed_run(struct sc_bench_targets *t,
         if (batches < sizeof batch_ticks / sizeof batch_ticks[0])
             batch_ticks[batches] = last - batch_start;
         batches++;
-    } while (err == 0 && last < deadline);
+    } while (err == 0 && (v->until_stop ? !t->slots->stop : last < deadline));
     if (err != 0)
         return reply_error(v->name, err);
 
@@ -416,12 +481,90 @@ static int timed_run(struct sc_bench_targets *t,
     return 0;
 }
 
+/* The timed adds are 2^40 each: the busy writers' increments stay below
+ * that, so the waiter tells the timed adds from theirs by how far the
+ * counter has moved since it started. */
+enum { TIMED_SHIFT = 40 };
+
+/* Each add waits until the waiter has timed the one before, then a random
+ * 0 to 2 ms, so that the waiter is asleep, or about to be, when it comes. */
+static int wake_add(struct sc_bench_targets *t, long wakes)
+{
+    if (wait_for_start(t) != 0)
+        return 1;
+    srand((unsigned)GetCurrentProcessId());
+    for (long i = 0; i < wakes; i++) {
+        while (InterlockedCompareExchange(&t->slots->acked, 0, 0) < i)
+            Sleep(0);
+        Sleep((DWORD)(rand() % 3));
+        InterlockedExchange64(&t->slots->stamp, ticks_now());
+        sc_add((int64_t)1 << TIMED_SHIFT);
+    }
+    printf("added\n");
+    fflush(stdout);
+    return 0;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile of sorted values. */
+static double percentile(const double *sorted, long n, int p)
+{
+    long rank = (n * p + 99) / 100;
+    return sorted[rank > 0 ? rank - 1 : 0];
+}
+
+static int wake_wait(struct sc_bench_targets *t, long wakes)
+{
+    LARGE_INTEGER frequency;
+    double *latency_us = malloc(sizeof(double) * (size_t)wakes);
+
+    if (latency_us == NULL)
+        return reply_error("out of memory", ERROR_OUTOFMEMORY);
+    QueryPerformanceFrequency(&frequency);
+    int64_t start = sc_get(), seen = start;
+    int failed = wait_for_start(t);
+    InterlockedExchange(&t->slots->acked, 0);
+    for (long i = 0; i < wakes && !failed; i++) {
+        while ((uint64_t)sc__wrapping_sub(seen, start) >> TIMED_SHIFT <=
+               (uint64_t)i)
+            if (sc_wait(seen, SC_WAIT_FOREVER, &seen) < 0) {
+                failed = reply_error("sc_wait", GetLastError());
+                break;
+            }
+        int64_t woke = ticks_now();
+        latency_us[i] = (double)(woke - InterlockedCompareExchange64(
+                                            &t->slots->stamp, 0, 0)) *
+                        1e6 / (double)frequency.QuadPart;
+        /* After a failure, the writer's remaining adds need no waiter. */
+        InterlockedExchange(&t->slots->acked,
+                            failed ? LONG_MAX : (LONG)(i + 1));
+    }
+    if (!failed) {
+        qsort(latency_us, (size_t)wakes, sizeof *latency_us, compare_doubles);
+        printf("wakes %.1f %.1f %.1f\n", percentile(latency_us, wakes, 50),
+               percentile(latency_us, wakes, 99), latency_us[wakes - 1]);
+        fflush(stdout);
+    }
+    free(latency_us);
+    return failed;
+}
+
 static int run_command(struct sc_bench_targets *t, const char *line)
 {
     char name[32];
     int duration_ms;
     unsigned long batch;
+    long wakes;
 
+    if (sscanf(line, "wake-wait %ld", &wakes) == 1 && wakes > 0)
+        return wake_wait(t, wakes);
+    if (sscanf(line, "wake-add %ld", &wakes) == 1 && wakes > 0)
+        return wake_add(t, wakes);
     const struct sc_bench_variant *v = NULL;
     if (sscanf(line, "run %31s %d %lu", name, &duration_ms, &batch) == 3)
         v = sc__bench_variant_find(name);

@@ -172,40 +172,68 @@ static void example_follows_the_ones_before(void **state)
         sc__wrapping_add(interop.moved, sc__wrapping_add(1, p.delta));
 }
 
+struct argument_run {
+    const char *args, *part;
+    DWORD exit_code;
+};
+
+/* Runs example with each of runs' arguments: the exit code and the text
+ * (stdout on 0, stderr otherwise) must be as given, the other stream
+ * empty, and the counter where it was. */
+static void check_argument_runs(const struct example *example,
+                                const struct argument_run *runs, size_t count)
+{
+    char command_line[4096], out[MAX_PATH + 64], err[MAX_PATH + 64];
+    char text[MAX_OUTPUT], errors[MAX_OUTPUT];
+
+    for (size_t i = 0; i < count; i++) {
+        struct example run = {.name = "args", .command_line = command_line};
+
+        snprintf(command_line, sizeof command_line, "%s %s",
+                 example->command_line, runs[i].args);
+        snprintf(out, sizeof out, "%sargs.out", interop.dir);
+        snprintf(err, sizeof err, "%sargs.err", interop.dir);
+        DWORD code = run_example(&run, out, err);
+        read_file(runs[i].exit_code == 0 ? out : err, text, sizeof text);
+        read_file(runs[i].exit_code == 0 ? err : out, errors, sizeof errors);
+        if (code != runs[i].exit_code)
+            fail_msg("%s: exit %lu, not %lu\n%s%s", command_line,
+                     (unsigned long)code, (unsigned long)runs[i].exit_code,
+                     text, errors);
+        sc__test_assert_contains(text, runs[i].part);
+        assert_string_equal(errors, "");
+        check_value(command_line, "sc_get()", sc_get(), interop.before);
+    }
+}
+
 /* Every example with arguments: --help prints its usage, an unknown
  * argument is refused with exit status 2, and neither moves the counter. */
 static void examples_answer_help_and_leave_the_counter(void **state)
 {
-    static const struct {
-        const char *args, *part;
-        DWORD exit_code;
-    } runs[] = {{"--help", "usage: ", 0},
-                {"--count", "unknown argument '--count'", 2}};
-    char command_line[4096], out[MAX_PATH + 64], err[MAX_PATH + 64];
-    char text[MAX_OUTPUT], errors[MAX_OUTPUT];
+    static const struct argument_run runs[] = {
+        {"--help", "usage: ", 0}, {"--count", "unknown argument '--count'", 2}};
 
     (void)state;
-    for (size_t e = 0; e < interop.count; e++) {
-        for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-            struct example run = {.name = "args", .command_line = command_line};
+    for (size_t e = 0; e < interop.count; e++)
+        check_argument_runs(&interop.examples[e], runs,
+                            sizeof runs / sizeof runs[0]);
+}
 
-            snprintf(command_line, sizeof command_line, "%s %s",
-                     interop.examples[e].command_line, runs[i].args);
-            snprintf(out, sizeof out, "%sargs.out", interop.dir);
-            snprintf(err, sizeof err, "%sargs.err", interop.dir);
-            DWORD code = run_example(&run, out, err);
-            read_file(runs[i].exit_code == 0 ? out : err, text, sizeof text);
-            read_file(runs[i].exit_code == 0 ? err : out, errors,
-                      sizeof errors);
-            if (code != runs[i].exit_code)
-                fail_msg("%s: exit %lu, not %lu\n%s%s", command_line,
-                         (unsigned long)code, (unsigned long)runs[i].exit_code,
-                         text, errors);
-            sc__test_assert_contains(text, runs[i].part);
-            assert_string_equal(errors, "");
-            check_value(command_line, "sc_get()", sc_get(), interop.before);
-        }
-    }
+/* The C example's --wait-change waits for a change that nobody makes and
+ * says it timed out; a bad time is refused. Neither moves the counter. */
+static void c_example_waits_for_a_change(void **state)
+{
+    static const struct argument_run runs[] = {
+        {"--wait-change 20", "sc_wait: timed out, ", 0},
+        {"--wait-change soon", "bad milliseconds 'soon'", 2}};
+    const struct example *c = NULL;
+
+    (void)state;
+    for (size_t e = 0; e < interop.count; e++)
+        if (strcmp(interop.examples[e].name, "c") == 0)
+            c = &interop.examples[e];
+    assert_non_null(c);
+    check_argument_runs(c, runs, sizeof runs / sizeof runs[0]);
 }
 
 static void holder_reads_the_sum(void **state)
@@ -239,7 +267,7 @@ static int release_counter(void **state)
 
 int main(int argc, char **argv)
 {
-    struct CMUnitTest tests[MAX_EXAMPLES + 2];
+    struct CMUnitTest tests[MAX_EXAMPLES + 3];
     size_t i;
 
     if (argc < 3 || argc % 2 != 1 || (size_t)argc / 2 > MAX_EXAMPLES) {
@@ -263,7 +291,9 @@ int main(int argc, char **argv)
     }
     tests[i++] = (struct CMUnitTest)cmocka_unit_test(
         examples_answer_help_and_leave_the_counter);
+    tests[i++] =
+        (struct CMUnitTest)cmocka_unit_test(c_example_waits_for_a_change);
     tests[i] = (struct CMUnitTest)cmocka_unit_test(holder_reads_the_sum);
-    return _cmocka_run_group_tests("interop", tests, interop.count + 2,
+    return _cmocka_run_group_tests("interop", tests, interop.count + 3,
                                    hold_counter, release_counter);
 }

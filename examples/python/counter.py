@@ -4,9 +4,11 @@
 Loads libsharedcounter.so.0 on Linux or sharedcounter.dll on Windows (or the
 file given with --library), declares each function of
 include/sharedcounter.h, and adds to the counter that every process loading
-the same library file shares:
+the same library file shares, then waits up to --wait milliseconds for
+another process to change it:
 
     python3 counter.py --library build/native/dll/libsharedcounter.so --add 5
+    python3 counter.py --library build/native/dll/libsharedcounter.so --add 0 --wait 10000
 """
 import argparse
 import ctypes
@@ -24,6 +26,7 @@ API = {
     "sc_compare_exchange": (ctypes.c_int64, [ctypes.c_int64, ctypes.c_int64]),
     "sc_version": (ctypes.c_uint32, []),
     "sc_processes": (ctypes.c_uint32, [ctypes.POINTER(ctypes.c_uint32), ctypes.c_uint32]),
+    "sc_wait": (ctypes.c_int, [ctypes.c_int64, ctypes.c_uint32, ctypes.POINTER(ctypes.c_int64)]),
 }
 
 
@@ -46,12 +49,24 @@ def processes(library):
     return list(pids[: min(count, len(pids))])
 
 
+def wait_change(library, seen, timeout_ms):
+    """Sleeps until the counter differs from seen or timeout_ms pass, without
+    polling; returns sc_wait's result (1 changed, 0 timed out, -1 failed)
+    and the value it saw last."""
+    now = ctypes.c_int64()
+    result = library.sc_wait(seen, timeout_ms, ctypes.byref(now))
+    return result, now.value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", default=DEFAULT_LIBRARY,
                         help="the library file (default: %(default)s)")
     parser.add_argument("--add", type=int, default=1, metavar="N",
                         help="what to add to the counter (default: 1)")
+    parser.add_argument("--wait", type=int, default=0, metavar="MS",
+                        help="then wait up to MS ms for another process to "
+                             "change the counter (default: 0, look once)")
     args = parser.parse_args()
     try:
         library = load(args.library)
@@ -61,9 +76,15 @@ def main():
     version = library.sc_version()
     print(f"library version: {version >> 16}.{(version >> 8) & 0xff}.{version & 0xff}")
     print(f"counter: {library.sc_get()}")
-    print(f"counter: {library.sc_add(args.add)}")
+    added = library.sc_add(args.add)
+    print(f"counter: {added}")
     pids = sorted(processes(library))
     print(f"processes: {len(pids)} (pids {' '.join(str(pid) for pid in pids)})")
+    result, now = wait_change(library, added, args.wait)
+    if result < 0:
+        print("counter.py: sc_wait failed", file=sys.stderr)
+        return 1
+    print(f"sc_wait: {'changed' if result else 'timed out'}, {added} -> {now}")
     return 0
 
 

@@ -494,8 +494,9 @@ static void executable_shares_its_own_section(void **state)
 
 /* ---- other languages ----------------------------------------------------- */
 
-/* examples/python/counter.py adds to the counter a C process holds, and
- * the C side sees it after Python has gone. */
+/* examples/python/counter.py adds to the counter a C process holds, looks
+ * once for a change (none), and the C side sees its add after Python has
+ * gone. */
 static void python_example_shares_with_a_c_client(void **state)
 {
 #ifdef SC_PYTHON
@@ -515,6 +516,7 @@ static void python_example_shares_with_a_c_client(void **state)
              holder.pid < python.pid ? holder.pid : python.pid,
              holder.pid < python.pid ? python.pid : holder.pid);
     assert_non_null(strstr(out, expected));
+    assert_non_null(strstr(out, "sc_wait: timed out, 15 -> 15\n"));
     assert_int_equal(add_in_child(library, "0"), 15);
     finish_ok(&holder);
 #else
