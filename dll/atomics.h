@@ -70,6 +70,14 @@ static inline int64_t sc__load_seq_cst64(sc__atomic64 *p)
 #endif
 }
 
+/* A pause in a spin loop: it tells the core that the loop only waits, so
+ * that it yields to its hyperthread sibling and leaves the loop without a
+ * memory-order flush when the value changes. */
+static inline void sc__cpu_relax(void)
+{
+    YieldProcessor();
+}
+
 static inline int64_t sc__fetch_add64(sc__atomic64 *p, int64_t delta)
 {
     return InterlockedExchangeAdd64(p, delta);
@@ -123,6 +131,15 @@ static inline int32_t sc__load_seq_cst32(sc__atomic32 *p)
 static inline int64_t sc__load_seq_cst64(sc__atomic64 *p)
 {
     return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+static inline void sc__cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+#endif
 }
 
 static inline int64_t sc__fetch_add64(sc__atomic64 *p, int64_t delta)

@@ -186,6 +186,29 @@ static uint32_t time_left(uint64_t start_us, uint32_t timeout_ms)
     return elapsed >= limit ? 0 : (uint32_t)((limit - elapsed + 999) / 1000);
 }
 
+/* How long a waiter looks before it raises the flag, in microseconds. */
+enum { SPIN_US = 20 };
+
+/* A writer that is still writing changes the counter within far less than
+ * SPIN_US. Looking for that a little before raising the flag spares the
+ * writer a wake, which a waiter in a loop would otherwise make it pay on
+ * nearly every turn: a futex call on Linux, several calls to the server
+ * under Wine, and in the time they take the counter stands still, so the
+ * waiter raises the flag again. Returns whether the counter changed. */
+static int changes_soon(sc__atomic64 *counter, int64_t seen, int64_t *value)
+{
+    uint64_t start = sc__clock_us();
+
+    for (unsigned i = 1;; i++) {
+        sc__cpu_relax();
+        *value = sc__load_acquire64(counter);
+        if (*value != seen)
+            return 1;
+        if (i % 64 == 0 && sc__clock_us() - start >= SPIN_US)
+            return 0;
+    }
+}
+
 int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now)
 {
     struct sc_shared_storage *storage = sc__storage();
@@ -198,6 +221,8 @@ int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now)
         uint32_t left = time_left(start, timeout_ms);
         if (left == 0)
             return wait_result(now, value, 0);
+        if (changes_soon(&storage->counter, seen, &value))
+            return wait_result(now, value, 1);
         struct sc_waiter waiter;
         if (sc__waiter_arm(&waiter, storage, &self) != 0)
             return wait_result(now, value, -1);
