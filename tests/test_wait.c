@@ -220,6 +220,11 @@ static int ring_main(char **argv)
             max_us = took > max_us ? took : max_us;
             slow += took >= SLOW_US;
         }
+        /* Every fourth turn comes late, well after the waiters' look
+         * before they sleep (SPIN_US in dll/counter.c), so that they do
+         * sleep and a lost wake-up shows. */
+        if (r % 4 == 3)
+            sleep_ms(1);
         value = mine.add(1);
     }
     printf("waits %" PRIu64 " max_us %" PRIu64 " total_us %" PRIu64
