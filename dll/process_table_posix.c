@@ -21,7 +21,7 @@ static int read_stat(uint32_t pid, char *state, uint64_t *start)
     char path[32], text[1024];
 
     snprintf(path, sizeof path, "/proc/%" PRIu32 "/stat", pid);
-    int fd = sc__fd_above_stdio(open(path, O_RDONLY | O_CLOEXEC));
+    int fd = sc__open_above_stdio(path, O_RDONLY);
     if (fd < 0)
         return errno;
     ssize_t got = read(fd, text, sizeof text - 1);

@@ -78,9 +78,12 @@
  * GOT; a hidden one is this image's, at a link-time offset from the code. */
 #define SC_SHARED_EXTERN extern __attribute__((visibility("hidden")))
 
-/* fd, moved above the standard descriptors (shared_section_posix.c):
- * every descriptor the image opens goes through it. */
-int sc__fd_above_stdio(int fd) __attribute__((visibility("hidden")));
+/* open(path, flags | O_CLOEXEC), with a descriptor above the standard
+ * three, which it never takes even for a moment (shared_section_posix.c):
+ * every file the image opens is opened through it. Returns the descriptor,
+ * or -1 with errno set. */
+int sc__open_above_stdio(const char *path, int flags)
+    __attribute__((visibility("hidden")));
 
 #endif
 

@@ -78,7 +78,7 @@ fail(int err, const char *format, ...)
  * counter; with stdin closed, the program would read the counter as its
  * input. Returns the descriptor, moved above 2 and close-on-exec, or -1
  * with errno set; fd is closed whenever it had to move. */
-int sc__fd_above_stdio(int fd)
+static int fd_above_stdio(int fd)
 {
     if (fd < 0 || fd > STDERR_FILENO)
         return fd;
@@ -90,12 +90,14 @@ int sc__fd_above_stdio(int fd)
     return moved;
 }
 
-/* While the image opens its descriptors, /dev/null stands in for any of 0,
- * 1 and 2 that the program has closed, so that the object does not take
- * one of them even for the moment before sc__fd_above_stdio moves it: a
- * thread of the program that writes to its closed stdout meanwhile writes
- * into /dev/null, not into the counter. Where /dev/null cannot be opened,
- * the moves alone keep the descriptors apart. */
+/* While the image opens a file, /dev/null stands in for any of 0, 1 and 2
+ * that the program has closed, so that the file does not take one of them
+ * even for the moment before fd_above_stdio moves it: a thread of the
+ * program that writes to its closed stdout meanwhile writes into
+ * /dev/null, not into the counter. Where /dev/null cannot be opened, the
+ * moves alone keep the descriptors apart. The stand-ins are closed by
+ * number: a thread that dup2()s onto one of those numbers in that moment
+ * loses its new descriptor, as it would to any library that opens files. */
 static void hold_stdio(bool held[3])
 {
     for (int i = 0; i <= STDERR_FILENO; i++)
@@ -121,7 +123,26 @@ static void release_stdio(const bool held[3])
 
 static int shm_open_above_stdio(int flags, mode_t mode)
 {
-    return sc__fd_above_stdio(shm_open(object_name, flags, mode));
+    bool held[3];
+
+    hold_stdio(held);
+    int fd = fd_above_stdio(shm_open(object_name, flags, mode));
+    int err = errno;
+    release_stdio(held);
+    errno = err;
+    return fd;
+}
+
+int sc__open_above_stdio(const char *path, int flags)
+{
+    bool held[3];
+
+    hold_stdio(held);
+    int fd = fd_above_stdio(open(path, flags | O_CLOEXEC));
+    int err = errno;
+    release_stdio(held);
+    errno = err;
+    return fd;
 }
 
 static int lock_byte(int fd, int command, short type, off_t byte)
@@ -282,18 +303,14 @@ static void join(int fd, const char *start, size_t size)
 static void rejoin_in_child(void)
 {
     char path[64];
-    bool held[3];
 
     if (object_fd < 0)
         return;
     snprintf(path, sizeof path, "/proc/self/fd/%d", object_fd);
-    hold_stdio(held);
-    int fd = sc__fd_above_stdio(open(path, O_RDWR | O_CLOEXEC));
-    int err = errno;
-    release_stdio(held);
+    int fd = sc__open_above_stdio(path, O_RDWR);
     if (fd < 0)
-        fail(err, "cannot reopen /dev/shm%s after fork", object_name);
-    err = lock_byte(fd, F_OFD_SETLK, F_RDLCK, USERS_BYTE);
+        fail(errno, "cannot reopen /dev/shm%s after fork", object_name);
+    int err = lock_byte(fd, F_OFD_SETLK, F_RDLCK, USERS_BYTE);
     if (err != 0)
         fail(err, "cannot lock /dev/shm%s after fork", object_name);
     if (dup3(fd, object_fd, O_CLOEXEC) < 0)
@@ -309,8 +326,6 @@ __attribute__((constructor(101))) static void attach(void)
     size_t size = (size_t)(__stop_sc_shared - __start_sc_shared);
     long page = sysconf(_SC_PAGESIZE);
 
-    bool held[3];
-
     name_object();
     if (page <= 0 || (uintptr_t)start % (uintptr_t)page != 0 ||
         size % (size_t)page != 0)
@@ -318,7 +333,6 @@ __attribute__((constructor(101))) static void attach(void)
              "section sc_shared is not in whole pages of %ld bytes "
              "(link with dll/sc_shared.ld)",
              page);
-    hold_stdio(held);
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
         int fd = open_object();
         int err = lock_byte(fd, F_OFD_SETLKW, F_WRLCK, INIT_BYTE);
@@ -338,7 +352,6 @@ __attribute__((constructor(101))) static void attach(void)
             fail(errno, "cannot map /dev/shm%s", object_name);
         lock_byte(fd, F_OFD_SETLK, F_UNLCK, INIT_BYTE);
         object_fd = fd;
-        release_stdio(held);
         pthread_atfork(NULL, NULL, rejoin_in_child);
         return;
     }

@@ -26,7 +26,7 @@
 #include "mapping_win32.h"
 #endif
 
-enum { RECHECK_MS = 1000, POLL_MS = 10, NAME_SIZE = 64 };
+enum { RECHECK_MS = 1000, POLL_MS = 10, DRAIN_MS = 100, NAME_SIZE = 64 };
 
 /* This copy of the DLL's semaphore in this process, made by its first
  * wait. */
@@ -138,19 +138,38 @@ int sc__waiter_arm(struct sc_waiter *waiter, struct sc_shared_storage *storage,
     return 0;
 }
 
-/* Takes this thread out of the count, unless a writer has taken the count
- * already: its release then wakes some later wait early, which looks again
- * and sleeps on. */
+/* Takes one from the count, unless a writer has taken it already. */
+static BOOL take_count(sc__atomic32 *armed)
+{
+    int32_t n = sc__load_seq_cst32(armed);
+
+    while (n > 0) {
+        int32_t before = sc__compare_exchange32(armed, n, n - 1);
+        if (before == n)
+            return TRUE;
+        n = before;
+    }
+    return FALSE;
+}
+
+/* Every thread that counted itself in takes one thing back when it stops
+ * waiting: one from the count, or one release of the semaphore. A thread
+ * that leaves without sleeping takes one from the count; if a writer has
+ * taken the count already, it releases the semaphore for this thread too,
+ * now or in a moment, and that release is taken here. Otherwise it would
+ * wake a later wait for nothing, which would count itself in once more and
+ * leave one more release over after the next wake, and so on. Which thread
+ * of the process takes which release does not matter: counts and releases
+ * stay equal to the threads counted in. A writer that died between taking
+ * the count and releasing costs DRAIN_MS, once. */
 void sc__waiter_disarm(struct sc_waiter *waiter)
 {
     if (waiter->armed == NULL)
         return;
-    int32_t n = sc__load_seq_cst32(waiter->armed);
-    while (n > 0) {
-        int32_t before = sc__compare_exchange32(waiter->armed, n, n - 1);
-        if (before == n)
+    for (int waited = 0; waited < DRAIN_MS; waited++) {
+        if (take_count(waiter->armed) ||
+            WaitForSingleObject(waiter->semaphore, 1) == WAIT_OBJECT_0)
             return;
-        n = before;
     }
 }
 
