@@ -495,7 +495,10 @@ static void wait_asleep(const uint32_t *pids, int n, int per_process)
 {
     uint64_t limit = now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
 
-    while (!asleep(pids, n, per_process)) {
+    /* The flag goes up after a waiter has counted itself in (or, on
+     * Linux, is seen asleep), and only then is a writer bound to wake it:
+     * until then its look at the counter would find the change instead. */
+    while (!asleep(pids, n, per_process) || storage->waiting == 0) {
         if (now_us() > limit)
             fail_msg("the waiters did not go to sleep within %d ms",
                      ASLEEP_WITHIN_MS);

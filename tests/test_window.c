@@ -76,8 +76,11 @@ static BOOL CALLBACK match_window(HWND hwnd, LPARAM param)
     DWORD pid;
 
     GetWindowThreadProcessId(hwnd, &pid);
+    /* The window is there while it is still being made: it is ready once
+     * its last control exists and it is shown. */
     if (pid == search->pid && GetClassNameW(hwnd, class_name, 64) > 0 &&
-        wcscmp(class_name, SC_WINDOW_CLASS) == 0) {
+        wcscmp(class_name, SC_WINDOW_CLASS) == 0 &&
+        GetDlgItem(hwnd, SC_WINDOW_ADD) != NULL && IsWindowVisible(hwnd)) {
         search->found = hwnd;
         return FALSE;
     }
