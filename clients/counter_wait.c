@@ -28,13 +28,15 @@ struct goal {
     uint32_t timeout_ms; /* SC_WAIT_FOREVER: no --timeout */
 };
 
-/* What is left of the timeout, at least 0; SC_WAIT_FOREVER without one. */
-static uint32_t time_left(const struct goal *goal, uint64_t start)
+/* What is left of the timeout in milliseconds, rounded up so that the
+ * wait never gives up early, at least 0; SC_WAIT_FOREVER without one. */
+static uint32_t time_left(const struct goal *goal, uint64_t start_us)
 {
     if (goal->timeout_ms == SC_WAIT_FOREVER)
         return SC_WAIT_FOREVER;
-    uint64_t spent = sc__wait_now_ms() - start;
-    return spent >= goal->timeout_ms ? 0 : (uint32_t)(goal->timeout_ms - spent);
+    uint64_t spent = sc__wait_now_us() - start_us;
+    uint64_t limit = (uint64_t)goal->timeout_ms * 1000;
+    return spent >= limit ? 0 : (uint32_t)((limit - spent + 999) / 1000);
 }
 
 /* Waits for the goal; returns the exit code, with *value the last value
@@ -43,7 +45,7 @@ static uint32_t time_left(const struct goal *goal, uint64_t start)
  * and waits again, with what is left of the timeout. */
 static int wait_for(const struct goal *goal, int64_t *value)
 {
-    uint64_t start = sc__wait_now_ms();
+    uint64_t start = sc__wait_now_us();
 
     *value = sc_get();
     for (;;) {
@@ -73,7 +75,7 @@ static void print_help(void)
     printf("usage: " PROGRAM " --until N [--timeout MS]\n"
            "       " PROGRAM " --change [--timeout MS]\n"
            "       " PROGRAM " --help | --version\n\n"
-           "Waits, without spinning, for %s,\n"
+           "Waits, asleep, for %s,\n"
            "then prints \"counter: V\", the value it saw last. It never\n"
            "changes the counter.\n\n"
            "--until N     return once the counter is N or more\n"

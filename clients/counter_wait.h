@@ -8,8 +8,10 @@
 
 #include <stdint.h>
 
-/* Milliseconds on a clock that only moves forward. */
-uint64_t sc__wait_now_ms(void);
+/* Microseconds on a clock that only moves forward, fine enough that a
+ * timeout measured with it never ends early (a clock that moves in ticks of
+ * several milliseconds could make it). */
+uint64_t sc__wait_now_us(void);
 
 /* Reports "<program>: cannot wait for the counter: <why>", the reason taken
  * from the error of the failed sc_wait() (GetLastError(), errno). */

@@ -5,9 +5,15 @@
 
 #include "options.h"
 
-uint64_t sc__wait_now_ms(void)
+uint64_t sc__wait_now_us(void)
 {
-    return GetTickCount64();
+    LARGE_INTEGER frequency, now;
+
+    QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&now);
+    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000 +
+                      now.QuadPart % frequency.QuadPart * 1000000 /
+                          frequency.QuadPart);
 }
 
 void sc__wait_report_failure(const char *program)

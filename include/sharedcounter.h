@@ -158,7 +158,7 @@ SC_API uint32_t sc_version(void);
 SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
 
 /*
- * sc_wait() : waits, without spinning, until the counter differs from seen
+ * sc_wait() : waits, asleep, until the counter differs from seen
  *         or timeout_ms milliseconds have passed. Any process's update wakes
  *         it, from any thread; a process may have any number of threads
  *         waiting at once.
@@ -179,10 +179,14 @@ SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
  * sc_wait). Waiters are per library file, like the counter: an update of a
  * copy at another path never wakes them.
  *
+ * Before it sleeps, a call looks at the counter for up to 20 microseconds:
+ * a writer that is still writing is then seen without a wake.
+ *
  * Windows: a process beyond SC_PROCESS_SLOTS looks every 10 ms instead of
- * sleeping. A waiter in another logon session than the writer (a service
- * and a user's program sharing sharedcounter.dll) is not woken by that
- * writer and sees its change within a second.
+ * sleeping. A writer that cannot open the waiter's semaphore does not wake
+ * it: a writer in another session (a service and a user's program sharing
+ * sharedcounter.dll) or, with the section build, of another user or at a
+ * lower integrity level. Such a waiter sees the change within a second.
  */
 SC_API int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now);
 
