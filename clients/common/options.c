@@ -8,7 +8,8 @@
 
 #include "sharedcounter.h"
 
-/* ---- numbers -------------------------------------------------------------- */
+/* ---- numbers --------------------------------------------------------------
+ */
 
 enum sc_parse_status sc__parse_int64(const char *text, int64_t *value)
 {
@@ -40,8 +41,10 @@ enum sc_parse_status sc__parse_int64(const char *text, int64_t *value)
     return SC_PARSE_OK;
 }
 
-/* ---- messages ------------------------------------------------------------- */
+/* ---- messages -------------------------------------------------------------
+ */
 
+SC_PRINTF(2, 0)
 static void report(const char *program, const char *format, va_list args)
 {
     char message[1024];
@@ -63,8 +66,8 @@ void sc__error(const char *program, const char *format, ...)
     va_end(args);
 }
 
-static void report_usage(const char *program, const char *format,
-                         va_list args)
+SC_PRINTF(2, 0)
+static void report_usage(const char *program, const char *format, va_list args)
 {
     report(program, format, args);
     fprintf(stderr, "Try '%s --help'.\n", program);
@@ -86,7 +89,8 @@ int sc__print_program_version(const char *program)
     return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
-/* ---- the command line ----------------------------------------------------- */
+/* ---- the command line -----------------------------------------------------
+ */
 
 static enum sc_args_result bad(const char *program, const char *format, ...)
 {
@@ -123,8 +127,8 @@ static enum sc_args_result parse_number(const char *program,
     enum sc_parse_status status = sc__parse_int64(text, value);
 
     if (status == SC_PARSE_NOT_NUMBER)
-        return bad(program, "%s needs a whole number, not \"%s\"",
-                   option->name, text);
+        return bad(program, "%s needs a whole number, not \"%s\"", option->name,
+                   text);
     if (status == SC_PARSE_OUT_OF_RANGE || *value < option->min ||
         *value > option->max)
         return bad(program,
@@ -142,9 +146,8 @@ static int listed(const struct sc_option *option, int64_t value)
 }
 
 /* "1,2,4": each item a number in range, none twice, at most list_max. */
-static enum sc_args_result parse_list(const char *program,
-                                      struct sc_option *option,
-                                      const char *text)
+static enum sc_args_result
+parse_list(const char *program, struct sc_option *option, const char *text)
 {
     char item[32];
 

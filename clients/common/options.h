@@ -102,8 +102,18 @@ enum sc_args_result {
 enum sc_args_result sc__parse_args(int argc, char **argv, const char *program,
                                    struct sc_option *options, size_t count);
 
+/* Marks a function whose format_arg-th argument is a printf format, so
+ * that the compiler checks its callers' arguments against it. */
+#if defined(__GNUC__)
+#define SC_PRINTF(format_arg, first_arg)                                       \
+    __attribute__((format(printf, format_arg, first_arg)))
+#else
+#define SC_PRINTF(format_arg, first_arg)
+#endif
+
 /* Reports bad usage (the message, then the "Try" line) and returns
  * SC_EXIT_USAGE. */
+SC_PRINTF(2, 3)
 int sc__usage_error(const char *program, const char *format, ...);
 
 /* Prints "<program> <version of the project>" on stdout; returns 0 or -1
@@ -114,7 +124,7 @@ int sc__print_program_version(const char *program);
 
 /* Prints "<program>: <message>\n" on stderr, the message formatted as
  * printf does; the text is UTF-8 (see sc__write_text). */
-void sc__error(const char *program, const char *format, ...);
+SC_PRINTF(2, 3) void sc__error(const char *program, const char *format, ...);
 
 /* Writes UTF-8 text to out (stdout or stderr) and flushes it. On a Windows
  * console it goes through WriteConsoleW, so that every character shows,
