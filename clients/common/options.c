@@ -92,6 +92,7 @@ int sc__print_program_version(const char *program)
 /* ---- the command line -----------------------------------------------------
  */
 
+SC_PRINTF(2, 3)
 static enum sc_args_result bad(const char *program, const char *format, ...)
 {
     va_list args;
