@@ -168,8 +168,8 @@ parse_list(const char *program, struct sc_option *option, const char *text)
         if (listed(option, value))
             return bad(program, "%s lists %s twice", option->name, item);
         if (option->list_len == option->list_max)
-            return bad(program, "%s takes at most %zu numbers", option->name,
-                       option->list_max);
+            return bad(program, "%s takes at most %lu numbers", option->name,
+                       (unsigned long)option->list_max);
         option->list[option->list_len++] = value;
         p += len;
         if (*p == '\0')
