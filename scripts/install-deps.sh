@@ -16,7 +16,7 @@ packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-6
           wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev python3
           llvm gnuplot-nox xvfb xauth fonts-wine x11-apps imagemagick
           g++-mingw-w64-x86-64 golang-go rustc libstd-rust-dev-windows
-          fpc fpc-source pkg-config"
+          fpc fpc-source pkg-config file"
 # The machine's own Node.js may bring npm; Debian's npm would conflict with it.
 command -v npm >/dev/null 2>&1 || packages="$packages npm"
 
