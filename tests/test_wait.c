@@ -118,19 +118,6 @@ static void lib_close(struct lib *l)
         assert_true(FreeLibrary(l->handle));
 }
 
-static uint64_t now_us(void)
-{
-    static LARGE_INTEGER frequency;
-    LARGE_INTEGER now;
-
-    if (frequency.QuadPart == 0)
-        QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&now);
-    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000 +
-                      now.QuadPart % frequency.QuadPart * 1000000 /
-                          frequency.QuadPart);
-}
-
 static void sleep_ms(unsigned ms)
 {
     Sleep(ms);
@@ -152,14 +139,6 @@ static int lib_open(struct lib *l, const char *path)
 static void lib_close(struct lib *l)
 {
     assert_int_equal(dlclose(l->handle), 0);
-}
-
-static uint64_t now_us(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
 }
 
 static void sleep_ms(unsigned ms)
@@ -198,9 +177,9 @@ static int ring_main(char **argv)
         uint64_t turn = (uint64_t)r * (uint64_t)n + (index != 0);
         while (steps(value, base) < turn) {
             int64_t seen = value;
-            uint64_t start = now_us();
+            uint64_t start = sc__now_us();
             int result = mine.wait(seen, bound, &value);
-            uint64_t took = now_us() - start;
+            uint64_t took = sc__now_us() - start;
             /* A wait that lasted its whole bound was not woken: at the
              * end it may still see the change, and return 1. */
             if (result == 0 || took >= (uint64_t)bound * 1000) {
@@ -493,13 +472,13 @@ static int asleep(const uint32_t *pids, int n, int per_process)
  * wait, and the test would prove nothing about waking. */
 static void wait_asleep(const uint32_t *pids, int n, int per_process)
 {
-    uint64_t limit = now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
+    uint64_t limit = sc__now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
 
     /* The flag goes up after a waiter has counted itself in (or, on
      * Linux, is seen asleep), and only then is a writer bound to wake it:
      * until then its look at the counter would find the change instead. */
     while (!asleep(pids, n, per_process) || storage->waiting == 0) {
-        if (now_us() > limit)
+        if (sc__now_us() > limit)
             fail_msg("the waiters did not go to sleep within %d ms",
                      ASLEEP_WITHIN_MS);
         sleep_ms(1);
@@ -524,10 +503,10 @@ struct waiting_thread {
 
 static void wait_in_thread(struct waiting_thread *w)
 {
-    uint64_t start = now_us();
+    uint64_t start = sc__now_us();
 
     w->result = w->l->wait(w->seen, w->timeout_ms, &w->now);
-    w->took_us = now_us() - start;
+    w->took_us = sc__now_us() - start;
 }
 
 #if defined(_WIN32)
@@ -580,7 +559,7 @@ static void thread_join(struct waiting_thread *w)
  * that could. */
 static void wait_threads_asleep(int n)
 {
-    uint64_t limit = now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
+    uint64_t limit = sc__now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
     char path[300];
 
     for (;;) {
@@ -596,7 +575,7 @@ static void wait_threads_asleep(int n)
         closedir(tasks);
         if (sleeping >= n)
             return;
-        if (now_us() > limit)
+        if (sc__now_us() > limit)
             fail_msg("%d of %d threads asleep after %d ms", sleeping, n,
                      ASLEEP_WITHIN_MS);
         sleep_ms(1);
@@ -616,7 +595,7 @@ static void run_ring(int n, long rounds)
     uint64_t waits = 0, max_us = 0, total_us = 0, slow = 0;
     int64_t base = lib.get();
 
-    uint64_t start = now_us();
+    uint64_t start = sc__now_us();
     for (int i = 0; i < n; i++) {
         snprintf(args, sizeof args, "--ring %s %d %d %ld %" PRIu32 " %" PRId64,
                  lib_arg, i, n, rounds, ring_bound, base);
@@ -634,7 +613,7 @@ static void run_ring(int n, long rounds)
         slow += s;
         max_us = m > max_us ? m : max_us;
     }
-    double seconds = (double)(now_us() - start) / 1e6;
+    double seconds = (double)(sc__now_us() - start) / 1e6;
     assert_int_equal(steps(lib.get(), base), (uint64_t)n * (uint64_t)rounds);
     printf("[ FIGURES  ] %d processes x %ld rounds: %" PRIu64 " waits, every "
            "one woken; wait to return: max %.2f ms, mean %.3f ms, %" PRIu64
@@ -670,13 +649,13 @@ static void sixty_four_processes_wake_on_one_add(void **state)
         pids[i] = proc_id(&procs[i]);
     }
     wait_asleep(pids, MANY, 1);
-    uint64_t start = now_us();
+    uint64_t start = sc__now_us();
     int64_t after = lib.add(1);
     for (int i = 0; i < MANY; i++)
         expect_woke(&procs[i], after);
     printf("[ FIGURES  ] %d waiting processes, one sc_add: all woke with "
            "%" PRId64 ", the last reported %.1f ms after the add\n",
-           MANY, after, (double)(now_us() - start) / 1e3);
+           MANY, after, (double)(sc__now_us() - start) / 1e3);
 }
 
 static void threads_of_one_process_all_wake(void **state)
@@ -745,9 +724,9 @@ static void timeouts_end_never_early(void **state)
         uint64_t least = UINT64_MAX, most = 0, limit_us = timeouts[t] * 1000u;
         for (int i = 0; i < TIMEOUT_REPEATS; i++) {
             int64_t seen = lib.get(), now = ~seen;
-            uint64_t start = now_us();
+            uint64_t start = sc__now_us();
             int result = lib.wait(seen, timeouts[t], &now);
-            uint64_t took = now_us() - start;
+            uint64_t took = sc__now_us() - start;
             assert_int_equal(result, 0);
             assert_int_equal(now, seen);
             if (took < limit_us)
@@ -774,7 +753,7 @@ static void immediate_answers(void **state)
     int64_t other = sc__wrapping_add(seen, 1);
     (void)state;
 
-    uint64_t start = now_us();
+    uint64_t start = sc__now_us();
     assert_int_equal(lib.wait(seen, 0, &now), 0);
     assert_int_equal(now, seen);
     assert_int_equal(lib.wait(seen, 0, NULL), 0);
@@ -786,7 +765,7 @@ static void immediate_answers(void **state)
     assert_int_equal(lib.wait(other, SC_WAIT_FOREVER, &now), 1);
     assert_int_equal(now, seen);
     assert_int_equal(lib.wait(other, BOUND_MS, NULL), 1);
-    uint64_t took = now_us() - start;
+    uint64_t took = sc__now_us() - start;
     assert_true(took < LATE_LIMIT_US);
     printf("[ FIGURES  ] six calls that answer at once: %.3f ms in all\n",
            (double)took / 1e3);
@@ -825,8 +804,8 @@ static void copy_has_its_own_waiters(void **state)
     uint64_t timed_out_us;
     int changes = 0;
     thread_start(&w);
-    uint64_t end = now_us() + COPY_TIMEOUT_MS * 1000u;
-    while (now_us() < end) {
+    uint64_t end = sc__now_us() + COPY_TIMEOUT_MS * 1000u;
+    while (sc__now_us() < end) {
         lib.add(1);
         changes++;
         sleep_ms(1);

@@ -40,6 +40,11 @@ struct sc_child_output {
 
 void sc__child_output_free(struct sc_child_output *output);
 
+/* Microseconds on a clock that only moves forward (QueryPerformanceCounter,
+ * CLOCK_MONOTONIC), fine enough to time waits of a millisecond and to
+ * never end one early. */
+uint64_t sc__now_us(void);
+
 #if defined(_WIN32)
 
 enum {

@@ -127,6 +127,14 @@ int sc__child_start(struct sc_child *child, const char *program,
     return 0;
 }
 
+uint64_t sc__now_us(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+}
+
 uint64_t sc__now_ms(void)
 {
     struct timespec now;

@@ -585,3 +585,14 @@ void sc__child_close(struct sc_child *child)
     sc__close_handle(&child->thread);
     sc__close_handle(&child->process);
 }
+
+uint64_t sc__now_us(void)
+{
+    LARGE_INTEGER frequency, now;
+
+    QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&now);
+    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000 +
+                      now.QuadPart % frequency.QuadPart * 1000000 /
+                          frequency.QuadPart);
+}

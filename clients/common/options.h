@@ -126,6 +126,10 @@ int sc__print_program_version(const char *program);
  * printf does; the text is UTF-8 (see sc__write_text). */
 SC_PRINTF(2, 3) void sc__error(const char *program, const char *format, ...);
 
+/* The text of the calling thread's last system error (GetLastError() on
+ * Windows, errno elsewhere), written into buf; returns buf. */
+const char *sc__last_error_text(char *buf, size_t size);
+
 /* Writes UTF-8 text to out (stdout or stderr) and flushes it. On a Windows
  * console it goes through WriteConsoleW, so that every character shows,
  * whatever the console's code page; into a pipe or a file, and on POSIX

@@ -116,3 +116,8 @@ int sc__is_console(HANDLE handle)
     return handle != INVALID_HANDLE_VALUE && handle != NULL &&
            GetConsoleMode(handle, &mode);
 }
+
+const char *sc__last_error_text(char *buf, size_t size)
+{
+    return sc__win32_message(GetLastError(), buf, size);
+}
