@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -24,14 +23,6 @@
 #include "support.h"
 
 enum { OUTPUT_SIZE = 4096, WORKERS = 8, TIMEOUT_MS = 300 };
-
-static uint64_t now_ms(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
 
 /* counter_wait's exit status, with its stdout in out. */
 static int finish(struct sc_test_child *proc, char *out)
@@ -54,11 +45,11 @@ static void eight_workers_release_the_latch(void **state)
                                 "--times", "1", NULL);
     for (int i = 0; i < WORKERS; i++)
         assert_int_equal(sc__test_child_finish(&workers[i], NULL, 0), 0);
-    uint64_t released = now_ms();
+    uint64_t released = sc__now_ms();
     assert_int_equal(finish(&waiter, out), 0);
     print_message("counter_wait --until returned %" PRIu64
                   " ms after the last worker was seen to end\n",
-                  now_ms() - released);
+                  sc__now_ms() - released);
     snprintf(expected, sizeof expected, "counter: %s\n", target);
     assert_string_equal(out, expected);
     assert_string_equal(waiter.errors, "");
@@ -80,12 +71,12 @@ static void change_returns_once_the_counter_changes(void **state)
     uint64_t changed;
     do {
         sc_increment();
-        changed = now_ms();
+        changed = sc__now_ms();
     } while (poll(&ended, 1, 50) == 0);
     int status = finish(&waiter, out);
     print_message("counter_wait --change returned %" PRIu64
                   " ms after the change\n",
-                  now_ms() - changed);
+                  sc__now_ms() - changed);
     assert_int_equal(status, 0);
     int64_t value = strtoll(out + strlen("counter: "), NULL, 10);
     assert_true(value != before);
@@ -104,7 +95,7 @@ static void timeout_expires_and_not_early(void **state)
     snprintf(expected, sizeof expected, "counter: -3\n");
     for (size_t i = 0; i < 2; i++) {
         struct sc_test_child waiter;
-        uint64_t start = now_ms();
+        uint64_t start = sc__now_ms();
         if (modes[i][1] != NULL)
             sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait",
                                     modes[i][0], modes[i][1], "--timeout",
@@ -113,7 +104,7 @@ static void timeout_expires_and_not_early(void **state)
             sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait",
                                     modes[i][0], "--timeout", timeout, NULL);
         assert_int_equal(finish(&waiter, out), 1);
-        uint64_t took = now_ms() - start;
+        uint64_t took = sc__now_ms() - start;
         print_message("counter_wait %s --timeout %d: exit 1 after %" PRIu64
                       " ms\n",
                       modes[i][0], TIMEOUT_MS, took);
