@@ -30,36 +30,32 @@ SHAREDCOUNTER_0.3 {
 } SHAREDCOUNTER_0.2;
 ")
 
-add_library(sharedcounter SHARED ${sc_library_sources})
+# sc_add_linux_library(<name> [definition...]): the library under <name>,
+# its symbols versioned and the rest hidden.
+function(sc_add_linux_library name)
+    add_library(${name} SHARED ${sc_library_sources})
+    target_include_directories(${name} PUBLIC
+        $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+        $<INSTALL_INTERFACE:include>)
+    target_compile_definitions(${name} PRIVATE SC_BUILDING_DLL ${ARGN})
+    target_link_libraries(${name} PRIVATE sc_shared_section)
+    target_link_options(${name} PRIVATE
+        "LINKER:--version-script=${sc_version_script}" "LINKER:-z,defs")
+    set_target_properties(${name} PROPERTIES
+        C_VISIBILITY_PRESET hidden
+        LINK_DEPENDS ${sc_version_script})
+    sc_set_warnings(${name})
+endfunction()
+
+sc_add_linux_library(sharedcounter)
 add_library(SharedCounter::sharedcounter ALIAS sharedcounter)
-target_include_directories(sharedcounter PUBLIC
-    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
-    $<INSTALL_INTERFACE:include>)
-target_compile_definitions(sharedcounter PRIVATE SC_BUILDING_DLL)
-target_link_libraries(sharedcounter PRIVATE sc_shared_section)
-target_link_options(sharedcounter PRIVATE
-    "LINKER:--version-script=${sc_version_script}" "LINKER:-z,defs")
 set_target_properties(sharedcounter PROPERTIES
-    C_VISIBILITY_PRESET hidden
     VERSION ${PROJECT_VERSION}
     SOVERSION ${PROJECT_VERSION_MAJOR}
-    LINK_DEPENDS ${sc_version_script}
     PUBLIC_HEADER ${PROJECT_SOURCE_DIR}/include/sharedcounter.h)
-sc_set_warnings(sharedcounter)
 
 # A build whose writers never wake a waiter (SC_SKIP_WAKE), for the tests
 # that show they catch a lost wake-up; never installed.
 if(BUILD_TESTING)
-    add_library(sharedcounter_nowake SHARED ${sc_library_sources})
-    target_include_directories(sharedcounter_nowake PUBLIC
-        ${PROJECT_SOURCE_DIR}/include)
-    target_compile_definitions(sharedcounter_nowake
-        PRIVATE SC_BUILDING_DLL SC_SKIP_WAKE)
-    target_link_libraries(sharedcounter_nowake PRIVATE sc_shared_section)
-    target_link_options(sharedcounter_nowake PRIVATE
-        "LINKER:--version-script=${sc_version_script}" "LINKER:-z,defs")
-    set_target_properties(sharedcounter_nowake PROPERTIES
-        C_VISIBILITY_PRESET hidden
-        LINK_DEPENDS ${sc_version_script})
-    sc_set_warnings(sharedcounter_nowake)
+    sc_add_linux_library(sharedcounter_nowake SC_SKIP_WAKE)
 endif()
