@@ -45,8 +45,8 @@ static inline int64_t sc__load_acquire64(sc__atomic64 *p)
 }
 
 /* Loads that take part in the total order of the locked operations: the
- * writer's look at the waiting flag after its update, and the waiter's
- * look at the counter after it has raised the flag. On x86 every locked
+ * writer's look at the waiters' word after its update, and the waiter's
+ * look at the counter after it has armed. On x86 every locked
  * instruction is a full barrier, so after one a plain load is enough; MSVC
  * and GCC keep their order, as the Interlocked functions are compiler
  * barriers too. */

@@ -54,22 +54,50 @@ int64_t sc_get(void)
     return sc__load_acquire64(counter());
 }
 
-/* The writers' half of waiting: after the locked instruction, which has
- * taken the counter's cache line, one plain load on that same line. Only a
- * writer that finds the flag raised pays for a wake, and it lowers the flag
- * first, so that the writers after it do not pay again until a waiter
- * raises it anew. The test-only sharedcounter_nowake build (SC_SKIP_WAKE)
+/* The writers' half of waiting (see "Waiting for a change" below): after
+ * the locked instruction, which has taken the counter's cache line, one
+ * plain load on that same line. Only a writer that finds waiters armed pays
+ * for a wake. The test-only sharedcounter_nowake build (SC_SKIP_WAKE)
  * leaves this out, to show that the tests catch a lost wake-up. */
+#if defined(SC_SKIP_WAKE)
+
 static void wake_waiters(void)
 {
-#if !defined(SC_SKIP_WAKE)
+}
+
+#else
+
+/* The test-only sharedcounter_paused build (SC_PAUSE_BEFORE_WAKE) can stop
+ * a writer at the worst moment for the waiters (tests/support_pause.c). */
+#if defined(SC_PAUSE_BEFORE_WAKE)
+void sc__pause_before_wake(void);
+#else
+static void sc__pause_before_wake(void)
+{
+}
+#endif
+
+/* Moves the generation on, wakes its sleepers, and only then lowers the
+ * arms, if no waiter has armed since the move. */
+static void wake_armed(struct sc_shared_storage *storage)
+{
+    int64_t moved = sc__fetch_add64(&storage->wait_word, 1) + 1;
+
+    sc__pause_before_wake();
+    sc__waiters_wake(storage);
+    sc__compare_exchange64(&storage->wait_word, moved,
+                           (int64_t)sc__wait_generation(moved));
+}
+
+static void wake_waiters(void)
+{
     struct sc_shared_storage *storage = sc__storage();
 
-    if (sc__load_seq_cst32(&storage->waiting) != 0 &&
-        sc__exchange32(&storage->waiting, 0) != 0)
-        sc__waiters_wake(storage);
-#endif
+    if (sc__wait_armed(sc__load_seq_cst64(&storage->wait_word)))
+        wake_armed(storage);
 }
+
+#endif
 
 /* The exported functions call this, not each other: on ELF a call to an
  * exported function goes through the PLT, since another image could
@@ -141,13 +169,17 @@ uint32_t sc_processes(uint32_t *pids, uint32_t capacity)
 /* Once the storage is in place. GetProcessTimes on the current process
  * touches no other module and takes no lock: safe under the loader lock.
  * Should it fail all the same, the process is counted in the overflow rather
- * than refused the DLL. */
+ * than refused the DLL. A fork child comes here with its parent's entry,
+ * which is not its own to keep or to give back. */
 static void processes_attach(void)
 {
-    if (sc__process_self(&self.id) == 0)
+    self.slot = -1;
+    if (sc__process_self(&self.id) == 0) {
         sc__table_join(table(), &self);
-    else
+    } else {
+        self.id = (struct sc_process_id){0, 0};
         sc__fetch_add32(&table()->overflow, 1);
+    }
 }
 
 /* At process exit as on FreeLibrary: the storage is still mapped. */
@@ -158,15 +190,31 @@ static void processes_detach(void)
 
 /* ---- Waiting for a change ---------------------------------------------- */
 
-/* An event count. The waiter arms (its platform half makes it wakeable by
- * the next wake), raises the waiting flag, and only then looks at the
- * counter again; the writer updates the counter, and only then looks at the
- * flag. Both the raise and the update are locked instructions, full
- * barriers, so at least one side sees the other: the waiter sees the new
- * value and does not sleep, or the writer sees the flag and wakes it. A
- * wake that comes between the arm and the sleep is kept by the platform
- * half (a futex word that has moved, a semaphore count), so the sleep
- * returns at once. */
+/* An event count in one word, wait_word: a generation of wakes in its low
+ * half, and in its high half the number of waiters that armed since the
+ * last wake.
+ *
+ * A waiter enters (its platform half makes it findable by a wake), arms
+ * with one locked add to the high half, which also reads the generation it
+ * will sleep on, and only then looks at the counter again. A writer updates
+ * the counter, and only then looks at the word. Both the arm and the update
+ * are locked instructions, full barriers, so at least one side sees the
+ * other: the waiter sees the new value and does not sleep, or the writer
+ * sees the arm, moves the generation on and wakes it.
+ *
+ * The writer lowers the arms last, and only when the word is still what its
+ * own move made it: a waiter that armed in between changed the word, so its
+ * arm stays for the next writer. A writer stopped or killed at any point
+ * therefore leaves the arms raised, and the next writer wakes the sleepers
+ * again: no writer can cost a waiter a wake-up that a later update makes.
+ * Its own update, if nobody writes after it, the sleepers find when they
+ * look again (RECHECK_MS). */
+
+/* Longest sleep between two looks at the counter, in milliseconds: what a
+ * change that comes with no wake (a writer killed between its update and its
+ * wake; on Windows, a writer that may not open the waiter's event) waits to
+ * be seen. Every other change wakes the waiters at once. */
+enum { RECHECK_MS = 1000 };
 
 static int wait_result(int64_t *now, int64_t value, int result)
 {
@@ -186,15 +234,15 @@ static uint32_t time_left(uint64_t start_us, uint32_t timeout_ms)
     return elapsed >= limit ? 0 : (uint32_t)((limit - elapsed + 999) / 1000);
 }
 
-/* How long a waiter looks before it raises the flag, in microseconds. */
+/* How long a waiter looks before it arms, in microseconds. */
 enum { SPIN_US = 20 };
 
 /* A writer that is still writing changes the counter within far less than
- * SPIN_US. Looking for that a little before raising the flag spares the
- * writer a wake, which a waiter in a loop would otherwise make it pay on
- * nearly every turn: a futex call on Linux, several calls to the server
- * under Wine, and in the time they take the counter stands still, so the
- * waiter raises the flag again. Returns whether the counter changed. */
+ * SPIN_US. Looking for that a little before arming spares the writer a
+ * wake, which a waiter in a loop would otherwise make it pay on nearly
+ * every turn: a futex call on Linux, several calls to the server under
+ * Wine, and in the time they take the counter stands still, so the waiter
+ * arms again. Returns whether the counter changed. */
 static int changes_soon(sc__atomic64 *counter, int64_t seen, int64_t *value)
 {
     uint64_t start = sc__clock_us();
@@ -209,31 +257,63 @@ static int changes_soon(sc__atomic64 *counter, int64_t seen, int64_t *value)
     }
 }
 
+/* One call's state across its sleeps: while the generation is still the
+ * one it armed on, no wake has lowered its arm, so a call that looks again
+ * after RECHECK_MS sleeps on without arming anew. */
+struct wait_call {
+    struct sc_waiter waiter;
+    int entered;
+    int armed;
+    uint32_t ticket;
+};
+
+static int arm(struct wait_call *call, struct sc_shared_storage *storage)
+{
+    if (!call->entered) {
+        if (sc__waiter_enter(&call->waiter, storage, &self) != 0)
+            return -1;
+        call->entered = 1;
+    }
+    if (!call->armed || sc__wait_generation(sc__load_seq_cst64(
+                            &storage->wait_word)) != call->ticket) {
+        call->ticket = sc__wait_generation(
+            sc__fetch_add64(&storage->wait_word, SC_WAIT_ARM));
+        call->armed = 1;
+    }
+    return 0;
+}
+
+static int end_wait(struct wait_call *call, int64_t *now, int64_t value,
+                    int result)
+{
+    if (call->entered)
+        sc__waiter_leave(&call->waiter);
+    return wait_result(now, value, result);
+}
+
 int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now)
 {
     struct sc_shared_storage *storage = sc__storage();
     uint64_t start = timeout_ms == SC_WAIT_FOREVER ? 0 : sc__clock_us();
+    struct wait_call call = {.entered = 0, .armed = 0};
 
     for (;;) {
         int64_t value = sc__load_acquire64(&storage->counter);
         if (value != seen)
-            return wait_result(now, value, 1);
+            return end_wait(&call, now, value, 1);
         uint32_t left = time_left(start, timeout_ms);
         if (left == 0)
-            return wait_result(now, value, 0);
+            return end_wait(&call, now, value, 0);
         if (changes_soon(&storage->counter, seen, &value))
-            return wait_result(now, value, 1);
-        struct sc_waiter waiter;
-        if (sc__waiter_arm(&waiter, storage, &self) != 0)
-            return wait_result(now, value, -1);
-        sc__exchange32(&storage->waiting, 1);
+            return end_wait(&call, now, value, 1);
+        if (arm(&call, storage) != 0)
+            return end_wait(&call, now, value, -1);
         value = sc__load_seq_cst64(&storage->counter);
-        if (value != seen) {
-            sc__waiter_disarm(&waiter);
-            return wait_result(now, value, 1);
-        }
-        if (sc__waiter_sleep(&waiter, left) != 0)
-            return wait_result(now, value, -1);
+        if (value != seen)
+            return end_wait(&call, now, value, 1);
+        if (sc__waiter_sleep(&call.waiter, call.ticket,
+                             left < RECHECK_MS ? left : RECHECK_MS) != 0)
+            return end_wait(&call, now, value, -1);
     }
 }
 

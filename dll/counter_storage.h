@@ -26,46 +26,59 @@
  * for a change"). */
 struct sc_shared_storage {
     _Alignas(64) sc__atomic64 counter;
-    /* Non-zero while some process may be waiting: the writer that finds it
-     * set clears it and wakes the waiters. */
-    sc__atomic32 waiting;
-    /* Linux: the futex word the waiters sleep on; each wake adds 1. */
-    sc__atomic32 wakes;
+    /* The waiters' word: the generation of wakes in the low half, which a
+     * Linux waiter sleeps on as a futex; in the high half, the waiters that
+     * armed since the last wake (SC_WAIT_ARM). */
+    sc__atomic64 wait_word;
     /* Windows: a random number, set by the first waiter, in the names of
-     * the waiters' semaphores, so that copies of the DLL never meet. */
+     * the waiters' events, so that copies of the DLL never meet. */
     sc__atomic64 waiters_id;
     _Alignas(64) struct sc_process_table processes;
 };
 
-/* One call of sc_wait between its look at the counter and its sleep
- * (wait_win32.c, wait_posix.c). */
+/* One arm in the high half of wait_word: the generation in the low half
+ * never carries into it but once per 2^32 wakes, which costs one wake. */
+#define SC_WAIT_ARM ((int64_t)1 << 32)
+
+/* The generation of a wait_word value. */
+static inline uint32_t sc__wait_generation(int64_t word)
+{
+    return (uint32_t)word;
+}
+
+/* Whether a wait_word value counts waiters armed since the last wake. */
+static inline int sc__wait_armed(int64_t word)
+{
+    return ((uint64_t)word >> 32) != 0;
+}
+
+/* One call of sc_wait while it may sleep (wait_win32.c, wait_posix.c). */
 struct sc_waiter {
     struct sc_shared_storage *storage;
-    uint32_t ticket;     /* Linux: the wakes seen before the look */
-    sc__atomic32 *armed; /* Windows: the slot's count, or NULL */
-    void *semaphore;     /* Windows: this process's, or NULL */
+    sc__atomic32 *counted; /* Windows: the slot's count of sleepers, or NULL */
+    void *node;            /* Windows: this thread in the process's list */
 };
 
-/* Makes the caller wakeable by the next wake of storage, before it looks
- * at the counter once more. member is this process's place in the table.
- * Returns 0, or -1 with errno or GetLastError() set. */
-int sc__waiter_arm(struct sc_waiter *waiter, struct sc_shared_storage *storage,
-                   const struct sc_table_member *member);
+/* Makes the calling thread findable by a wake of storage, before it arms
+ * the word. member is this process's place in the table. Returns 0, or -1
+ * with errno or GetLastError() set. */
+int sc__waiter_enter(struct sc_waiter *waiter, struct sc_shared_storage *storage,
+                     const struct sc_table_member *member);
 
-/* Undoes an arm that will not sleep. */
-void sc__waiter_disarm(struct sc_waiter *waiter);
+/* Undoes sc__waiter_enter, when the call returns. */
+void sc__waiter_leave(struct sc_waiter *waiter);
 
-/* Sleeps until a wake since the arm, or for at most ms (SC_WAIT_FOREVER:
- * no limit); it may also return early for no reason. Returns 0, or -1
- * with errno or GetLastError() set. The caller looks at the counter again
- * either way. */
-int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ms);
+/* Sleeps while the generation is ticket, for at most ms; it may also return
+ * early for no reason. Returns 0, or -1 with errno or GetLastError() set.
+ * The caller looks at the counter again either way. */
+int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ticket, uint32_t ms);
 
-/* Windows: closes this process's semaphore when the DLL is freed, so that
- * its name goes with the last handle. */
+/* Windows: closes what this process made for waiting when the DLL is
+ * freed, so that the event's name goes with its last handle. */
 void sc__waiter_close(void);
 
-/* Wakes every waiter that armed before this call. */
+/* Wakes every thread that sleeps on storage's generation: called after the
+ * generation has moved on. */
 void sc__waiters_wake(struct sc_shared_storage *storage);
 
 /* Microseconds on a clock that never goes back: a wait must never end

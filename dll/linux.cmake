@@ -58,4 +58,9 @@ set_target_properties(sharedcounter PROPERTIES
 # that show they catch a lost wake-up; never installed.
 if(BUILD_TESTING)
     sc_add_linux_library(sharedcounter_nowake SC_SKIP_WAKE)
+    # And one whose writers stop between their update and their wake when
+    # the test asks them to (tests/support_pause.c).
+    sc_add_linux_library(sharedcounter_paused SC_PAUSE_BEFORE_WAKE)
+    target_sources(sharedcounter_paused PRIVATE
+        ${PROJECT_SOURCE_DIR}/tests/support_pause.c)
 endif()

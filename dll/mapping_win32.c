@@ -134,10 +134,7 @@ static BOOL dacl_admits_only(PACL dacl, PSID user)
     return TRUE;
 }
 
-/* Returns 0 if object is owned by user and its DACL only ever allows user;
- * ERROR_INVALID_OWNER or ERROR_INVALID_SECURITY_DESCR if not (someone else
- * created the name first); or another Win32 error code. */
-static DWORD check_owner_only(HANDLE object, PSID user)
+DWORD sc__check_owner_only(HANDLE object, PSID user)
 {
     /* Our own descriptor is a few dozen bytes; one that does not fit here
      * was not made by us. */
@@ -209,7 +206,7 @@ static DWORD open_mapping(HANDLE *mapping, const WCHAR *name, PSID user)
                                   sizeof(struct sc_shared_storage), name);
     if (*mapping == NULL)
         return GetLastError();
-    err = check_owner_only(*mapping, user);
+    err = sc__check_owner_only(*mapping, user);
     if (err != 0)
         CloseHandle(*mapping);
     return err;

@@ -30,9 +30,16 @@ struct sc_owner_only_sd {
 };
 
 /* Builds in out the descriptor that allows user access, for the mapping
- * and for the waiters' semaphores. It points into out and at user, so both
+ * and for the waiters' events. It points into out and at user, so both
  * must outlive its use. Returns 0 or a Win32 error code. */
 DWORD sc__owner_only_sd(struct sc_owner_only_sd *out, PSID user, DWORD access);
+
+/* Returns 0 if object (opened with READ_CONTROL) is owned by user and its
+ * DACL only ever allows user; ERROR_INVALID_OWNER or
+ * ERROR_INVALID_SECURITY_DESCR if not (someone else created the name
+ * first); or another Win32 error code. The mapping and the waiters' events
+ * are checked alike. */
+DWORD sc__check_owner_only(HANDLE object, PSID user);
 
 /* Fills user from the process token. Returns 0 or a Win32 error code. */
 DWORD sc__current_user(union sc_user_sid *user);

@@ -24,10 +24,9 @@ static int32_t claim(struct sc_process_table *table,
         if (sc__load_acquire64(&slot->owner) == 0 &&
             sc__compare_exchange64(&slot->owner, 0, word) == 0) {
             sc__exchange64(&slot->created, (int64_t)id->created);
-            /* A count of sleeping threads that the slot's last owner left
-             * (it died in sc_wait, or a thread of it re-armed after taking
-             * a wake meant for another) is none of this process's: a
-             * writer would release its semaphore for nothing. */
+            /* A count of waiting threads that the slot's last owner left
+             * (it died in sc_wait) is none of this process's: writers
+             * would ring its doorbell for nothing. */
             sc__exchange32(&slot->waiting, 0);
             return n;
         }

@@ -27,8 +27,8 @@ struct sc_process_slot {
     sc__atomic64 owner;
     /* The whole creation time, written just after the claim. */
     sc__atomic64 created;
-    /* Windows: how many threads of the owner sleep in sc_wait, so that a
-     * writer knows whose semaphore to release, and how often. */
+    /* Windows: how many threads of the owner are in sc_wait, so that a
+     * writer knows whose doorbell to ring (wait_win32.c). */
     sc__atomic32 waiting;
 };
 

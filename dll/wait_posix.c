@@ -1,10 +1,10 @@
 /* Waiting on Linux (counter.c, "Waiting for a change"): the waiters sleep on
- * a futex word in the shared storage, which a wake moves on before it wakes
- * them all. The storage is a MAP_SHARED mapping of one object, so the
- * kernel finds the sleepers of every process by the object and offset:
- * a process-shared futex, not FUTEX_PRIVATE. A waiter killed in its sleep
- * leaves nothing behind but, at most, a raised flag, which the next writer
- * lowers. */
+ * the generation, the low half of the storage's wait_word, as a futex word,
+ * and a wake moves it on before it wakes them all. The storage is a
+ * MAP_SHARED mapping of one object, so the kernel finds the sleepers of
+ * every process by the object and offset: a process-shared futex, not
+ * FUTEX_PRIVATE. A waiter killed in its sleep leaves nothing behind but, at
+ * most, its arm, which the next writer lowers. */
 #define _GNU_SOURCE
 
 #include <errno.h>
@@ -17,28 +17,37 @@
 
 #include "counter_storage.h"
 
-int sc__waiter_arm(struct sc_waiter *waiter, struct sc_shared_storage *storage,
-                   const struct sc_table_member *member)
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the futex word is the low half of wait_word: little-endian only"
+#endif
+
+/* The low half of wait_word, where a little-endian machine keeps it. */
+static uint32_t *generation(struct sc_shared_storage *storage)
+{
+    return (uint32_t *)(void *)&storage->wait_word;
+}
+
+int sc__waiter_enter(struct sc_waiter *waiter, struct sc_shared_storage *storage,
+                     const struct sc_table_member *member)
 {
     (void)member;
     waiter->storage = storage;
-    waiter->ticket = (uint32_t)sc__load_seq_cst32(&storage->wakes);
     return 0;
 }
 
-void sc__waiter_disarm(struct sc_waiter *waiter)
+void sc__waiter_leave(struct sc_waiter *waiter)
 {
     (void)waiter;
 }
 
 /* The kernel compares the word with the ticket before it sleeps: a wake
  * since the arm has moved it, and the call returns EAGAIN at once. */
-int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ms)
+int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ticket, uint32_t ms)
 {
     struct timespec limit = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
-    long result =
-        syscall(SYS_futex, &waiter->storage->wakes, FUTEX_WAIT, waiter->ticket,
-                ms == SC_WAIT_FOREVER ? NULL : &limit, NULL, 0);
+    long result = syscall(SYS_futex, generation(waiter->storage), FUTEX_WAIT,
+                          ticket, ms == SC_WAIT_FOREVER ? NULL : &limit, NULL,
+                          0);
 
     if (result == 0 || errno == EAGAIN || errno == EINTR || errno == ETIMEDOUT)
         return 0;
@@ -47,8 +56,7 @@ int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ms)
 
 void sc__waiters_wake(struct sc_shared_storage *storage)
 {
-    sc__fetch_add32(&storage->wakes, 1);
-    syscall(SYS_futex, &storage->wakes, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+    syscall(SYS_futex, generation(storage), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
 uint64_t sc__clock_us(void)

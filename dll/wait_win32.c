@@ -1,22 +1,29 @@
 /*
- * Waiting on Windows (counter.c, "Waiting for a change"). Each process that
- * waits has a semaphore, named after the storage's waiters_id and the
- * process's owner word in the table (its id and creation time), and counts
- * its sleeping threads in its slot. A writer that finds the flag raised
- * takes each slot's count and releases that process's semaphore as many
- * times, so every sleeping thread wakes, whichever process it is in.
+ * Waiting on Windows (counter.c, "Waiting for a change"). WaitOnAddress
+ * wakes only the threads of the writer's own process, and a window message
+ * broadcast only windows of one desktop, so each process that waits has a
+ * doorbell: a named auto-reset event, named after the storage's waiters_id
+ * and the process's owner word in the table (its id and creation time). Its
+ * slot counts its threads in sc_wait. A writer that has moved the
+ * generation on rings the doorbell of every process whose slot counts any.
  *
- * WaitOnAddress would be simpler, but it wakes only the threads of the
- * process that changed the value; a window message broadcast reaches only
- * windows of one desktop. No named object outlives its process: the one
- * lasting handle to a semaphore is its waiter's, and a writer holds one for
- * the moment of its release. A waiter killed in its sleep leaves a count in
- * its slot, which the next wake takes (its open then fails), and the slot,
- * which the next sweep of the table frees.
+ * Inside the process, each thread in sc_wait sleeps on the doorbell and on
+ * an event of its own. The doorbell wakes one of them, which sets the event
+ * of every other: no thread can take a wake meant for a sibling, and each
+ * compares the generation with the ticket it armed on, so a thread that
+ * armed after the wake simply sleeps again. Nothing a waiter leaves behind
+ * needs taking back: a doorbell that rings when its threads have already
+ * gone costs the next wait of that process one extra look.
+ *
+ * No named object outlives its process: the one lasting handle to a
+ * doorbell is its process's, and a writer holds one for the moment of its
+ * SetEvent. A waiter killed in its sleep leaves a count in its slot, which
+ * the next process to claim the slot clears; until then writers find its
+ * doorbell gone.
  *
  * The names are in the session's Local\ namespace: a waiter in another
- * session (a service) cannot be woken by this session's writers, and looks
- * again every RECHECK_MS instead.
+ * session (a service) cannot be woken by this session's writers, and sees
+ * their changes when it looks again (RECHECK_MS in counter.c).
  */
 #include <limits.h>
 
@@ -26,11 +33,22 @@
 #include "mapping_win32.h"
 #endif
 
-enum { RECHECK_MS = 1000, POLL_MS = 10, DRAIN_MS = 100, NAME_SIZE = 64 };
+/* How often a process without a slot, which no writer can find, looks. */
+enum { POLL_MS = 10, NAME_SIZE = 64 };
 
-/* This copy of the DLL's semaphore in this process, made by its first
- * wait. */
-static HANDLE semaphore;
+/* A thread of this process in sc_wait, or a spare event kept for the
+ * next. */
+struct thread_waiter {
+    HANDLE event; /* auto-reset, unnamed: this process's alone */
+    struct thread_waiter *next;
+};
+
+/* This copy of the DLL's doorbell in this process, made by its first
+ * wait, and its waiting threads. */
+static HANDLE doorbell;
+static SRWLOCK list_lock = SRWLOCK_INIT;
+static struct thread_waiter *in_wait;
+static struct thread_waiter *spare;
 
 static WCHAR *append_hex64(WCHAR *at, uint64_t value)
 {
@@ -39,7 +57,7 @@ static WCHAR *append_hex64(WCHAR *at, uint64_t value)
     return at;
 }
 
-static void semaphore_name(WCHAR name[NAME_SIZE], int64_t id, int64_t owner)
+static void doorbell_name(WCHAR name[NAME_SIZE], int64_t id, int64_t owner)
 {
     static const WCHAR prefix[] = L"Local\\sharedcounter-wait-";
     WCHAR *at = name;
@@ -69,122 +87,187 @@ static int64_t waiters_id(struct sc_shared_storage *storage)
     return id != 0 ? id : mine;
 }
 
-/* The hardened build admits only the current user, as to its mapping. */
-static HANDLE create_semaphore(const WCHAR *name)
-{
 #if defined(SC_STORAGE_MAPPING)
+
+/* The hardened build admits only the current user, and, as for its
+ * mapping, trusts an event of that name that was there already only if it
+ * carries the same descriptor. */
+static HANDLE create_doorbell(const WCHAR *name)
+{
     union sc_user_sid user;
     struct sc_owner_only_sd sd;
     DWORD err = sc__current_user(&user);
+
     if (err == 0)
-        err = sc__owner_only_sd(&sd, sc__user_sid(&user), SEMAPHORE_ALL_ACCESS);
+        err = sc__owner_only_sd(&sd, sc__user_sid(&user), EVENT_ALL_ACCESS);
     if (err != 0) {
         SetLastError(err);
         return NULL;
     }
     SECURITY_ATTRIBUTES attributes = {sizeof attributes, &sd.sd, FALSE};
-    return CreateSemaphoreW(&attributes, 0, LONG_MAX, name);
-#else
-    return CreateSemaphoreW(NULL, 0, LONG_MAX, name);
-#endif
+    HANDLE made = CreateEventW(&attributes, FALSE, FALSE, name);
+    if (made == NULL)
+        return NULL;
+    err = sc__check_owner_only(made, sc__user_sid(&user));
+    if (err != 0) {
+        CloseHandle(made);
+        SetLastError(err);
+        return NULL;
+    }
+    return made;
 }
 
-static HANDLE own_semaphore(struct sc_shared_storage *storage, int64_t owner)
+#else
+
+static HANDLE create_doorbell(const WCHAR *name)
+{
+    return CreateEventW(NULL, FALSE, FALSE, name);
+}
+
+#endif
+
+static HANDLE own_doorbell(struct sc_shared_storage *storage, int64_t owner)
 {
     WCHAR name[NAME_SIZE];
     HANDLE made,
-        before = InterlockedCompareExchangePointer(&semaphore, NULL, NULL);
+        before = InterlockedCompareExchangePointer(&doorbell, NULL, NULL);
 
     if (before != NULL)
         return before;
-    semaphore_name(name, waiters_id(storage), owner);
-    made = create_semaphore(name);
+    doorbell_name(name, waiters_id(storage), owner);
+    made = create_doorbell(name);
     if (made == NULL)
         return NULL;
-    before = InterlockedCompareExchangePointer(&semaphore, made, NULL);
+    before = InterlockedCompareExchangePointer(&doorbell, made, NULL);
     if (before == NULL)
         return made;
     CloseHandle(made);
     return before;
 }
 
-void sc__waiter_close(void)
+/* A spare event, or a new one. Returns NULL with GetLastError() set. */
+static struct thread_waiter *take_spare(void)
 {
-    HANDLE mine = InterlockedExchangePointer(&semaphore, NULL);
-
-    if (mine != NULL)
-        CloseHandle(mine);
+    AcquireSRWLockExclusive(&list_lock);
+    struct thread_waiter *node = spare;
+    if (node != NULL)
+        spare = node->next;
+    ReleaseSRWLockExclusive(&list_lock);
+    if (node != NULL)
+        return node;
+    node = HeapAlloc(GetProcessHeap(), 0, sizeof *node);
+    if (node == NULL) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return NULL;
+    }
+    node->event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    if (node->event == NULL) {
+        DWORD err = GetLastError();
+        HeapFree(GetProcessHeap(), 0, node);
+        SetLastError(err);
+        return NULL;
+    }
+    return node;
 }
 
 /* A process that has no slot (beyond SC_PROCESS_SLOTS) cannot be found by
  * a writer: it sleeps in short steps instead. */
-int sc__waiter_arm(struct sc_waiter *waiter, struct sc_shared_storage *storage,
-                   const struct sc_table_member *member)
+int sc__waiter_enter(struct sc_waiter *waiter, struct sc_shared_storage *storage,
+                     const struct sc_table_member *member)
 {
     int32_t slot = member->slot;
 
     waiter->storage = storage;
-    waiter->armed = NULL;
-    waiter->semaphore = NULL;
+    waiter->counted = NULL;
+    waiter->node = NULL;
     if (slot < 0)
         return 0;
     struct sc_process_slot *mine = &storage->processes.slots[slot];
-    waiter->semaphore =
-        own_semaphore(storage, sc__load_acquire64(&mine->owner));
-    if (waiter->semaphore == NULL)
+    if (own_doorbell(storage, sc__load_acquire64(&mine->owner)) == NULL)
         return -1;
-    waiter->armed = &mine->waiting;
-    sc__fetch_add32(waiter->armed, 1);
+    struct thread_waiter *node = take_spare();
+    if (node == NULL)
+        return -1;
+    AcquireSRWLockExclusive(&list_lock);
+    node->next = in_wait;
+    in_wait = node;
+    ReleaseSRWLockExclusive(&list_lock);
+    waiter->node = node;
+    waiter->counted = &mine->waiting;
+    sc__fetch_add32(waiter->counted, 1);
     return 0;
 }
 
-/* Takes one from the count, unless a writer has taken it already. */
-static BOOL take_count(sc__atomic32 *armed)
+void sc__waiter_leave(struct sc_waiter *waiter)
 {
-    int32_t n = sc__load_seq_cst32(armed);
+    struct thread_waiter *node = waiter->node;
 
-    while (n > 0) {
-        int32_t before = sc__compare_exchange32(armed, n, n - 1);
-        if (before == n)
-            return TRUE;
-        n = before;
-    }
-    return FALSE;
-}
-
-/* Every thread that counted itself in takes one thing back when it stops
- * waiting: one from the count, or one release of the semaphore. A thread
- * that leaves without sleeping takes one from the count; if a writer has
- * taken the count already, it releases the semaphore for this thread too,
- * now or in a moment, and that release is taken here. Otherwise it would
- * wake a later wait for nothing, which would count itself in once more and
- * leave one more release over after the next wake, and so on. Which thread
- * of the process takes which release does not matter: counts and releases
- * stay equal to the threads counted in. A writer that died between taking
- * the count and releasing costs DRAIN_MS, once. */
-void sc__waiter_disarm(struct sc_waiter *waiter)
-{
-    if (waiter->armed == NULL)
+    if (node == NULL)
         return;
-    for (int waited = 0; waited < DRAIN_MS; waited++) {
-        if (take_count(waiter->armed) ||
-            WaitForSingleObject(waiter->semaphore, 1) == WAIT_OBJECT_0)
-            return;
-    }
+    sc__fetch_add32(waiter->counted, -1);
+    AcquireSRWLockExclusive(&list_lock);
+    struct thread_waiter **at = &in_wait;
+    while (*at != node)
+        at = &(*at)->next;
+    *at = node->next;
+    node->next = spare;
+    spare = node;
+    ReleaseSRWLockExclusive(&list_lock);
 }
 
-int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ms)
+/* The doorbell woke this thread: it passes the wake on to every other
+ * thread of the process in sc_wait, whichever of them it was for. */
+static void pass_on(const struct thread_waiter *self)
 {
-    if (waiter->semaphore == NULL) {
+    AcquireSRWLockShared(&list_lock);
+    for (const struct thread_waiter *n = in_wait; n != NULL; n = n->next)
+        if (n != self)
+            SetEvent(n->event);
+    ReleaseSRWLockShared(&list_lock);
+}
+
+int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ticket, uint32_t ms)
+{
+    struct thread_waiter *node = waiter->node;
+
+    if (node == NULL) {
         Sleep(ms < POLL_MS ? ms : POLL_MS);
         return 0;
     }
-    DWORD result = WaitForSingleObject(waiter->semaphore,
-                                       ms < RECHECK_MS ? ms : RECHECK_MS);
-    if (result == WAIT_OBJECT_0)
+    if (sc__wait_generation(sc__load_seq_cst64(
+            &waiter->storage->wait_word)) != ticket)
         return 0;
-    sc__waiter_disarm(waiter);
-    return result == WAIT_TIMEOUT ? 0 : -1;
+    HANDLE events[2] = {doorbell, node->event};
+    DWORD result = WaitForMultipleObjects(2, events, FALSE, ms);
+    if (result == WAIT_OBJECT_0)
+        pass_on(node);
+    return result == WAIT_OBJECT_0 || result == WAIT_OBJECT_0 + 1 ||
+                   result == WAIT_TIMEOUT
+               ? 0
+               : -1;
+}
+
+static void close_list(struct thread_waiter *node)
+{
+    while (node != NULL) {
+        struct thread_waiter *next = node->next;
+        CloseHandle(node->event);
+        HeapFree(GetProcessHeap(), 0, node);
+        node = next;
+    }
+}
+
+void sc__waiter_close(void)
+{
+    HANDLE mine = InterlockedExchangePointer(&doorbell, NULL);
+
+    if (mine != NULL)
+        CloseHandle(mine);
+    AcquireSRWLockExclusive(&list_lock);
+    struct thread_waiter *nodes = spare;
+    spare = NULL;
+    ReleaseSRWLockExclusive(&list_lock);
+    close_list(nodes);
 }
 
 void sc__waiters_wake(struct sc_shared_storage *storage)
@@ -196,15 +279,14 @@ void sc__waiters_wake(struct sc_shared_storage *storage)
         struct sc_process_slot *slot = &storage->processes.slots[i];
         if (sc__load_seq_cst32(&slot->waiting) <= 0)
             continue;
-        int32_t n = sc__exchange32(&slot->waiting, 0);
         int64_t owner = sc__load_acquire64(&slot->owner);
-        if (n <= 0 || owner == 0)
+        if (owner == 0)
             continue;
-        semaphore_name(name, id, owner);
-        HANDLE waiting = OpenSemaphoreW(SEMAPHORE_MODIFY_STATE, FALSE, name);
-        if (waiting != NULL) {
-            ReleaseSemaphore(waiting, n, NULL);
-            CloseHandle(waiting);
+        doorbell_name(name, id, owner);
+        HANDLE ring = OpenEventW(EVENT_MODIFY_STATE, FALSE, name);
+        if (ring != NULL) {
+            SetEvent(ring);
+            CloseHandle(ring);
         }
     }
 }

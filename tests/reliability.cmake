@@ -43,6 +43,9 @@ foreach(suffix "" _hardened)
     set_tests_properties(test_wait${suffix} PROPERTIES TIMEOUT 300)
 endforeach()
 target_compile_definitions(test_wait_hardened PRIVATE SC_TEST_HARDENED)
+target_compile_definitions(test_wait PRIVATE
+    SC_TEST_PAUSED_DLL="sharedcounter_paused.dll")
+add_dependencies(test_wait sharedcounter_paused)
 target_link_libraries(test_wait_hardened PRIVATE sc_mapping)
 
 # The API without atomics (dll/racy): the same checks, run against it, must

@@ -7,6 +7,8 @@
  *
  * The program re-launches itself as a second process of the same user:
  *     test_hardened --add N    prints "seen X now Y"
+ *     test_hardened --wait-squatted   squats its own doorbell's name, then
+ *                              prints "wait R error E" of one sc_wait
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,9 @@
 #include <aclapi.h>
 
 #include "child_process.h"
+/* The layout of the hardened build's storage, which names no section. */
+#define SC_STORAGE_MAPPING
+#include "counter_storage.h"
 #include "mapping_win32.h"
 #include "options.h"
 #include "sharedcounter.h"
@@ -52,13 +57,68 @@ static void mapping_name_for(const char *dll_path,
     assert_int_equal(sc__mapping_name(wide, current_user(&user), name), 0);
 }
 
-/* ---- the child --------------------------------------------------------- */
+/* ---- the children ------------------------------------------------------ */
 
 static int add_main(const char *delta)
 {
     int64_t seen = sc_get();
     printf("seen %lld now %lld\n", (long long)seen,
            (long long)sc_add(strtoll(delta, NULL, 10)));
+    return 0;
+}
+
+/* The hardened DLL's storage, mapped here as the DLL maps it. */
+static struct sc_shared_storage *hardened_storage(void)
+{
+    union sc_user_sid user;
+    WCHAR path[MAX_PATH], name[SC_MAPPING_NAME_SIZE];
+
+    if (GetModuleFileNameW(GetModuleHandleA(HARDENED_DLL), path, MAX_PATH) ==
+            0 ||
+        sc__current_user(&user) != 0 ||
+        sc__mapping_name(path, sc__user_sid(&user), name) != 0)
+        return NULL;
+    HANDLE mapping = OpenFileMappingW(FILE_MAP_WRITE, FALSE, name);
+    if (mapping == NULL)
+        return NULL;
+    void *view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
+    CloseHandle(mapping);
+    return view;
+}
+
+/* Another process of the user, or anyone who may create names in the
+ * session, makes this process's doorbell (dll/wait_win32.c) first, with a
+ * NULL DACL: the DLL must refuse to wait on it, as it refuses such a
+ * mapping, rather than let others ring or watch it. */
+static int wait_squatted_main(void)
+{
+    struct sc_shared_storage *storage = hardened_storage();
+    char name[96];
+    WCHAR wide[96];
+    SECURITY_DESCRIPTOR open_to_all;
+
+    if (storage == NULL)
+        return 3;
+    sc__compare_exchange64(&storage->waiters_id, 0, 0x5c5c5c5c5c5c5c5c);
+    int64_t owner = 0;
+    for (int i = 0; i < SC_PROCESS_SLOTS && owner == 0; i++)
+        if ((uint32_t)storage->processes.slots[i].owner ==
+            GetCurrentProcessId())
+            owner = storage->processes.slots[i].owner;
+    snprintf(name, sizeof name, "Local\\sharedcounter-wait-%016llx-%016llx",
+             (unsigned long long)storage->waiters_id,
+             (unsigned long long)owner);
+    MultiByteToWideChar(CP_ACP, 0, name, -1, wide, 96);
+    if (owner == 0 ||
+        !InitializeSecurityDescriptor(&open_to_all,
+                                      SECURITY_DESCRIPTOR_REVISION) ||
+        !SetSecurityDescriptorDacl(&open_to_all, TRUE, NULL, FALSE))
+        return 3;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, &open_to_all, FALSE};
+    if (CreateEventW(&sa, FALSE, FALSE, wide) == NULL)
+        return 3;
+    int result = sc_wait(sc_get(), 50, NULL);
+    printf("wait %d error %lu\n", result, (unsigned long)GetLastError());
     return 0;
 }
 
@@ -269,6 +329,29 @@ static void squatted_names_are_refused(void **state)
     assert_int_equal(GetLastError(), ERROR_FILE_NOT_FOUND);
 }
 
+static void squatted_doorbell_is_refused(void **state)
+{
+    struct sc_child child;
+    struct sc_child_output out;
+    DWORD code = 1;
+    int result = 0;
+    unsigned long error = 0;
+    (void)state;
+
+    assert_int_equal(
+        sc__child_start_self(&child, "--wait-squatted", SC_CHILD_PIPE_OUTPUT),
+        0);
+    assert_int_equal(sc__child_finish(&child, 30000, &code, &out), 0);
+    sc__child_close(&child);
+    assert_int_equal(code, 0);
+    if (sscanf(out.out, "wait %d error %lu", &result, &error) != 2)
+        fail_msg("the child said: %s%s", out.out, out.err);
+    sc__child_output_free(&out);
+    assert_int_equal(result, -1);
+    assert_true(error == ERROR_INVALID_SECURITY_DESCR ||
+                error == ERROR_INVALID_OWNER);
+}
+
 /* ---- in place of sharedcounter.dll ------------------------------------- */
 
 /* Fills dir with probe_counter.exe (linked against sharedcounter.dll) and
@@ -355,6 +438,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--add") == 0)
         return add_main(argv[2]);
+    if (argc == 2 && strcmp(argv[1], "--wait-squatted") == 0)
+        return wait_squatted_main();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exports_are_those_of_sharedcounter_dll),
         cmocka_unit_test(has_no_shared_section),
@@ -362,6 +447,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(shares_between_processes_of_the_user),
         cmocka_unit_test(mapping_admits_only_this_user),
         SC_TEST_WITH_FOLDER(squatted_names_are_refused),
+        cmocka_unit_test(squatted_doorbell_is_refused),
         SC_TEST_WITH_FOLDER(runs_in_place_of_sharedcounter_dll),
         SC_TEST_WITH_FOLDER(a_client_of_a_refused_dll_exits_with_init_failed),
     };
