@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,15 +50,18 @@ int sc__process_self(struct sc_process_id *self)
     return read_stat(self->pid, &state, &self->created);
 }
 
-/* A zombie has ended: only its parent has yet to collect its status. */
+/* Only the kernel's answer to kill() says that no process has the id: a
+ * /proc/<pid>/stat that cannot be read may be a /proc that is not mounted
+ * here. A zombie has ended: only its parent has yet to collect its
+ * status. */
 enum sc_liveness sc__process_query(uint32_t pid, uint64_t *created)
 {
     char state;
-    int err = read_stat(pid, &state, created);
 
-    if (err == ENOENT || err == ESRCH)
+    if (pid == 0 || pid > INT32_MAX ||
+        (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
         return SC_GONE;
-    if (err != 0)
+    if (read_stat(pid, &state, created) != 0)
         return SC_UNKNOWN;
     return state == 'Z' || state == 'X' ? SC_GONE : SC_RUNNING;
 }

@@ -5,17 +5,25 @@
  * and user, so that every process that loads the same file shares the
  * variables, as Windows shares a section flagged Shared.
  *
+ * /dev/shm is open to every user, so another user may hold the object's
+ * name first. The names are tried in an order every process agrees on,
+ * and a name another user holds is stepped past: the object is the first
+ * of them that is this user's, or, when none is, the first that is free.
+ *
  * Two one-byte open-file-description locks on the object order the
  * processes. Byte 0 is held, exclusively, by whoever sets the object up or
  * takes it down. Byte 1 is held, shared, by every process that uses the
  * object: whoever gets it exclusively is alone, so it initializes the object
  * on load and removes the name on unload. The kernel drops a process's OFD
  * locks when it dies, kill -9 included, and no close() of another
- * descriptor in the process drops them, unlike classic fcntl locks.
+ * descriptor in the process drops them, unlike classic fcntl locks. But a
+ * description lives as long as anything refers to it, a fork child's
+ * inherited mapping included: so each process refers to its own alone, and
+ * lets go of its locks itself when it unloads.
  *
  * Anything that would leave the variables private stops the process with a
- * message on stderr: a counter that silently counts alone is worse than
- * none (docs/linux.md lists the cases).
+ * message on stderr and in the system log: a counter that silently counts
+ * alone is worse than none (docs/linux.md lists the cases).
  */
 #define _GNU_SOURCE
 
@@ -31,44 +39,61 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 /* Hidden, so that each image finds its own section and not another's. */
 extern char __start_sc_shared[] __attribute__((visibility("hidden")));
 extern char __stop_sc_shared[] __attribute__((visibility("hidden")));
 
-/* The object, and for a moment a second descriptor: the check that its
- * name still leads to it, or the process table reading /proc. */
+/* LOAD_DESCRIPTORS: the object, and for a moment a second descriptor: the
+ * check that its name still leads to it, or the process table reading
+ * /proc. NAMES: how many names of an object are tried before the process
+ * gives up on other users' squatters. */
 enum {
     INIT_BYTE = 0,
     USERS_BYTE = 1,
     OPEN_ATTEMPTS = 100,
-    LOAD_DESCRIPTORS = 2
+    LOAD_DESCRIPTORS = 2,
+    NAMES = 64
 };
 
 static int object_fd = -1;
 static char object_name[96];
 static char image_path[PATH_MAX];
+/* The image file's device and inode, which name its objects. */
+static struct stat image_file;
 
+/* The message goes to stderr and to the system log: a daemon's stderr is
+ * often closed or /dev/null, and the process must not end without a word
+ * anywhere. */
 __attribute__((format(printf, 2, 3))) static _Noreturn void
 fail(int err, const char *format, ...)
 {
+    char why[PATH_MAX + 512];
     va_list args;
 
-    fprintf(stderr, "%s: cannot share the variables of %s: ",
-            program_invocation_short_name, image_path);
     va_start(args, format);
-    vfprintf(stderr, format, args);
+    int used = vsnprintf(why, sizeof why, format, args);
     va_end(args);
+    size_t at = used < 0 ? 0 : (size_t)used < sizeof why ? (size_t)used
+                                                         : sizeof why - 1;
     if (err != 0)
-        fprintf(stderr, ": %s", strerror(err));
-    if (err == EMFILE)
-        fprintf(stderr, " (it needs %d descriptors above 2 while it loads)",
-                LOAD_DESCRIPTORS);
+        at += (size_t)snprintf(why + at, sizeof why - at, ": %s",
+                               strerror(err));
+    if (err == EMFILE && at < sizeof why)
+        snprintf(why + at, sizeof why - at,
+                 " (it needs %d descriptors above 2 while it loads)",
+                 LOAD_DESCRIPTORS);
     fprintf(stderr,
-            "\n%s: stopping rather than counting alone "
-            "(docs/linux.md)\n",
+            "%s: cannot share the variables of %s: %s\n"
+            "%s: stopping rather than counting alone (docs/linux.md)\n",
+            program_invocation_short_name, image_path, why,
             program_invocation_short_name);
+    syslog(LOG_USER | LOG_ERR,
+           "cannot share the variables of %s: %s; stopping rather than "
+           "counting alone",
+           image_path, why);
     _exit(1);
 }
 
@@ -156,6 +181,18 @@ static int lock_byte(int fd, int command, short type, off_t byte)
     return result < 0 ? errno : 0;
 }
 
+/* The main program's file, through /proc/self/exe: readlink does not end
+ * the text, and a failure leaves the name /proc gave. */
+static void read_own_path(void)
+{
+    ssize_t got = readlink("/proc/self/exe", image_path, sizeof image_path - 1);
+
+    if (got < 0)
+        snprintf(image_path, sizeof image_path, "/proc/self/exe");
+    else
+        image_path[got] = '\0';
+}
+
 struct image_search {
     uintptr_t address;
     bool found;
@@ -176,36 +213,96 @@ static int find_image(struct dl_phdr_info *info, size_t size, void *data)
         search->found = true;
         if (info->dlpi_name[0] != '\0')
             snprintf(image_path, sizeof image_path, "%s", info->dlpi_name);
-        else if (readlink("/proc/self/exe", image_path, sizeof image_path - 1) <
-                 0)
-            snprintf(image_path, sizeof image_path, "/proc/self/exe");
+        else
+            read_own_path();
         return 1;
     }
     return 0;
 }
 
-/* Names the object after the file this image was loaded from. */
-static void name_object(void)
+/* Finds the file this image was loaded from. */
+static void find_image_file(void)
 {
     struct image_search search = {(uintptr_t)__start_sc_shared, false};
-    struct stat file;
 
     snprintf(image_path, sizeof image_path, "this program");
     dl_iterate_phdr(find_image, &search);
     if (!search.found)
         fail(0, "no loaded image holds its section");
-    if (stat(image_path, &file) != 0)
+    if (stat(image_path, &image_file) != 0)
         fail(errno, "stat");
-    snprintf(object_name, sizeof object_name, "/sharedcounter-%jx-%jx-%ju",
-             (uintmax_t)file.st_dev, (uintmax_t)file.st_ino,
-             (uintmax_t)geteuid());
 }
 
-/* Creates the object or opens the one there. A new object gets mode 0600
+/* The object's name number index (0, 1, 2...) for the image file and this
+ * user: the first is /sharedcounter-<device>-<inode>-<uid>, the others add
+ * .<index>. */
+static void name_object(int index)
+{
+    int used = snprintf(object_name, sizeof object_name,
+                        "/sharedcounter-%jx-%jx-%ju",
+                        (uintmax_t)image_file.st_dev,
+                        (uintmax_t)image_file.st_ino, (uintmax_t)geteuid());
+    if (index > 0)
+        snprintf(object_name + used, sizeof object_name - (size_t)used, ".%d",
+                 index);
+}
+
+/* Whether fd is a file of this user's: only this user (or root) can make
+ * one, so no other user can have put it in the way. */
+static bool is_own(int fd)
+{
+    struct stat st;
+
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+           st.st_uid == geteuid();
+}
+
+/* Opens name number index if it is this user's object. Returns the
+ * descriptor; or -1 with errno ENOENT (free), or EEXIST (another user's, or
+ * not a file: stepped past), or another errno. */
+static int open_own(int index)
+{
+    name_object(index);
+    int fd = shm_open_above_stdio(O_RDWR, 0);
+    if (fd < 0) {
+        /* A name this user may not open, or not as a file (a directory, a
+         * symbolic link, which shm_open does not follow), is another's. */
+        if (errno == EACCES || errno == EISDIR || errno == ELOOP ||
+            errno == ENXIO)
+            errno = EEXIST;
+        return -1;
+    }
+    if (is_own(fd))
+        return fd;
+    close(fd);
+    errno = EEXIST;
+    return -1;
+}
+
+/* The first of the names that is this user's object; if none is, a new
+ * object under the first that is free. Every name is looked at before one
+ * is created, so that a process whose predecessors stepped past a squatter
+ * that has gone since still finds them. A new object gets mode 0600
  * whatever the umask. */
 static int open_object(void)
 {
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+        int free_index = -1;
+        for (int index = 0; index < NAMES; index++) {
+            int fd = open_own(index);
+            if (fd >= 0)
+                return fd;
+            if (errno == ENOENT && free_index < 0)
+                free_index = index;
+            else if (errno != ENOENT && errno != EEXIST)
+                fail(errno, "cannot open /dev/shm%s", object_name);
+        }
+        if (free_index < 0)
+            fail(0, "all %d names /dev/shm/sharedcounter-%jx-%jx-%ju[.N] are "
+                    "held by other users",
+                 NAMES, (uintmax_t)image_file.st_dev,
+                 (uintmax_t)image_file.st_ino, (uintmax_t)geteuid());
+        name_object(free_index);
         int fd = shm_open_above_stdio(O_RDWR | O_CREAT | O_EXCL, 0600);
         if (fd >= 0) {
             if (fchmod(fd, 0600) != 0)
@@ -217,11 +314,6 @@ static int open_object(void)
                  object_name);
         if (errno != EEXIST)
             fail(errno, "cannot create /dev/shm%s", object_name);
-        fd = shm_open_above_stdio(O_RDWR, 0);
-        if (fd >= 0)
-            return fd;
-        if (errno != ENOENT)
-            fail(errno, "cannot open /dev/shm%s", object_name);
     }
     fail(0, "/dev/shm%s keeps appearing and vanishing", object_name);
 }
@@ -245,17 +337,14 @@ static int still_named(int fd)
     return held.st_dev == named.st_dev && held.st_ino == named.st_ino;
 }
 
-/* An object another user made, or one with a looser mode, is not ours to
- * trust or to share through. */
-static void check_owner(int fd)
+/* This user's object with a looser mode than it was made with may have
+ * been opened by others meanwhile: it is not ours to trust. */
+static void check_mode(int fd)
 {
     struct stat st;
 
     if (fstat(fd, &st) != 0)
         fail(errno, "stat /dev/shm%s", object_name);
-    if (st.st_uid != geteuid())
-        fail(0, "/dev/shm%s belongs to uid %ju, not to this user (uid %ju)",
-             object_name, (uintmax_t)st.st_uid, (uintmax_t)geteuid());
     if ((st.st_mode & 07777) != 0600)
         fail(0, "/dev/shm%s has mode %04o, not 0600", object_name,
              (unsigned)(st.st_mode & 07777));
@@ -298,35 +387,105 @@ static void join(int fd, const char *start, size_t size)
         fail(err, "cannot lock /dev/shm%s", object_name);
 }
 
-/* A fork child is a user of its own: with a new open file description,
- * the parent's unload no longer takes the child for itself. */
-static void rejoin_in_child(void)
+/* The section's pages. */
+static char *section_start(void)
 {
-    char path[64];
+    return __start_sc_shared;
+}
 
+static size_t section_size(void)
+{
+    return (size_t)(__stop_sc_shared - __start_sc_shared);
+}
+
+/* ---- fork ---------------------------------------------------------------- */
+
+/* A fork child is a user in its own right, with an open file description
+ * of its own behind both its descriptor and its mapping. Were it to refer
+ * to the parent's, that description, and the parent's locks on it, would
+ * live as long as the child: a parent that exits while its child lives
+ * would leave byte 0 taken for ever, and every new process would wait for
+ * it. The child's description is opened, and already a user, before the
+ * fork: so a parent that unloads at once cannot take itself for the last
+ * user and remove the name from under its child. fork_lock keeps two
+ * threads that fork at once from sharing fork_fd. */
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static int fork_fd = -1;
+static int fork_err;
+
+/* A second description of the object at object_fd, through its name, which
+ * leads to it while this process is a user: nobody can remove the name
+ * while this process holds byte 1. /proc may not be mounted. */
+static int open_again(void)
+{
+    struct stat held, opened;
+    int fd = shm_open_above_stdio(O_RDWR, 0);
+
+    if (fd < 0)
+        return -1;
+    if (fstat(object_fd, &held) != 0 || fstat(fd, &opened) != 0 ||
+        held.st_dev != opened.st_dev || held.st_ino != opened.st_ino) {
+        close(fd);
+        errno = ESTALE;
+        return -1;
+    }
+    int err = lock_byte(fd, F_OFD_SETLK, F_RDLCK, USERS_BYTE);
+    if (err != 0) {
+        close(fd);
+        errno = err;
+        return -1;
+    }
+    return fd;
+}
+
+static void before_fork(void)
+{
+    pthread_mutex_lock(&fork_lock);
+    fork_fd = object_fd < 0 ? -1 : open_again();
+    fork_err = errno;
+}
+
+/* The child's copy of the descriptor keeps its description open. */
+static void parent_after_fork(void)
+{
+    if (fork_fd >= 0)
+        close(fork_fd);
+    fork_fd = -1;
+    pthread_mutex_unlock(&fork_lock);
+}
+
+/* The new mapping replaces the inherited one in one step: the same object,
+ * so the same bytes, now through the child's own description. Only this
+ * thread runs in the child. */
+static void child_after_fork(void)
+{
+    int fd = fork_fd;
+
+    fork_fd = -1;
+    pthread_mutex_init(&fork_lock, NULL);
     if (object_fd < 0)
         return;
-    snprintf(path, sizeof path, "/proc/self/fd/%d", object_fd);
-    int fd = sc__open_above_stdio(path, O_RDWR);
     if (fd < 0)
-        fail(errno, "cannot reopen /dev/shm%s after fork", object_name);
-    int err = lock_byte(fd, F_OFD_SETLK, F_RDLCK, USERS_BYTE);
-    if (err != 0)
-        fail(err, "cannot lock /dev/shm%s after fork", object_name);
+        fail(fork_err, "cannot open /dev/shm%s for a fork child", object_name);
+    if (mmap(section_start(), section_size(), PROT_READ | PROT_WRITE,
+             MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+        fail(errno, "cannot map /dev/shm%s in a fork child", object_name);
     if (dup3(fd, object_fd, O_CLOEXEC) < 0)
         fail(errno, "dup3");
     close(fd);
 }
 
+/* ---- load and unload ----------------------------------------------------- */
+
 /* Before every other constructor of the image, which may use the
  * variables already. */
 __attribute__((constructor(101))) static void attach(void)
 {
-    char *start = __start_sc_shared;
-    size_t size = (size_t)(__stop_sc_shared - __start_sc_shared);
+    char *start = section_start();
+    size_t size = section_size();
     long page = sysconf(_SC_PAGESIZE);
 
-    name_object();
+    find_image_file();
     if (page <= 0 || (uintptr_t)start % (uintptr_t)page != 0 ||
         size % (size_t)page != 0)
         fail(0,
@@ -345,30 +504,36 @@ __attribute__((constructor(101))) static void attach(void)
             close(fd);
             continue;
         }
-        check_owner(fd);
+        check_mode(fd);
         join(fd, start, size);
         if (mmap(start, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
                  fd, 0) == MAP_FAILED)
             fail(errno, "cannot map /dev/shm%s", object_name);
         lock_byte(fd, F_OFD_SETLK, F_UNLCK, INIT_BYTE);
         object_fd = fd;
-        pthread_atfork(NULL, NULL, rejoin_in_child);
+        pthread_atfork(before_fork, parent_after_fork, child_after_fork);
         return;
     }
     fail(0, "/dev/shm%s keeps being replaced", object_name);
 }
 
 /* The last user removes the name, so that nothing stays in /dev/shm and the
- * next process starts from the initial values. The mapping stays until the
- * image is unmapped: code that runs later in exit() may still use it. */
+ * next process starts from the initial values. Both bytes are let go of
+ * here and not left to close(): the description lives on in this
+ * process's mapping, which stays until the image is unmapped (code that
+ * runs later in exit() may still use it), and for a moment in a fork child
+ * that has not yet replaced its own. */
 __attribute__((destructor(101))) static void detach(void)
 {
     if (object_fd < 0)
         return;
-    if (lock_byte(object_fd, F_OFD_SETLKW, F_WRLCK, INIT_BYTE) == 0 &&
-        lock_byte(object_fd, F_OFD_SETLK, F_WRLCK, USERS_BYTE) == 0 &&
-        still_named(object_fd) == 1)
-        shm_unlink(object_name);
+    if (lock_byte(object_fd, F_OFD_SETLKW, F_WRLCK, INIT_BYTE) == 0) {
+        if (lock_byte(object_fd, F_OFD_SETLK, F_WRLCK, USERS_BYTE) == 0 &&
+            still_named(object_fd) == 1)
+            shm_unlink(object_name);
+        lock_byte(object_fd, F_OFD_SETLK, F_UNLCK, USERS_BYTE);
+        lock_byte(object_fd, F_OFD_SETLK, F_UNLCK, INIT_BYTE);
+    }
     close(object_fd);
     object_fd = -1;
 }

@@ -92,10 +92,10 @@ void sc__test_assert_exports_api(const struct sc_test_image *image);
 /* Fails the test, showing text, unless part occurs in it. */
 void sc__test_assert_contains(const char *text, const char *part);
 
-#if defined(_WIN32)
-
 /* Long enough for any child that works; a hung one fails the test. */
 enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
+
+#if defined(_WIN32)
 
 /* ---- children ----------------------------------------------------------- */
 
@@ -227,13 +227,15 @@ void sc__file_copy(const char *file, const char *path);
 void sc__object_path(const char *path, char *object, size_t size);
 int sc__file_exists(const char *path);
 
-/* A child with its stdin, stdout and stderr on pipes. */
+/* A child with its stdin, stdout and stderr on pipes, in a process group
+ * of its own. */
 struct sc_test_child {
     pid_t pid;
     int in;  /* its stdin: write to it, close it (and set -1) for EOF */
     int out; /* its stdout */
     int err; /* its stderr */
     char errors[4096]; /* what it wrote there, once finished */
+    uint64_t deadline_us; /* on sc__now_us(): the test gives up on it then */
 };
 
 /* Writes the full path of the running program into path, for a test that
@@ -246,11 +248,16 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[]);
  * up to a NULL. */
 void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
                              const char *name, ...);
+/* Gives the child ms from now, instead of SC_TEST_CHILD_TIMEOUT_MS from its
+ * start, to do what the test waits for. */
+void sc__test_child_deadline(struct sc_test_child *child, unsigned ms);
 /* Reads one line of its output, without the newline. */
 void sc__test_child_line(struct sc_test_child *child, char *line, size_t size);
 /* Closes its stdin, reads the rest of its output into rest (may be NULL),
  * its stderr into child->errors, and waits: returns the exit status, or
- * 128 + the signal that ended it. */
+ * 128 + the signal that ended it; then kills what is left of its process
+ * group. A child that is not done by its deadline is killed with its group,
+ * and the test fails. */
 int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size);
 
 #endif

@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
+#include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -120,10 +123,13 @@ int sc__test_self_path(char *path, size_t size)
     return 0;
 }
 
+/* The child leads a process group of its own, which its forks join: a
+ * test that gives up on it kills them all at once. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[])
 {
     int in[2], out[2], err[2];
     posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
 
     assert_int_equal(pipe2(in, O_CLOEXEC), 0);
     assert_int_equal(pipe2(out, O_CLOEXEC), 0);
@@ -132,8 +138,12 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[])
     posix_spawn_file_actions_adddup2(&actions, in[0], 0);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
     int failed =
-        posix_spawn(&child->pid, argv[0], &actions, NULL, argv, environ);
+        posix_spawn(&child->pid, argv[0], &actions, &attributes, argv, environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (failed != 0)
         fail_msg("posix_spawn %s: %s", argv[0], strerror(failed));
@@ -144,6 +154,42 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[])
     child->out = out[0];
     child->err = err[0];
     child->errors[0] = '\0';
+    child->deadline_us = sc__now_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000;
+}
+
+void sc__test_child_deadline(struct sc_test_child *child, unsigned ms)
+{
+    child->deadline_us = sc__now_us() + (uint64_t)ms * 1000;
+}
+
+/* Kills the child and its process group, and fails the test. */
+static void give_up(struct sc_test_child *child, const char *waiting_for)
+{
+    int status;
+
+    kill(-child->pid, SIGKILL);
+    waitpid(child->pid, &status, 0);
+    fail_msg("child %ld: no %s by its deadline; killed with its process group",
+             (long)child->pid, waiting_for);
+}
+
+/* Waits until fd can be read, or gives the child up at its deadline. */
+static void await_input(struct sc_test_child *child, int fd,
+                        const char *waiting_for)
+{
+    struct pollfd ready = {fd, POLLIN, 0};
+
+    for (;;) {
+        uint64_t now = sc__now_us();
+        if (now >= child->deadline_us)
+            give_up(child, waiting_for);
+        uint64_t left_ms = (child->deadline_us - now + 999) / 1000;
+        int got = poll(&ready, 1, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
+        if (got > 0)
+            return;
+        if (got < 0 && errno != EINTR)
+            fail_msg("poll: %s", strerror(errno));
+    }
 }
 
 void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
@@ -170,13 +216,18 @@ void sc__test_child_line(struct sc_test_child *child, char *line, size_t size)
     size_t used = 0;
     char c;
 
-    while (read(child->out, &c, 1) == 1 && c != '\n')
+    for (;;) {
+        await_input(child, child->out, "line");
+        if (read(child->out, &c, 1) != 1 || c == '\n')
+            break;
         if (used + 1 < size)
             line[used++] = c;
+    }
     line[used] = '\0';
 }
 
-static void read_all(int fd, char *text, size_t size)
+static void read_all(struct sc_test_child *child, int fd, char *text,
+                     size_t size)
 {
     size_t used = 0;
     ssize_t got;
@@ -185,6 +236,7 @@ static void read_all(int fd, char *text, size_t size)
     for (;;) {
         char *into = used + 1 < size ? text + used : scratch;
         size_t room = used + 1 < size ? size - 1 - used : sizeof scratch;
+        await_input(child, fd, "end of output");
         got = read(fd, into, room);
         if (got < 0 && errno == EINTR)
             continue;
@@ -205,13 +257,18 @@ int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
     if (child->in >= 0)
         close(child->in);
     if (rest != NULL)
-        read_all(child->out, rest, size);
+        read_all(child, child->out, rest, size);
     else
-        read_all(child->out, ignored, sizeof ignored);
+        read_all(child, child->out, ignored, sizeof ignored);
     close(child->out);
-    read_all(child->err, child->errors, sizeof child->errors);
+    read_all(child, child->err, child->errors, sizeof child->errors);
     close(child->err);
-    while (waitpid(child->pid, &status, 0) < 0)
-        assert_int_equal(errno, EINTR);
+    while (waitpid(child->pid, &status, WNOHANG) == 0) {
+        if (sc__now_us() >= child->deadline_us)
+            give_up(child, "exit");
+        usleep(1000);
+    }
+    /* Whatever it left behind in its group goes with it. */
+    kill(-child->pid, SIGKILL);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -2,7 +2,8 @@
  * table defines exactly the .def's names, all under one version node; the
  * SONAME is libsharedcounter.so.0; and the sc_shared section fills whole
  * pages of its own after the RELRO part of the writable segment, in the
- * library and in an executable with an SC_SHARED variable. */
+ * library and in an executable with an SC_SHARED variable, and whole
+ * 64 KiB pages in an executable linked for them. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <setjmp.h>
@@ -137,7 +138,8 @@ static uint64_t relro_end(const struct sd_elf *elf)
     return (end + PAGE - 1) / PAGE * PAGE;
 }
 
-static void assert_shared_pages(const char *path)
+/* sc_shared of the image at path fills whole pages of page bytes. */
+static void assert_shared_pages(const char *path, uint64_t page)
 {
     struct sc_test_image l;
 
@@ -148,8 +150,8 @@ static void assert_shared_pages(const char *path)
     if (shared == NULL)
         fail_msg("%s has no sc_shared section", path);
     assert_int_not_equal(shared->type, SD_SHT_NOBITS);
-    assert_int_equal(shared->address % PAGE, 0);
-    assert_int_equal(shared->size % PAGE, 0);
+    assert_int_equal(shared->address % page, 0);
+    assert_int_equal(shared->size % page, 0);
     assert_true(shared->size > 0);
     assert_true(shared->address >= relro_end(elf));
     /* No other allocated section shares one of its pages. */
@@ -168,13 +170,21 @@ static void assert_shared_pages(const char *path)
 static void library_section_fills_whole_pages_outside_relro(void **state)
 {
     (void)state;
-    assert_shared_pages(SC_LIBRARY_FILE);
+    assert_shared_pages(SC_LIBRARY_FILE, PAGE);
 }
 
 static void executable_section_fills_whole_pages_outside_relro(void **state)
 {
     (void)state;
-    assert_shared_pages(SC_SHARED_EXE);
+    assert_shared_pages(SC_SHARED_EXE, PAGE);
+}
+
+/* Linked for larger pages, the section follows: it must be whole pages on
+ * any kernel that the image's page size allows it to run on. */
+static void section_follows_the_largest_page_size(void **state)
+{
+    (void)state;
+    assert_shared_pages(SC_SHARED_EXE_64K, 65536);
 }
 
 int main(void)
@@ -184,6 +194,7 @@ int main(void)
         cmocka_unit_test(soname_has_the_major_version),
         cmocka_unit_test(library_section_fills_whole_pages_outside_relro),
         cmocka_unit_test(executable_section_fills_whole_pages_outside_relro),
+        cmocka_unit_test(section_follows_the_largest_page_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,8 +16,22 @@
  *                          for the end of its input
  *     --fork LIB           adds 5, forks a child that adds 3 without exec,
  *                          then adds 2
+ *     --fork-exit LIB      adds 5, forks, and exits at once: the child
+ *                          outlives it (see outlive())
+ *     --fork-dlclose LIB   adds 5, forks, unloads LIB; the child outlives
+ *                          the parent's unload
+ *     --double-fork LIB    adds 5, forks a child that forks a grandchild
+ *                          and exits; the grandchild outlives both
+ *     --fork-again LIB     adds 5, forks a child that adds 3, forks again
+ *                          and exits; the grandchild outlives both
+ *     --fork-no-proc LIB   adds 5, unmounts /proc in a mount namespace of
+ *                          its own, forks a child that adds 3, adds 2
  *     --threads LIB        threads write to stdout while others load LIB
  *                          at once and add 1,000 each
+ *
+ * A child that outlives its parent says "orphan" once the parent has gone
+ * (or "ready" once it has unloaded), reads its input to the end, adds 3
+ * (1 after --fork-again) and exits.
  */
 #define _GNU_SOURCE
 
@@ -30,6 +44,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dlfcn.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -42,6 +59,9 @@
 /* The library's own need while it loads: the object and one more. */
 enum { LOAD_DESCRIPTORS = 2, FIRST_FREE = 3 };
 enum { LOADERS = 16, WRITERS = 4, ADDS_PER_LOADER = 1000 };
+/* What a process of the fork cases, or one that loads beside them, may
+ * take: a hang in the library fails the test instead of stalling it. */
+enum { FORK_CASE_MS = 20000, ORPHANED_WITHIN_US = 10000000 };
 
 static char self_path[4096];
 static char clients_dir[4096];
@@ -103,6 +123,106 @@ static int child_fork(struct sc_api *api)
         _exit(0);
     }
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
+        return 1;
+    api->add(2);
+    return 0;
+}
+
+/* The fork child that outlives its parent, once the parent (parent_pid)
+ * has gone or, with a pipe (ready_fd >= 0), has said so: it tells the test,
+ * waits for the end of its input, adds delta and exits normally, leaving
+ * the process table before its output ends. */
+static _Noreturn void outlive(struct sc_api *api, pid_t parent_pid,
+                              int ready_fd, int delta)
+{
+    char c;
+    uint64_t limit = sc__now_us() + ORPHANED_WITHIN_US;
+
+    if (ready_fd >= 0) {
+        if (read(ready_fd, &c, 1) != 1)
+            _exit(1);
+    } else {
+        while (getppid() == parent_pid)
+            if (sc__now_us() > limit || usleep(1000) != 0)
+                _exit(1);
+    }
+    printf(ready_fd >= 0 ? "ready\n" : "orphan\n");
+    fflush(stdout);
+    while (read(0, &c, 1) > 0)
+        continue;
+    api->add(delta);
+    exit(0);
+}
+
+static int child_fork_exit(struct sc_api *api)
+{
+    api->add(5);
+    fflush(stdout);
+    pid_t parent = getpid(), pid = fork();
+    if (pid == 0)
+        outlive(api, parent, -1, 3);
+    return pid < 0;
+}
+
+/* The parent unloads the library while its child has it. */
+static int child_fork_dlclose(struct sc_api *api)
+{
+    int ready[2], status;
+
+    api->add(5);
+    fflush(stdout);
+    if (pipe(ready) != 0)
+        return 1;
+    pid_t pid = fork();
+    if (pid == 0)
+        outlive(api, 0, ready[0], 3);
+    if (pid < 0 || dlclose(api->handle) != 0 || write(ready[1], "", 1) != 1)
+        return 1;
+    return waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+           WEXITSTATUS(status) != 0;
+}
+
+/* A child that forks and exits at once: the daemon's double fork. With
+ * again, the child adds 3 first and its child adds 1. */
+static int child_double_fork(struct sc_api *api, int again)
+{
+    int status;
+
+    api->add(5);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (again)
+            api->add(3);
+        pid_t middle = getpid(), grandchild = fork();
+        if (grandchild == 0)
+            outlive(api, middle, -1, again ? 1 : 3);
+        _exit(grandchild < 0);
+    }
+    return pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+           WEXITSTATUS(status) != 0;
+}
+
+/* /proc unmounted, as in a container or chroot without it: the child
+ * cannot read who it is for the process table, so it is counted in the
+ * overflow; it must not keep its parent's place there too. Root only. */
+static int child_fork_no_proc(struct sc_api *api)
+{
+    int status;
+
+    api->add(5);
+    if (unshare(CLONE_NEWNS) != 0 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        umount2("/proc", MNT_DETACH) != 0)
+        return 2;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        api->add(3);
+        exit(0);
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0)
         return 1;
     api->add(2);
@@ -177,6 +297,16 @@ static int child_main(int argc, char **argv)
     sc__api_load(&api, argv[2]);
     if (strcmp(mode, "--fork") == 0)
         return child_fork(&api);
+    if (strcmp(mode, "--fork-exit") == 0)
+        return child_fork_exit(&api);
+    if (strcmp(mode, "--fork-dlclose") == 0)
+        return child_fork_dlclose(&api);
+    if (strcmp(mode, "--double-fork") == 0)
+        return child_double_fork(&api, 0);
+    if (strcmp(mode, "--fork-again") == 0)
+        return child_double_fork(&api, 1);
+    if (strcmp(mode, "--fork-no-proc") == 0)
+        return child_fork_no_proc(&api);
     int64_t value = api.add(argc > 3 ? atoll(argv[3]) : 0);
     if (strcmp(mode, "--hold") == 0) {
         printf("%lld\n", (long long)value);
@@ -228,6 +358,7 @@ static int run_in_state(struct sc_test_child *proc, const char *state,
     }
     args[n] = NULL;
     sc__test_child_start(proc, args);
+    sc__test_child_deadline(proc, FORK_CASE_MS);
     return sc__test_child_finish(proc, NULL, 0);
 }
 
@@ -347,6 +478,61 @@ static void fork_without_exec(void **state)
     expect_child(*state, "close1", "--fork", NULL, 0, 10);
 }
 
+/* A fork case whose last process outlives the others: while it does, a new
+ * process loads the library and counts at once (none waits for a lock the
+ * gone ones held), and every process of the case finishes. The counter
+ * moves by exactly moved, the new process's adds included. */
+static void expect_outliving(struct fixture *f, const char *mode,
+                             const char *said, int64_t moved)
+{
+    struct sc_test_child proc;
+    char line[64];
+    char *argv[] = {self_path, "--in-state", "", self_path,
+                    (char *)mode, f->library, NULL};
+    int64_t before = f->api.get();
+
+    sc__test_child_start(&proc, argv);
+    sc__test_child_deadline(&proc, FORK_CASE_MS);
+    sc__test_child_line(&proc, line, sizeof line);
+    if (strcmp(line, said) != 0)
+        fail_msg("%s: \"%s\", not \"%s\"", mode, line, said);
+    expect_child(f, "", "--use", "1", 0, 1);
+    int status = sc__test_child_finish(&proc, NULL, 0);
+    if (status != 0)
+        fail_msg("%s: exit %d; stderr:\n%s", mode, status, proc.errors);
+    assert_int_equal(f->api.get(), sc__wrapping_add(before, moved + 2));
+    assert_int_equal(f->api.processes(NULL, 0), 1);
+    expect_child(f, "", "--use", "1", 0, 1);
+}
+
+static void fork_then_parent_exits(void **state)
+{
+    expect_outliving(*state, "--fork-exit", "orphan", 8);
+}
+
+static void fork_then_parent_unloads(void **state)
+{
+    expect_outliving(*state, "--fork-dlclose", "ready", 8);
+}
+
+static void double_fork(void **state)
+{
+    expect_outliving(*state, "--double-fork", "orphan", 8);
+}
+
+static void child_that_forks_again(void **state)
+{
+    expect_outliving(*state, "--fork-again", "orphan", 9);
+}
+
+static void fork_without_proc(void **state)
+{
+    if (geteuid() != 0)
+        skip(); /* a mount namespace of its own */
+    expect_child(*state, "", "--fork-no-proc", NULL, 0, 10);
+    assert_int_equal(((struct fixture *)*state)->api.processes(NULL, 0), 1);
+}
+
 static void many_threads_at_load(void **state)
 {
     expect_child(*state, "close1", "--threads", NULL, 0,
@@ -401,6 +587,14 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(first_user_with_umask_0777, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(fork_without_exec, setup, teardown),
+        cmocka_unit_test_setup_teardown(fork_then_parent_exits, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(fork_then_parent_unloads, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(double_fork, setup, teardown),
+        cmocka_unit_test_setup_teardown(child_that_forks_again, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(fork_without_proc, setup, teardown),
         cmocka_unit_test_setup_teardown(many_threads_at_load, setup, teardown),
         cmocka_unit_test_setup_teardown(linked_clients_with_streams_closed,
                                         setup, teardown),

@@ -3,8 +3,9 @@
  * scratch folder: linearizable with K = 2, 8 and 32 processes, exact
  * sc_processes after kill -9, the init race, copies and hard links, the
  * lifetime after a normal exit and after kill -9 of every process, fork,
- * dlopen cycles, and every condition under which the counter cannot be
- * shared, which must stop the process with a message.
+ * dlopen cycles, other users' squatters on the object's names, which the
+ * library steps past, and every condition under which the counter cannot
+ * be shared, which must stop the process with a message.
  *
  * The program re-launches itself as the child processes:
  *     --add LIB DELTA      loads LIB, adds DELTA, prints the new value
@@ -543,11 +544,20 @@ static void assert_refused(char *const argv[], const char *why)
         fail_msg("stderr does not say \"%s\": %s", why, proc.errors);
 }
 
-static void squat(mode_t mode, uid_t owner)
+/* The object's name number index: the first, or a later one that the
+ * library steps on to when another user holds the earlier ones. */
+static void object_name(char *object, size_t size, int index)
+{
+    sc__object_path(library, object, size);
+    if (index > 0)
+        snprintf(object + strlen(object), size - strlen(object), ".%d", index);
+}
+
+static void squat(int index, mode_t mode, uid_t owner)
 {
     char object[256];
 
-    sc__object_path(library, object, sizeof object);
+    object_name(object, sizeof object, index);
     int fd = open(object, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     assert_true(fd >= 0);
     assert_int_equal(fchmod(fd, mode), 0);
@@ -556,24 +566,81 @@ static void squat(mode_t mode, uid_t owner)
     close(fd);
 }
 
+static void unsquat(int index)
+{
+    char object[256];
+
+    object_name(object, sizeof object, index);
+    unlink(object);
+}
+
 static void squatter_with_another_mode_is_refused(void **state)
 {
     char *argv[] = {self_path, "--add", library, "1", NULL};
 
     (void)state;
-    squat(0644, geteuid());
+    squat(0, 0644, geteuid());
     assert_refused(argv, "has mode 0644, not 0600");
+    unsquat(0);
 }
 
-static void squatter_of_another_user_is_refused(void **state)
+/* Another user (nobody) holds the first name, as anyone can in /dev/shm:
+ * this user's processes step past it to the next, and share there; they
+ * keep finding it there once the squatter has gone, while they use it.
+ * Root only: only root can make a file another user owns. */
+static void squatter_of_another_user_is_stepped_past(void **state)
 {
+    struct sc_test_child holder;
+    struct stat st;
+    char next[256];
+
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    squat(0, 0600, 65534);
+    assert_int_equal(hold_in_child(&holder, library, "10"), 10);
+    object_name(next, sizeof next, 1);
+    assert_int_equal(stat(next, &st), 0);
+    assert_int_equal(st.st_uid, geteuid());
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(add_in_child(library, "5"), 15);
+    unsquat(0);
+    assert_int_equal(add_in_child(library, "1"), 16);
+    finish_ok(&holder);
+    assert_false(sc__file_exists(next));
+}
+
+/* A name that is not a plain file of this user's, such as a symbolic link
+ * that anyone could have made point anywhere, is stepped past too. */
+static void name_that_is_not_a_file_is_stepped_past(void **state)
+{
+    struct sc_test_child holder;
+    char first[256];
+
+    (void)state;
+    object_name(first, sizeof first, 0);
+    assert_int_equal(symlink("/dev/null", first), 0);
+    assert_int_equal(hold_in_child(&holder, library, "10"), 10);
+    assert_int_equal(add_in_child(library, "5"), 15);
+    finish_ok(&holder);
+    unsquat(0);
+}
+
+/* With every name held by others, the library stops the process and says
+ * so: there is nowhere left to share. */
+static void every_name_squatted_is_refused(void **state)
+{
+    enum { NAMES = 64 };
     char *argv[] = {self_path, "--add", library, "1", NULL};
 
     (void)state;
     if (geteuid() != 0)
-        skip(); /* only root can make an object another user owns */
-    squat(0600, 65534);
-    assert_refused(argv, "belongs to uid 65534");
+        skip();
+    for (int index = 0; index < NAMES; index++)
+        squat(index, 0600, 65534);
+    assert_refused(argv, "are held by other users");
+    for (int index = 0; index < NAMES; index++)
+        unsquat(index);
 }
 
 /* Root only: a private mount namespace with its own /dev/shm. */
@@ -636,8 +703,12 @@ int main(int argc, char **argv)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(squatter_with_another_mode_is_refused,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(squatter_of_another_user_is_refused,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            squatter_of_another_user_is_stepped_past, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            name_that_is_not_a_file_is_stepped_past, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_name_squatted_is_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(missing_dev_shm_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(full_dev_shm_is_refused, setup,
