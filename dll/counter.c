@@ -77,9 +77,17 @@ static void sc__pause_before_wake(void)
 }
 #endif
 
+/* Out of line, so that what every update runs stays one load and a
+ * branch, inlined into each operation. */
+#if defined(_MSC_VER)
+#define SC_OUT_OF_LINE __declspec(noinline)
+#else
+#define SC_OUT_OF_LINE __attribute__((noinline, cold))
+#endif
+
 /* Moves the generation on, wakes its sleepers, and only then lowers the
  * arms, if no waiter has armed since the move. */
-static void wake_armed(struct sc_shared_storage *storage)
+static SC_OUT_OF_LINE void wake_armed(struct sc_shared_storage *storage)
 {
     int64_t moved = sc__fetch_add64(&storage->wait_word, 1) + 1;
 

@@ -182,8 +182,12 @@ SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
  * Before it sleeps, a call looks at the counter for up to 20 microseconds:
  * a writer that is still writing is then seen without a wake.
  *
+ * A writer stopped or killed between its update and its wake delays no
+ * waiter beyond the next update by anyone; its own update, if nobody
+ * writes after it, is seen within a second.
+ *
  * Windows: a process beyond SC_PROCESS_SLOTS looks every 10 ms instead of
- * sleeping. A writer that cannot open the waiter's semaphore does not wake
+ * sleeping. A writer that cannot open the waiter's event does not wake
  * it: a writer in another session (a service and a user's program sharing
  * sharedcounter.dll) or, with the section build, of another user or at a
  * lower integrity level. Such a waiter sees the change within a second.

@@ -5,7 +5,7 @@
  * relative to the instruction (RIP-relative), so that no load of the
  * counter's address (a pointer, a GOT entry, a .refptr slot) comes before
  * it (dll/counter_storage.h). Each update is exactly one locked instruction
- * on the counter, followed by exactly one plain load of the waiting flag
+ * on the counter, followed by exactly one plain load of the waiters' word
  * beside it (counter.c, "Waiting for a change"): what sc_wait costs every
  * writer. The hardened DLL, which keeps a pointer to its mapping, is not
  * checked. */
@@ -30,9 +30,9 @@
  * not for a 7-byte load of an address besides. */
 enum { ACCESS_WITHIN = 12, REX_W = 0x48, REX_WR = 0x4c, LOCK = 0xf0 };
 
-/* The waiting flag's offset from the counter, and the load of it: mov
- * r32, m32 (8b), with no REX prefix or REX.R alone. */
-enum { WAITING_OFFSET = 8, MOV_LOAD = 0x8b, REX_R = 0x44 };
+/* The waiters' word's offset from the counter, and the load of it: mov
+ * r64, m64 (8b, with REX.W, or REX.W and REX.R). */
+enum { WAITING_OFFSET = 8, MOV_LOAD = 0x8b };
 
 /* The "|"-separated Windows build trees; set by the build, may be empty. */
 #if defined(SC_WINDOWS_TREES)
@@ -95,17 +95,17 @@ static int access_at(const struct code *code, size_t at,
                         target);
 }
 
-/* Whether a plain 32-bit load of the waiting flag starts at bytes[at]. */
+/* Whether a plain 64-bit load of the waiters' word starts at bytes[at]. */
 static int waiting_load_at(const struct code *code, size_t at, uint64_t counter)
 {
     const unsigned char *p = code->bytes + at;
-    size_t prefix = *p == REX_R;
-    size_t size = prefix + 1 + 1 + 4;
+    size_t size = 1 + 1 + 1 + 4;
     uint64_t target;
 
-    if (at + size > code->size || p[prefix] != MOV_LOAD)
+    if (at + size > code->size || (p[0] != REX_W && p[0] != REX_WR) ||
+        p[1] != MOV_LOAD)
         return 0;
-    return rip_relative(p + prefix + 1, code->address + at + size, &target) &&
+    return rip_relative(p + 2, code->address + at + size, &target) &&
            target == counter + WAITING_OFFSET;
 }
 
@@ -124,9 +124,8 @@ static void assert_addresses_counter(const char *image,
 }
 
 /* An update: one locked instruction on the counter in the whole function,
- * of any operation's kind, and after it one load of the waiting flag. A
- * locked instruction on the flag itself, in the branch taken only when it
- * is raised, is no part of the common path and is not counted. */
+ * of any operation's kind, and after it one load of the waiters' word. The
+ * wake itself is a call, taken only when waiters have armed. */
 static void assert_update_path(const char *image, const struct operation *op,
                                const struct code *code, uint64_t counter)
 {
@@ -150,7 +149,7 @@ static void assert_update_path(const char *image, const struct operation *op,
     }
     if (locked != 1 || loads != 1 || load_at < locked_at)
         fail_msg("%s: %s has %zu locked instructions on the counter and %zu "
-                 "loads of the waiting flag at 0x%llx (the load at +%zu, the "
+                 "loads of the waiters' word at 0x%llx (the load at +%zu, the "
                  "update at +%zu); expected one of each, the update first",
                  image, op->name, locked, loads,
                  (unsigned long long)(counter + WAITING_OFFSET), load_at,
