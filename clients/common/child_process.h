@@ -58,6 +58,13 @@ enum {
     /* Started in its program's folder instead of this process's current
      * one, where Windows would also look for the DLLs it loads. */
     SC_CHILD_IN_ITS_FOLDER = 1 << 4,
+    /* In a console of its own without a window (CREATE_NO_WINDOW, which
+     * needs no display), its standard handles that console's, for a
+     * process that attaches to it (AttachConsole); not with the pipes. */
+    SC_CHILD_OWN_CONSOLE = 1 << 5,
+    /* stdin is this process's console, which this process can type into
+     * (WriteConsoleInputW); not with SC_CHILD_PIPE_STDIN. */
+    SC_CHILD_CONSOLE_STDIN = 1 << 6,
 };
 
 /* How long sc__child_write() and sc__child_read_line() wait for a child

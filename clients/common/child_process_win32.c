@@ -244,42 +244,56 @@ static DWORD make_pipe(HANDLE *child_end, HANDLE *our_end, int child_reads)
     return 0;
 }
 
-static DWORD open_nul(HANDLE *h, DWORD access)
+/* An inheritable handle to a device: NUL, or CONIN$ (the console's
+ * input). */
+static DWORD open_device(HANDLE *h, const wchar_t *name, DWORD access)
 {
     SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
 
-    *h = CreateFileW(L"NUL", access, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                     &inherit, OPEN_EXISTING, 0, NULL);
+    *h = CreateFileW(name, access, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit,
+                     OPEN_EXISTING, 0, NULL);
     if (*h != INVALID_HANDLE_VALUE)
         return 0;
     *h = NULL;
     return GetLastError();
 }
 
+static DWORD open_stdin(struct sc_child *child, HANDLE *end, unsigned flags)
+{
+    if (flags & SC_CHILD_PIPE_STDIN)
+        return (flags & SC_CHILD_CONSOLE_STDIN)
+                   ? ERROR_INVALID_PARAMETER
+                   : make_pipe(end, &child->stdin_write, 1);
+    if (flags & SC_CHILD_CONSOLE_STDIN)
+        return open_device(end, L"CONIN$", GENERIC_READ | GENERIC_WRITE);
+    return open_device(end, L"NUL", GENERIC_READ);
+}
+
 /* The child's ends of its standard handles. Streams that are not piped
  * read from or write to NUL, so that many children never fight over the
- * console. */
+ * console. A child without them (detached) gets INVALID_HANDLE_VALUE; one
+ * in a console of its own gets none (NULL), and so that console's. */
 static DWORD make_child_handles(struct sc_child *child, HANDLE ends[3],
                                 unsigned flags)
 {
-    if (flags & SC_CHILD_DETACHED) {
+    if (flags & (SC_CHILD_DETACHED | SC_CHILD_OWN_CONSOLE)) {
+        HANDLE none = (flags & SC_CHILD_DETACHED) ? INVALID_HANDLE_VALUE : NULL;
         for (int i = 0; i < 3; i++)
-            ends[i] = INVALID_HANDLE_VALUE;
-        return (flags & (SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT))
+            ends[i] = none;
+        return (flags & (SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT |
+                         SC_CHILD_CONSOLE_STDIN))
                    ? ERROR_INVALID_PARAMETER
                    : 0;
     }
-    DWORD err = (flags & SC_CHILD_PIPE_STDIN)
-                    ? make_pipe(&ends[0], &child->stdin_write, 1)
-                    : open_nul(&ends[0], GENERIC_READ);
+    DWORD err = open_stdin(child, &ends[0], flags);
     if (err == 0)
         err = (flags & SC_CHILD_PIPE_OUTPUT)
                   ? make_pipe(&ends[1], &child->stdout_read, 0)
-                  : open_nul(&ends[1], GENERIC_WRITE);
+                  : open_device(&ends[1], L"NUL", GENERIC_WRITE);
     if (err == 0)
         err = (flags & SC_CHILD_PIPE_OUTPUT)
                   ? make_pipe(&ends[2], &child->stderr_read, 0)
-                  : open_nul(&ends[2], GENERIC_WRITE);
+                  : open_device(&ends[2], L"NUL", GENERIC_WRITE);
     return err;
 }
 
@@ -323,6 +337,9 @@ static DWORD make_startup_info(STARTUPINFOEXW *si, HANDLE ends[3])
 
     memset(si, 0, sizeof *si);
     si->StartupInfo.cb = sizeof *si;
+    /* A child in a console of its own takes that console's handles. */
+    if (ends[0] == NULL)
+        return 0;
     si->StartupInfo.dwFlags = STARTF_USESTDHANDLES;
     si->StartupInfo.hStdInput = ends[0];
     si->StartupInfo.hStdOutput = ends[1];
@@ -378,8 +395,10 @@ static DWORD create_process(struct sc_child *child, const char *program,
     wchar_t *command_line = err == 0 ? make_command_line(program, args) : NULL;
     DWORD creation = EXTENDED_STARTUPINFO_PRESENT |
                      ((flags & SC_CHILD_SUSPENDED) ? CREATE_SUSPENDED : 0) |
-                     ((flags & SC_CHILD_DETACHED) ? DETACHED_PROCESS : 0);
-    BOOL inherit = (flags & SC_CHILD_DETACHED) ? FALSE : TRUE;
+                     ((flags & SC_CHILD_DETACHED) ? DETACHED_PROCESS : 0) |
+                     ((flags & SC_CHILD_OWN_CONSOLE) ? CREATE_NO_WINDOW : 0);
+    BOOL inherit =
+        (flags & (SC_CHILD_DETACHED | SC_CHILD_OWN_CONSOLE)) ? FALSE : TRUE;
 
     wchar_t *folder = err == 0 && (flags & SC_CHILD_IN_ITS_FOLDER)
                           ? folder_of(application)

@@ -23,8 +23,15 @@
  *
  * N is a decimal int64_t; "-9223372036854775808" is valid. Nothing else is
  * accepted: no spaces, no control characters, no trailing characters.
- * stdin is read as bytes: a Ctrl+Z (0x1A) byte is a character like any
- * other, not the end of input.
+ * From a pipe or a file, stdin is read as bytes: a Ctrl+Z (0x1A) byte is
+ * a character like any other, not the end of input. A Windows console is
+ * read as the characters typed, in UTF-8 whatever its code page, so that a
+ * refused line is quoted as the same text through a pipe is; there, Ctrl+Z
+ * at the start of a line, then ENTER, is the end of input, as for the
+ * programs of cmd.exe (the rest of that line is dropped). Elsewhere in a
+ * line Ctrl+Z is a control character: the line is refused. Under Wine in a
+ * Unix terminal, the terminal keeps Ctrl+Z as its suspend key and only the
+ * ENTER after it arrives (docs/reliability.md).
  *
  * After each command the client prints the value line "counter: <value>",
  * followed by " (+N from other processes)" when other processes changed
@@ -147,9 +154,10 @@ int sc__last_value(const char *text, int64_t *value);
 
 /* ---- the platform's part: client_win32.c, client_posix.c ---------------- */
 
-/* Reads what stdin has, as bytes, into client->buffer. Returns 1 when the
- * buffer holds new bytes, 0 at the end of input, -1 after reporting an
- * error. */
+/* Reads what stdin has into client->buffer: the bytes of a pipe or a file,
+ * or the UTF-8 of what was typed on a console, where a Ctrl+Z that starts a
+ * line ends the input. Returns 1 when the buffer holds new bytes, 0 at the
+ * end of input, -1 after reporting an error. */
 int sc__client_refill(struct sc_client *client);
 
 /* Whether stdin is a console or terminal (not a pipe or a file). */

@@ -1,5 +1,6 @@
 /* The Windows side of the client runner (client.h): stdin read as bytes
- * with ReadFile, and the loaded DLL's version, build and path. */
+ * with ReadFile, or from a console as the characters typed, and the loaded
+ * DLL's version, build and path. */
 #include "client.h"
 
 #include <stdlib.h>
@@ -69,14 +70,22 @@ int sc__print_library(const struct sc_client *client,
     return status;
 }
 
-/* stdin is read with ReadFile, as bytes: the C library's text mode would
- * end the input at a 0x1A byte and drop '\r's. */
-int sc__client_refill(struct sc_client *client)
+static int read_failed(struct sc_client *client, DWORD error)
+{
+    char why[300];
+
+    sc__error(client->name, "cannot read stdin: %s; stopped",
+              sc__win32_message(error, why, sizeof why));
+    return -1;
+}
+
+/* A pipe or a file is read with ReadFile, as bytes: the C library's text
+ * mode would end the input at a 0x1A byte and drop '\r's. */
+static int read_bytes(struct sc_client *client, HANDLE in)
 {
     DWORD got;
 
-    if (ReadFile(GetStdHandle(STD_INPUT_HANDLE), client->buffer,
-                 sizeof client->buffer, &got, NULL)) {
+    if (ReadFile(in, client->buffer, sizeof client->buffer, &got, NULL)) {
         client->start = 0;
         client->end = got;
         return got > 0;
@@ -85,10 +94,49 @@ int sc__client_refill(struct sc_client *client)
     /* A pipe whose writer has closed it ends like a file. */
     if (error == ERROR_BROKEN_PIPE || error == ERROR_HANDLE_EOF)
         return 0;
-    char why[300];
-    sc__error(client->name, "cannot read stdin: %s; stopped",
-              sc__win32_message(error, why, sizeof why));
-    return -1;
+    return read_failed(client, error);
+}
+
+/* Whether the next character read starts a line: the bytes read before
+ * ended one, or there were none. */
+static int at_line_start(const struct sc_client *client)
+{
+    return client->end == 0 || client->buffer[client->end - 1] == '\n';
+}
+
+/* A console is read as the characters typed (ReadConsoleW), in UTF-8:
+ * ReadFile would hand them over in the console's code page, where "é" is
+ * 0x82 and a character the code page lacks is '?'. A UTF-16 unit takes at
+ * most 3 bytes of UTF-8, so the buffer holds what one read gives. A
+ * surrogate pair split between two reads (U+FFFD in each) can only be in a
+ * line far longer than any command, which is refused whole anyway.
+ *
+ * Ctrl+Z at the start of a line, then ENTER, is the end of the input, as
+ * for the programs of cmd.exe; the rest of that line goes with it. */
+static int read_console(struct sc_client *client, HANDLE in)
+{
+    wchar_t typed[SC_READ_BUFFER / 3];
+    DWORD got;
+
+    if (!ReadConsoleW(in, typed, sizeof typed / sizeof typed[0], &got, NULL))
+        return read_failed(client, GetLastError());
+    if (got == 0 || (typed[0] == 0x1a && at_line_start(client)))
+        return 0;
+    int len = WideCharToMultiByte(CP_UTF8, 0, typed, (int)got, client->buffer,
+                                  sizeof client->buffer, NULL, NULL);
+    if (len <= 0)
+        return read_failed(client, GetLastError());
+    client->start = 0;
+    client->end = (size_t)len;
+    return 1;
+}
+
+int sc__client_refill(struct sc_client *client)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+
+    return sc__is_console(in) ? read_console(client, in)
+                              : read_bytes(client, in);
 }
 
 int sc__stdin_is_terminal(void)
