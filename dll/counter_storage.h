@@ -46,10 +46,15 @@ static inline uint32_t sc__wait_generation(int64_t word)
     return (uint32_t)word;
 }
 
-/* Whether a wait_word value counts waiters armed since the last wake. */
+/* How many arms since the last wake a wait_word value counts. */
+static inline uint32_t sc__wait_arms(int64_t word)
+{
+    return (uint32_t)((uint64_t)word >> 32);
+}
+
 static inline int sc__wait_armed(int64_t word)
 {
-    return ((uint64_t)word >> 32) != 0;
+    return sc__wait_arms(word) != 0;
 }
 
 /* One call of sc_wait while it may sleep (wait_win32.c, wait_posix.c). */
