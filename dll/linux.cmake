@@ -8,12 +8,15 @@
 # sc_wait asks for SHAREDCOUNTER_0.3 and an older library refuses it by name
 # when it loads; everything else stays local.
 set(sc_names_0_3 sc_wait)
+set(sc_names_0_4 sc_counter_open sc_counter_add sc_counter_get
+    sc_counter_exchange sc_counter_wait sc_counter_next)
 sc_api_names(sc_names_0_2)
-list(REMOVE_ITEM sc_names_0_2 ${sc_names_0_3})
+list(REMOVE_ITEM sc_names_0_2 ${sc_names_0_3} ${sc_names_0_4})
 list(JOIN sc_names_0_2 ";\n        " sc_exports_0_2)
 list(JOIN sc_names_0_3 ";\n        " sc_exports_0_3)
-set(SC_SYMBOL_VERSIONS SHAREDCOUNTER_0.2 SHAREDCOUNTER_0.3 CACHE INTERNAL
-    "The version nodes of the library's symbols")
+list(JOIN sc_names_0_4 ";\n        " sc_exports_0_4)
+set(SC_SYMBOL_VERSIONS SHAREDCOUNTER_0.2 SHAREDCOUNTER_0.3 SHAREDCOUNTER_0.4
+    CACHE INTERNAL "The version nodes of the library's symbols")
 set(sc_version_script ${CMAKE_CURRENT_BINARY_DIR}/sharedcounter.map)
 file(CONFIGURE OUTPUT ${sc_version_script} CONTENT
 "/* Generated from dll/sharedcounter.def by dll/linux.cmake. */
@@ -28,6 +31,11 @@ SHAREDCOUNTER_0.3 {
     global:
         ${sc_exports_0_3};
 } SHAREDCOUNTER_0.2;
+
+SHAREDCOUNTER_0.4 {
+    global:
+        ${sc_exports_0_4};
+} SHAREDCOUNTER_0.3;
 ")
 
 # sc_add_linux_library(<name> [definition...]): the library under <name>,
