@@ -54,6 +54,21 @@ void sc__api_unload(struct sc_api *api)
     api->handle = NULL;
 }
 
+void *sc__test_library_load(const char *path)
+{
+    return dlopen(path, RTLD_NOW);
+}
+
+void *sc__test_library_symbol(void *library, const char *name)
+{
+    return dlsym(library, name);
+}
+
+void sc__test_library_unload(void *library)
+{
+    dlclose(library);
+}
+
 void sc__test_make_dir(char *path, size_t size)
 {
     assert_true(size > 24);

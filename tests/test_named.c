@@ -42,7 +42,6 @@
 /* The declarations of the storage, in the layout of every build. */
 #define SC_STORAGE_MAPPING
 #else
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -72,21 +71,6 @@ struct lib {
 
 #if defined(_WIN32)
 
-static void *lib_load(const char *path)
-{
-    return LoadLibraryA(path);
-}
-
-static void *lib_symbol(void *handle, const char *name)
-{
-    return (void *)sc__find_function(handle, name);
-}
-
-static void lib_unload(void *handle)
-{
-    FreeLibrary(handle);
-}
-
 static int error_is_invalid_name(void)
 {
     return GetLastError() == ERROR_INVALID_NAME;
@@ -113,21 +97,6 @@ static void sleep_ms(unsigned ms)
 }
 
 #else
-
-static void *lib_load(const char *path)
-{
-    return dlopen(path, RTLD_NOW);
-}
-
-static void *lib_symbol(void *handle, const char *name)
-{
-    return dlsym(handle, name);
-}
-
-static void lib_unload(void *handle)
-{
-    dlclose(handle);
-}
 
 static int error_is_invalid_name(void)
 {
@@ -159,15 +128,16 @@ static void sleep_ms(unsigned ms)
 
 static int lib_open(struct lib *l, const char *path)
 {
-    l->handle = lib_load(path);
+    l->handle = sc__test_library_load(path);
     if (l->handle == NULL)
         return -1;
-    *(void **)&l->open = lib_symbol(l->handle, "sc_counter_open");
-    *(void **)&l->add = lib_symbol(l->handle, "sc_counter_add");
-    *(void **)&l->get = lib_symbol(l->handle, "sc_counter_get");
-    *(void **)&l->exchange = lib_symbol(l->handle, "sc_counter_exchange");
-    *(void **)&l->wait = lib_symbol(l->handle, "sc_counter_wait");
-    *(void **)&l->next = lib_symbol(l->handle, "sc_counter_next");
+    *(void **)&l->open = sc__test_library_symbol(l->handle, "sc_counter_open");
+    *(void **)&l->add = sc__test_library_symbol(l->handle, "sc_counter_add");
+    *(void **)&l->get = sc__test_library_symbol(l->handle, "sc_counter_get");
+    *(void **)&l->exchange =
+        sc__test_library_symbol(l->handle, "sc_counter_exchange");
+    *(void **)&l->wait = sc__test_library_symbol(l->handle, "sc_counter_wait");
+    *(void **)&l->next = sc__test_library_symbol(l->handle, "sc_counter_next");
     return l->open != NULL && l->add != NULL && l->get != NULL &&
                    l->exchange != NULL && l->wait != NULL && l->next != NULL
                ? 0
@@ -393,7 +363,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    lib_unload(f->lib.handle);
+    sc__test_library_unload(f->lib.handle);
     sc__test_remove_dir(f->dir);
     free(f);
     return 0;
