@@ -89,7 +89,8 @@ struct sc_client {
 
     /* Set by sc__client_parse(). */
     enum sc_client_mode mode;
-    int64_t times, delta; /* SC_MODE_BATCH */
+    int64_t times, delta;     /* SC_MODE_BATCH */
+    const char *counter_name; /* --name (batch_only), or NULL: the default */
 
     /* The runner's state; zero before sc__client_begin(). */
     char buffer[SC_READ_BUFFER];
@@ -102,9 +103,10 @@ struct sc_client {
 /* sc__client_parse()'s answer when the client is to run. */
 enum { SC_CLIENT_RUN = -1 };
 
-/* Parses the command line: "--times N [--delta D]" for batch mode,
- * --version, --help. Returns SC_CLIENT_RUN with client->mode set, or the
- * exit code once --help is printed or bad usage reported. */
+/* Parses the command line: "--times N [--delta D]" for batch mode, with
+ * "--name NAME" for a batch_only client, --version, --help. Returns
+ * SC_CLIENT_RUN with client->mode set, or the exit code once --help is printed
+ * or bad usage reported. */
 int sc__client_parse(struct sc_client *client, int argc, char **argv);
 
 /* --version: the program's version and, when library_function is not
