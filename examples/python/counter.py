@@ -26,6 +26,7 @@ import sys
 
 DEFAULT_LIBRARY = "sharedcounter.dll" if sys.platform == "win32" else "libsharedcounter.so.0"
 SC_NAME_MAX = 127
+SC_COUNTERS = 1024
 
 
 def raise_on_minus_one(result, function, arguments):
