@@ -7,6 +7,7 @@
  *     local-call     the same locked add in a function of this program that
  *                    the loop calls: the cost of a call alone
  *     sharedcounter  sc_increment(), a call through the PLT
+ *     named          sc_counter_add(id, 1) on a named counter, the same way
  *     posix-shm      __atomic_fetch_add in a shm_open + mmap object
  *     pthread-mutex  a PTHREAD_PROCESS_SHARED mutex around ++, in that page
  *     sc-nowake      sc_increment() of libsharedcounter_nowake.so, when it
@@ -94,6 +95,24 @@ static void loop_sharedcounter(struct arena *arena, int64_t *shm, long ops)
         sc_increment();
 }
 
+/* The named counter of the "named" variant, opened before the runs. */
+static int32_t named_id;
+
+static void loop_named(struct arena *arena, int64_t *shm, long ops)
+{
+    (void)arena;
+    (void)shm;
+    for (long i = 0; i < ops; i++)
+        sc_counter_add(named_id, 1);
+}
+
+static int64_t read_named(const struct arena *arena, const int64_t *shm)
+{
+    (void)arena;
+    (void)shm;
+    return sc_counter_get(named_id);
+}
+
 /* The two libraries' sc_increment() and sc_get(), called alike through
  * pointers; the second's is NULL when libsharedcounter_nowake.so is not
  * next to the library. */
@@ -176,6 +195,7 @@ static const struct variant variants[] = {
     {"inline-atomic", loop_inline, read_inline},
     {"local-call", loop_local_call, read_inline},
     {"sharedcounter", loop_sharedcounter, read_sharedcounter},
+    {"named", loop_named, read_named},
     {"posix-shm", loop_shm, read_shm},
     {"pthread-mutex", loop_mutex, read_mutex},
     {"sc-dlsym", loop_dlsym, read_dlsym},
@@ -489,14 +509,14 @@ static int parse(int argc, char **argv, long *ops, int *runs, long *wakes)
         const char *option = argv[i];
         char *end = NULL;
         if (strcmp(option, "--help") == 0) {
-            printf(USAGE "Times sc_increment() against an inline atomic, the "
-                         "same atomic behind a local call,\na POSIX shm "
-                         "object and a process-shared mutex, at 1 and 2 "
-                         "processes;\nthen one writer beside 0, 1 and 8 "
-                         "processes in sc_wait(), "
-                         "and the wake latency\nof sc_wait() over --wakes "
-                         "wakes (default 1000; 0 skips it), idle and\nwith "
-                         "two writers busy (docs/performance.md).\n");
+            printf(USAGE
+                   "Times sc_increment() and sc_counter_add() against an "
+                   "inline atomic, the\nsame atomic behind a local call, a "
+                   "POSIX shm object and a process-shared\nmutex, at 1 and 2 "
+                   "processes; then one writer beside 0, 1 and 8 processes\n"
+                   "in sc_wait(), and the wake latency of sc_wait() over "
+                   "--wakes wakes (default\n1000; 0 skips it), idle and with "
+                   "two writers busy (docs/performance.md).\n");
             return 0;
         }
         if (strcmp(option, "--version") == 0) {
@@ -559,6 +579,11 @@ int main(int argc, char **argv)
         return status;
     if (setup(&arena, &shm) != 0) {
         perror("counter_bench_native: shared memory");
+        return 1;
+    }
+    named_id = sc_counter_open("counter_bench_native_increments_total");
+    if (named_id < 0) {
+        perror("counter_bench_native: sc_counter_open");
         return 1;
     }
     /* The runs take the variants in turns, so that a slower stretch of

@@ -19,6 +19,8 @@ packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-6
           fpc fpc-source pkg-config file"
 # make test: counter_export scraped by a real Prometheus (tests/test_prometheus.py).
 packages="$packages prometheus prometheus-node-exporter"
+# make bench-prometheus: prometheus_client for Debian's python3, to time beside it.
+packages="$packages python3-prometheus-client"
 # The machine's own Node.js may bring npm; Debian's npm would conflict with it.
 command -v npm >/dev/null 2>&1 || packages="$packages npm"
 
