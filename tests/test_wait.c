@@ -40,7 +40,7 @@
  *                                           once, prints "woke RC NOW"
  *     --threads-ring LIB THREADS ROUNDS     THREADS threads wait on every
  *                                           one of ROUNDS updates of its own
- *     --add-once LIB                        says "adding", adds 1
+ *     --add-once LIB                        says "ready", adds 1 after a line
  */
 #if !defined(_WIN32)
 #define _GNU_SOURCE
@@ -408,15 +408,19 @@ static int threads_ring_main(char **argv)
 }
 
 /* With PAUSE_VARIABLE set and the paused build, the add stops between the
- * update and the wake, after the library has said "paused". */
+ * update and the wake, after the library has said "paused". It comes when
+ * the test says so, in a process that is running already. */
 static int add_once_main(char **argv)
 {
     struct lib mine;
+    char line[16];
 
     if (lib_open(&mine, argv[0]) != 0)
         return 3;
-    printf("adding\n");
+    printf("ready\n");
     fflush(stdout);
+    if (fgets(line, sizeof line, stdin) == NULL)
+        return 3;
     printf("added %" PRId64 "\n", mine.add(1));
     return 0;
 }
@@ -445,6 +449,11 @@ static uint32_t proc_id(const struct proc *p)
 static void proc_line(struct proc *p, char *line, size_t size)
 {
     assert_int_equal(sc__child_read_line(&p->child, line, size), 0);
+}
+
+static void proc_send(struct proc *p, const char *line)
+{
+    assert_int_equal(sc__child_write(&p->child, line, strlen(line)), 0);
 }
 
 /* Its exit code; what it printed goes into out. */
@@ -503,6 +512,12 @@ static uint32_t proc_id(const struct proc *p)
 static void proc_line(struct proc *p, char *line, size_t size)
 {
     sc__test_child_line(&p->child, line, size);
+}
+
+static void proc_send(struct proc *p, const char *line)
+{
+    size_t length = strlen(line);
+    assert_int_equal(write(p->child.in, line, length), (ssize_t)length);
 }
 
 static int proc_finish(struct proc *p, char *out, size_t size)
@@ -899,9 +914,8 @@ static void threads_of_one_process_each_get_their_wake(void **state)
 /* ---- a writer stopped before its wake -------------------------------------
  */
 
-/* A writer of the paused build that has updated the counter and stopped
- * before its wake, as a debugger or SIGSTOP could stop it. */
-static void start_stopped_writer(struct proc *writer)
+/* A writer of the paused build, running and ready to add. */
+static void start_writer(struct proc *writer)
 {
     char args[4200], line[64];
 
@@ -910,9 +924,24 @@ static void start_stopped_writer(struct proc *writer)
     proc_start(writer, args);
     set_pause(0);
     proc_line(writer, line, sizeof line);
-    assert_string_equal(line, "adding");
+    assert_string_equal(line, "ready");
+}
+
+/* It updates the counter and stops before its wake, as a debugger or
+ * SIGSTOP could stop it. */
+static void stop_writer_before_its_wake(struct proc *writer)
+{
+    char line[64];
+
+    proc_send(writer, "go\n");
     proc_line(writer, line, sizeof line);
     assert_string_equal(line, "paused");
+}
+
+static void start_stopped_writer(struct proc *writer)
+{
+    start_writer(writer);
+    stop_writer_before_its_wake(writer);
 }
 
 static void stopped_writer_strands_nobody(void **state)
@@ -960,9 +989,10 @@ static void stopped_writer_strands_nobody(void **state)
             .l = &paused,
             .seen = fresh_seen(&paused, in_view),
             .timeout_ms = SHORT_WAIT_MS};
+        start_writer(&writer);
         thread_start(&w);
         wait_threads_asleep_on(in_view, 1);
-        start_stopped_writer(&writer);
+        stop_writer_before_its_wake(&writer);
         thread_join(&w);
         proc_kill(&writer);
         assert_int_equal(w.result, 1);
