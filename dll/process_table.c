@@ -127,5 +127,9 @@ uint32_t sc__table_list(struct sc_process_table *table,
             pids[listed] = caller->id.pid;
         listed++;
     }
+    /* No process has id 0: the caller counts the ids written, which the
+     * returned count cannot tell when some processes are in the overflow. */
+    for (uint32_t i = listed; i < capacity; i++)
+        pids[i] = 0;
     return listed + (uint32_t)table->overflow;
 }

@@ -76,13 +76,20 @@ static void version_matches_the_header(void **state)
     assert_int_equal(sc_version(), SC_VERSION_HEX);
 }
 
+/* This process alone, then 0 in every entry that got no id; nothing
+ * beyond capacity. */
 static void processes_lists_this_process(void **state)
 {
-    uint32_t pids[SC_PROCESS_SLOTS];
+    uint32_t pids[SC_PROCESS_SLOTS + 1];
 
     (void)state;
+    for (int i = 0; i <= SC_PROCESS_SLOTS; i++)
+        pids[i] = UINT32_MAX;
     assert_int_equal(sc_processes(pids, SC_PROCESS_SLOTS), 1);
     assert_int_equal(pids[0], (uint32_t)getpid());
+    for (int i = 1; i < SC_PROCESS_SLOTS; i++)
+        assert_int_equal(pids[i], 0);
+    assert_int_equal(pids[SC_PROCESS_SLOTS], UINT32_MAX);
     assert_int_equal(sc_processes(NULL, 0), 1);
 }
 
