@@ -78,9 +78,9 @@ void sc__table_leave(struct sc_process_table *table,
 /* Checks every taken slot against the running processes, frees the slots
  * of processes that have ended, and moves caller (which may be NULL) from
  * the overflow into a slot if one is free now. Then writes up to capacity
- * ids of the listed processes into pids and returns how many processes
- * there are: those listed plus the overflow. Opens processes, so it is not
- * for DllMain. */
+ * ids of the listed processes into pids, 0 into the rest of its capacity,
+ * and returns how many processes there are: those listed plus the
+ * overflow. Opens processes, so it is not for DllMain. */
 uint32_t sc__table_list(struct sc_process_table *table,
                         struct sc_table_member *caller, uint32_t *pids,
                         uint32_t capacity);
