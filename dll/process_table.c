@@ -42,10 +42,31 @@ static void release(struct sc_process_table *table, int32_t n,
     sc__compare_exchange64(&table->slots[n].owner, owner_word(id), 0);
 }
 
+/* The slot that already holds this very process, or -1. A process that
+ * exec()s keeps its id and its creation time, and the image it ran before
+ * left the table no goodbye: the new image takes over its slot. Its
+ * threads went with the old image, and so did any count of them. */
+static int32_t own_slot(struct sc_process_table *table,
+                        const struct sc_process_id *id)
+{
+    int64_t word = owner_word(id);
+
+    for (int32_t n = 0; n < SC_PROCESS_SLOTS; n++) {
+        struct sc_process_slot *slot = &table->slots[n];
+        if (sc__load_acquire64(&slot->owner) == word) {
+            sc__exchange32(&slot->waiting, 0);
+            return n;
+        }
+    }
+    return -1;
+}
+
 void sc__table_join(struct sc_process_table *table,
                     struct sc_table_member *member)
 {
-    member->slot = claim(table, &member->id);
+    member->slot = own_slot(table, &member->id);
+    if (member->slot < 0)
+        member->slot = claim(table, &member->id);
     if (member->slot < 0)
         sc__fetch_add32(&table->overflow, 1);
 }
