@@ -90,15 +90,16 @@ if(SC_WINE_PREFIX_SETUP)
 endif()
 wine_server(start)
 string(TOLOWER "${SC_SYSTEM}" system)
+cmake_path(GET SC_MUTANT_unchanged_DIR PARENT_PATH logs)
 message("mutants: the ${system} builds of tests/mutants/mutants.cmake; "
-        "logs in ${SC_MUTANT_unchanged_DIR}/../<build>/")
+        "logs in ${logs}/<build>/")
 
 # The control: every suite passes against dll/ as it is.
 set(failed "")
 foreach(suite IN LISTS SC_MUTANT_unchanged_SUITES)
     run_suite(result log unchanged ${suite})
     if(NOT result STREQUAL "passed")
-        list(APPEND failed "${suite} (${result}; ${log})")
+        list(APPEND failed "${suite} (${result}, ${log})")
     endif()
 endforeach()
 if(failed)
