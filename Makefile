@@ -3,7 +3,9 @@
 #
 #   make demo    several clients at once: the shared counter next to a private one
 #   make demo-linux  the same launcher on Linux, with libsharedcounter.so
-#   make test    every test suite, for every toolchain
+#   make test    every test suite, for every toolchain, then make mutants
+#   make mutants the broken builds of tests/mutants/mutants.cmake, each of which
+#                the suites named there must catch (docs/reliability.md)
 #   make soak    a long soak of both library builds (docs/reliability.md)
 #   make bench   the benchmark: table, CSV and plot (docs/performance.md)
 #   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
@@ -37,7 +39,7 @@ FUZZ_SECONDS ?= 600
 WINESERVER = $(WINE_RUN) cmake -DWINE=wine -DWINESERVER=wineserver \
     -P cmake/wineserver.cmake
 
-.PHONY: all deps build demo demo-linux test soak bench fuzz screenshot install package clean
+.PHONY: all deps build demo demo-linux test mutants soak bench fuzz screenshot install package clean
 
 all: build
 
@@ -83,7 +85,16 @@ test: build
 	    echo "== tests: $$t"; \
 	    ctest --preset $$t -j $(JOBS) || status=1; \
 	done; \
+	$(MAKE) --no-print-directory mutants || status=1; \
 	exit $$status
+
+# Each tree's target "mutants" builds the broken builds and the suites they
+# run, and runs them (tests/mutants/run.cmake): the Linux builds in the
+# native tree, the Windows ones in the gcc tree. Run it alone: it starts and
+# stops the gcc tree's wineserver, as that tree's tests do.
+mutants: deps $(BUILD)/native/CMakeCache.txt $(BUILD)/gcc/CMakeCache.txt
+	@cmake --build --preset native -j $(JOBS) --target mutants
+	@cmake --build --preset gcc -j $(JOBS) --target mutants
 
 # Run it alone: other clients of the same DLL would count as lost updates.
 # sc_soak is a test program: it runs in bin/, where it finds the DLLs.

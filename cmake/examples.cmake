@@ -215,6 +215,5 @@ set_tests_properties(test_interop PROPERTIES
 foreach(consumer IN LISTS sc_consumers)
     cmake_path(GET consumer STEM name)
     add_test(NAME ${name} COMMAND ${CMAKE_CROSSCOMPILING_EMULATOR} ${consumer})
-    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED wine
-                         PASS_REGULAR_EXPRESSION "consumer: header ")
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED wine)
 endforeach()

@@ -28,11 +28,6 @@ SC_SHARED_END
 
 /* ---- The counter ------------------------------------------------------- */
 
-/* The test-only sharedcounter_racy.dll (SC_RACY) takes the operations from
- * racy/counter_racy.c, which does without atomics, and all the rest from
- * here. */
-#if !defined(SC_RACY)
-
 /* In the section builds a constant address relative to the code, so that
  * each operation below is one locked instruction on it (counter_storage.h). */
 static sc__atomic64 *counter(void)
@@ -57,8 +52,8 @@ int64_t sc_get(void)
 /* The writers' half of waiting (see "Waiting for a change" below): after
  * the locked instruction, which has taken the counter's cache line, one
  * plain load on that same line. Only a writer that finds waiters armed pays
- * for a wake. The test-only sharedcounter_nowake build (SC_SKIP_WAKE)
- * leaves this out, to show that the tests catch a lost wake-up. */
+ * for a wake. The sharedcounter_nowake build (SC_SKIP_WAKE) leaves this
+ * out, for the benchmark to show what the look costs. */
 #if defined(SC_SKIP_WAKE)
 
 static void wake_waiters(void)
@@ -151,8 +146,6 @@ int64_t sc_compare_exchange(int64_t expected, int64_t desired)
         wake_waiters();
     return before;
 }
-
-#endif /* SC_RACY */
 
 uint32_t sc_version(void)
 {

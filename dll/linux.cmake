@@ -54,8 +54,8 @@ set_target_properties(sharedcounter PROPERTIES
     SOVERSION ${PROJECT_VERSION_MAJOR}
     PUBLIC_HEADER ${PROJECT_SOURCE_DIR}/include/sharedcounter.h)
 
-# A build whose writers never wake a waiter (SC_SKIP_WAKE), for the tests
-# that show they catch a lost wake-up; never installed.
+# A build whose writers never wake a waiter (SC_SKIP_WAKE), which
+# counter_bench_native times beside the real one; never installed.
 if(BUILD_TESTING)
     sc_add_linux_library(sharedcounter_nowake SC_SKIP_WAKE)
     # And one whose writers stop between their update and their wake when

@@ -48,34 +48,6 @@ target_compile_definitions(test_wait PRIVATE
 add_dependencies(test_wait sharedcounter_paused)
 target_link_libraries(test_wait_hardened PRIVATE sc_mapping)
 
-# The API without atomics (dll/racy): the same checks, run against it, must
-# fail, and fail on the check that catches lost updates, not for any other
-# reason such as a crash. CTest passes such a test exactly when its output
-# matches PASS_REGULAR_EXPRESSION, whatever its exit code. (WILL_FAIL with
-# FAIL_REGULAR_EXPRESSION would not do: WILL_FAIL also passes a test that
-# merely exits non-zero.)
-foreach(name test_threads test_linearizable)
-    sc_add_test(${name}_racy SOURCES ${name}.c LIBRARIES sharedcounter_racy
-                LOCK racy_counter)
-endforeach()
-set_tests_properties(test_threads_racy PROPERTIES
-    PASS_REGULAR_EXPRESSION "counter moved by [0-9]+, expected [0-9]+: [0-9]+ updates lost")
-set_tests_properties(test_linearizable_racy PROPERTIES
-    PASS_REGULAR_EXPRESSION "but the updates before it reached -?[0-9]+: an overlap")
-
-# The build whose writers never wake a waiter (SC_SKIP_WAKE) must fail the
-# rounds of test_wait on a lost wake-up: the test passes only when the
-# output has that message (PASS_REGULAR_EXPRESSION, whatever the exit code;
-# WILL_FAIL would also pass a crash). Its bound per wait is below the DLL's
-# look every second, which would otherwise end each lost wake-up first.
-sc_add_test(test_wait_nowake SOURCES test_wait.c
-            LIBRARIES sharedcounter_nowake LOCK nowake_counter
-            ARGS --expect-lost-wakeups)
-target_compile_definitions(test_wait_nowake PRIVATE
-    SC_TEST_DLL="sharedcounter_nowake.dll")
-set_tests_properties(test_wait_nowake PROPERTIES
-    PASS_REGULAR_EXPRESSION "${SC_LOST_WAKEUP_MESSAGE}")
-
 # When the last process unloads the library, the counter goes with it.
 sc_add_test(test_lifetime SOURCES test_lifetime.c)
 add_dependencies(test_lifetime sharedcounter sharedcounter_hardened)

@@ -67,3 +67,13 @@ void sc__test_assert_contains(const char *text, const char *part)
     if (strstr(text, part) == NULL)
         fail_msg("\"%s\" not found in:\n%s", part, text);
 }
+
+/* ---- one case of a suite ------------------------------------------------ */
+
+void sc__test_filter_from_environment(void)
+{
+    const char *pattern = getenv("SC_TEST_FILTER");
+
+    if (pattern != NULL && pattern[0] != '\0')
+        cmocka_set_test_filter(pattern);
+}

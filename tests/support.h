@@ -92,6 +92,13 @@ void sc__test_assert_exports_api(const struct sc_test_image *image);
 /* Fails the test, showing text, unless part occurs in it. */
 void sc__test_assert_contains(const char *text, const char *part);
 
+/* ---- one case of a suite ------------------------------------------------ */
+
+/* When the environment's SC_TEST_FILTER is set, cmocka runs only the cases
+ * whose names match it (* and ? as in the shell): tests/mutants runs the one
+ * case that catches a broken build. Call it before the cases run. */
+void sc__test_filter_from_environment(void);
+
 /* Long enough for any child that works; a hung one fails the test. */
 enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
 
@@ -216,7 +223,12 @@ struct sc_api {
 void sc__api_load(struct sc_api *api, const char *library);
 void sc__api_unload(struct sc_api *api);
 
-/* Copies the built library to dir/name; path receives the copy's name. */
+/* The library the suites copy and load: the environment's SC_TEST_LIBRARY
+ * when it names one (tests/mutants runs the suites against broken builds
+ * so), or else the one built in this tree. */
+const char *sc__library_file(void);
+
+/* Copies that library to dir/name; path receives the copy's name. */
 void sc__library_copy(const char *dir, const char *name, char *path,
                       size_t size);
 

@@ -75,11 +75,18 @@ void sc__test_remove_dir(const char *path)
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+const char *sc__library_file(void)
+{
+    const char *named = getenv("SC_TEST_LIBRARY");
+
+    return named != NULL && named[0] != '\0' ? named : SC_LIBRARY_FILE;
+}
+
 void sc__library_copy(const char *dir, const char *name, char *path,
                       size_t size)
 {
     assert_true((size_t)snprintf(path, size, "%s/%s", dir, name) < size);
-    sc__file_copy(SC_LIBRARY_FILE, path);
+    sc__file_copy(sc__library_file(), path);
 }
 
 void sc__file_copy(const char *file, const char *path)
@@ -123,6 +130,37 @@ int sc__test_self_path(char *path, size_t size)
     return 0;
 }
 
+/* The process groups of the children started and not yet finished. A case
+ * that fails on an assertion leaves its children behind, and cmocka goes on
+ * with the next case: they are killed when this program exits, so that
+ * none outlives it (a --spin child would run for ever). */
+enum { TRACKED_GROUPS = 256 };
+static pid_t live_groups[TRACKED_GROUPS];
+static pid_t tracker; /* the process whose children these are */
+
+/* A fork child of the test that exits leaves the test's children alone. */
+static void kill_live_groups(void)
+{
+    if (getpid() != tracker)
+        return;
+    for (int i = 0; i < TRACKED_GROUPS; i++)
+        if (live_groups[i] > 0)
+            kill(-live_groups[i], SIGKILL);
+}
+
+/* Writes group into the entry that holds was (0: a free one), if any. */
+static void track_group(pid_t was, pid_t group)
+{
+    if (tracker == 0 && atexit(kill_live_groups) == 0)
+        tracker = getpid();
+    for (int i = 0; i < TRACKED_GROUPS; i++) {
+        if (live_groups[i] == was) {
+            live_groups[i] = group;
+            return;
+        }
+    }
+}
+
 /* The child leads a process group of its own, which its forks join: a
  * test that gives up on it kills them all at once. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[])
@@ -147,6 +185,7 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[])
     posix_spawn_file_actions_destroy(&actions);
     if (failed != 0)
         fail_msg("posix_spawn %s: %s", argv[0], strerror(failed));
+    track_group(0, child->pid);
     close(in[0]);
     close(out[1]);
     close(err[1]);
@@ -169,6 +208,7 @@ static void give_up(struct sc_test_child *child, const char *waiting_for)
 
     kill(-child->pid, SIGKILL);
     waitpid(child->pid, &status, 0);
+    track_group(child->pid, 0);
     fail_msg("child %ld: no %s by its deadline; killed with its process group",
              (long)child->pid, waiting_for);
 }
@@ -270,5 +310,6 @@ int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
     }
     /* Whatever it left behind in its group goes with it. */
     kill(-child->pid, SIGKILL);
+    track_group(child->pid, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -336,5 +336,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(increments_of_32_processes_are_exactly_the_range),
         cmocka_unit_test(adds_mixed_in_tile_the_range_exactly),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,5 +233,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(count_exceeds_capacity),
         cmocka_unit_test(dll_copy_has_its_own_table),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "sharedcounter.h"
+#include "support.h"
 
 enum { THREADS = 4, PER_THREAD = 250000 };
 
@@ -143,5 +144,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(threads_lose_no_update, start_from_zero,
                                         restore),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -761,5 +761,6 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(full_dev_shm_is_refused, setup,
                                         teardown),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
