@@ -5,6 +5,7 @@
  * image's load and unload hooks, which enter this process into that table
  * and take it out again.
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 #if !defined(_WIN32)
@@ -172,15 +173,21 @@ uint32_t sc_processes(uint32_t *pids, uint32_t capacity)
  * Should it fail all the same, the process is counted in the overflow rather
  * than refused the DLL. A fork child comes here with its parent's entry,
  * which is not its own to keep or to give back. */
-static void processes_attach(void)
+static void enter_table(bool take_over)
 {
     self.slot = -1;
     if (sc__process_self(&self.id) == 0) {
-        sc__table_join(table(), &self);
+        if (!take_over || !sc__table_take_over(table(), &self))
+            sc__table_join(table(), &self);
     } else {
         self.id = (struct sc_process_id){0, 0};
         sc__fetch_add32(&table()->overflow, 1);
     }
+}
+
+static void processes_attach(void)
+{
+    enter_table(false);
 }
 
 /* At process exit as on FreeLibrary: the storage is still mapped. */
@@ -364,12 +371,14 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 #else
 
 /* After the constructor of shared_section_posix.c, which has priority 101
- * and so has laid the shared-memory object over the section already. A fork
- * child is a process of its own in the table; the parent keeps its slot.
- * This fork handler runs after the section's, registered first. */
+ * and so has laid the shared-memory object over the section already. The
+ * image may be a process's new one after exec(), which takes over the slot
+ * of the one before. A fork child is a process of its own in the table; the
+ * parent keeps its slot. This fork handler runs after the section's,
+ * registered first. */
 __attribute__((constructor)) static void load(void)
 {
-    processes_attach();
+    enter_table(true);
     pthread_atfork(NULL, NULL, processes_attach);
 }
 

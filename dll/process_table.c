@@ -42,33 +42,79 @@ static void release(struct sc_process_table *table, int32_t n,
     sc__compare_exchange64(&table->slots[n].owner, owner_word(id), 0);
 }
 
-/* The slot that already holds this very process, or -1. A process that
- * exec()s keeps its id and its creation time, and the image it ran before
- * left the table no goodbye: the new image takes over its slot. Its
- * threads went with the old image, and so did any count of them. */
-static int32_t own_slot(struct sc_process_table *table,
-                        const struct sc_process_id *id)
+/* Whether the process named by a slot still runs. A process with the same id
+ * but another creation time is a new one that got the old id. The whole
+ * creation time is compared once the owner has written it; during the few
+ * instructions of a claim before that, the low 32 bits in the owner word
+ * must do. */
+static enum sc_liveness slot_state(int64_t owner, int64_t created_word)
 {
-    int64_t word = owner_word(id);
+    uint32_t low = (uint32_t)((uint64_t)owner >> 32);
+    uint64_t created = 0;
+    enum sc_liveness state = sc__process_query((uint32_t)owner, &created);
+
+    if (state != SC_RUNNING)
+        return state;
+    if ((uint32_t)created != low)
+        return SC_GONE;
+    if ((uint32_t)created_word == low && (uint64_t)created_word != created)
+        return SC_GONE;
+    return SC_RUNNING;
+}
+
+/* Frees the slot if the process that holds it has ended, and returns
+ * whether it did. A compare-exchange: a new owner that took the slot
+ * meanwhile keeps it. */
+static bool free_if_gone(struct sc_process_slot *slot, int64_t owner)
+{
+    if (slot_state(owner, sc__load_acquire64(&slot->created)) != SC_GONE)
+        return false;
+    sc__compare_exchange64(&slot->owner, owner, 0);
+    return true;
+}
+
+/* Frees the slots of processes that have ended. */
+static void sweep(struct sc_process_table *table)
+{
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++) {
+        struct sc_process_slot *slot = &table->slots[i];
+        int64_t owner = sc__load_acquire64(&slot->owner);
+        if (owner != 0)
+            free_if_gone(slot, owner);
+    }
+}
+
+/* A table full of processes that ended without leaving it (_exit, a
+ * crash), which nobody has listed since, is swept before a process is
+ * counted in the overflow, whose dead members nobody could tell apart. */
+void sc__table_join(struct sc_process_table *table,
+                    struct sc_table_member *member)
+{
+    member->slot = claim(table, &member->id);
+    if (member->slot < 0) {
+        sweep(table);
+        member->slot = claim(table, &member->id);
+    }
+    if (member->slot < 0)
+        sc__fetch_add32(&table->overflow, 1);
+}
+
+bool sc__table_take_over(struct sc_process_table *table,
+                         struct sc_table_member *member)
+{
+    int64_t word = owner_word(&member->id);
 
     for (int32_t n = 0; n < SC_PROCESS_SLOTS; n++) {
         struct sc_process_slot *slot = &table->slots[n];
         if (sc__load_acquire64(&slot->owner) == word) {
+            /* Its threads went with the old image, and so did any count
+             * of them. */
             sc__exchange32(&slot->waiting, 0);
-            return n;
+            member->slot = n;
+            return true;
         }
     }
-    return -1;
-}
-
-void sc__table_join(struct sc_process_table *table,
-                    struct sc_table_member *member)
-{
-    member->slot = own_slot(table, &member->id);
-    if (member->slot < 0)
-        member->slot = claim(table, &member->id);
-    if (member->slot < 0)
-        sc__fetch_add32(&table->overflow, 1);
+    return false;
 }
 
 void sc__table_leave(struct sc_process_table *table,
@@ -102,26 +148,6 @@ static bool promote(struct sc_process_table *table,
     return false;
 }
 
-/* Whether the process named by a slot still runs. A process with the same id
- * but another creation time is a new one that got the old id. The whole
- * creation time is compared once the owner has written it; during the few
- * instructions of a claim before that, the low 32 bits in the owner word
- * must do. */
-static enum sc_liveness slot_state(int64_t owner, int64_t created_word)
-{
-    uint32_t low = (uint32_t)((uint64_t)owner >> 32);
-    uint64_t created = 0;
-    enum sc_liveness state = sc__process_query((uint32_t)owner, &created);
-
-    if (state != SC_RUNNING)
-        return state;
-    if ((uint32_t)created != low)
-        return SC_GONE;
-    if ((uint32_t)created_word == low && (uint64_t)created_word != created)
-        return SC_GONE;
-    return SC_RUNNING;
-}
-
 uint32_t sc__table_list(struct sc_process_table *table,
                         struct sc_table_member *caller, uint32_t *pids,
                         uint32_t capacity)
@@ -131,12 +157,8 @@ uint32_t sc__table_list(struct sc_process_table *table,
     for (int i = 0; i < SC_PROCESS_SLOTS; i++) {
         struct sc_process_slot *slot = &table->slots[i];
         int64_t owner = sc__load_acquire64(&slot->owner);
-        if (owner == 0)
+        if (owner == 0 || free_if_gone(slot, owner))
             continue;
-        if (slot_state(owner, sc__load_acquire64(&slot->created)) == SC_GONE) {
-            sc__compare_exchange64(&slot->owner, owner, 0);
-            continue;
-        }
         if (listed < capacity)
             pids[listed] = (uint32_t)owner;
         listed++;

@@ -3,7 +3,8 @@
  * with made-up members: a process with the right id but another creation
  * time (a reused id) is not counted and loses the slot; an ended process
  * is not counted and loses its slot; beyond SC_PROCESS_SLOTS members the
- * others are counted but not listed, and take a slot once one is free. The
+ * others are counted but not listed, and take a slot once one is free; a
+ * table full of ended processes gives the next one a slot. The
  * entries of pids that got no id hold 0, so that a caller can tell how many
  * ids it got when the count includes processes that are not listed.
  * Both builds of the DLL run this same code on their shared storage.
@@ -217,6 +218,26 @@ static void full_table_counts_but_does_not_list(void **state)
     assert_int_equal(sc__table_list(&table, NULL, NULL, 0), 0);
 }
 
+/* A table full of processes that ended without leaving it: the next
+ * process takes one of their slots instead of the overflow. The ids are
+ * above any that the system hands out. */
+static void table_full_of_ended_processes_takes_a_new_one(void **state)
+{
+    struct sc_table_member me;
+    uint32_t written;
+    (void)state;
+
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++)
+        table.slots[i].owner = (int64_t)0x1234567800000000 | (0x7ffff000 + i);
+    join_as(&me, self_id());
+    assert_true(me.slot >= 0);
+    assert_int_equal(table.overflow, 0);
+    assert_int_equal(list(NULL, 4, &written), 1);
+    assert_int_equal(written, 1);
+    assert_int_equal(pids[0], GetCurrentProcessId());
+    sc__table_leave(&table, &me);
+}
+
 /* Leaving from the overflow takes the member out of the count. */
 static void overflow_member_leaves_the_count(void **state)
 {
@@ -248,6 +269,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(full_table_counts_but_does_not_list,
                                clear_table),
         cmocka_unit_test_setup(overflow_member_leaves_the_count, clear_table),
+        cmocka_unit_test_setup(table_full_of_ended_processes_takes_a_new_one,
+                               clear_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

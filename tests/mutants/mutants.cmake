@@ -105,8 +105,8 @@ sc_mutant(NAME section_not_mapped FILE shared_section_posix.c
 
 # The sweep finds a process that has ended and lists it all the same.
 sc_mutant(NAME dead_process_listed FILE process_table.c
-    FIND "            sc__compare_exchange64(&slot->owner, owner, 0);\n            continue;\n"
-    REPLACE ""
+    FIND "    sc__compare_exchange64(&slot->owner, owner, 0);\n    return true;\n"
+    REPLACE "    return false;\n"
     WINDOWS test_sc_processes/one_holder_is_counted_then_killed
     LINUX test_native_processes/processes_exact_after_kill_9_mid_run)
 

@@ -461,6 +461,29 @@ static void fork_child_shares_as_a_user(void **state)
     assert_false(sc__file_exists(object));
 }
 
+/* More fork children than the table has slots come and go, each ending
+ * with _exit(), which leaves the table no goodbye, and nobody lists the
+ * table meanwhile: the children that come when it is full take the slots
+ * of those that have ended, and none stays counted. */
+static void ended_processes_never_fill_the_table(void **state)
+{
+    enum { CHILDREN = SC_PROCESS_SLOTS + 100 };
+    struct sc_api api;
+    int status;
+
+    (void)state;
+    sc__api_load(&api, library);
+    for (int i = 0; i < CHILDREN; i++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+    }
+    assert_int_equal(api.processes(NULL, 0), 1);
+    sc__api_unload(&api);
+}
+
 /* The test, the child that forks, and its fork after exec(): three. */
 static void fork_then_exec_counts_each_process_once(void **state)
 {
@@ -742,6 +765,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(fork_child_shares_as_a_user, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(fork_then_exec_counts_each_process_once,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(ended_processes_never_fill_the_table,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(dlopen_dlclose_cycles, setup, teardown),
         cmocka_unit_test_setup_teardown(executable_shares_its_own_section,
