@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "child_process.h"
+#include "clock.h"
 
 struct sc_demo_plan {
     int64_t clients;   /* K processes of each kind, at most 32 */
@@ -42,7 +43,7 @@ void sc__demo_report_killed(const struct sc_demo_plan *plan,
 
 /* On a console or terminal, shows a progress bar of the shared counter,
  * with its ops/s, until every process has exited or the deadline
- * (sc__demo_now_ms()) has passed, then erases it (demo_live.c). Does
+ * (sc__clock_ms()) has passed, then erases it (demo_live.c). Does
  * nothing when stdout is not a console or terminal, so that the demo's
  * output stays the same in a pipe or a file. */
 void sc__demo_show_progress(const struct sc_demo_plan *plan,
@@ -59,9 +60,6 @@ int sc__demo_report(const struct sc_demo_plan *plan,
 
 /* ---- the platform's part: demo_win32.c, demo_posix.c -------------------- */
 
-/* Milliseconds on a clock that only moves forward. */
-uint64_t sc__demo_now_ms(void);
-
 /* The width in columns of the console or terminal that stdout is, or 0
  * when it is neither. */
 int sc__demo_line_width(void);
@@ -77,7 +75,7 @@ int sc__demo_all_ended(const struct sc_demo_process *processes, size_t count,
 int sc__demo_start_all(const struct sc_demo_plan *plan,
                        struct sc_demo_process *processes, size_t count);
 
-/* Waits for p until the deadline (sc__demo_now_ms()), killing it there,
+/* Waits for p until the deadline (sc__clock_ms()), killing it there,
  * reads the last value it printed, and passes on what it wrote to stderr. */
 void sc__demo_collect(const struct sc_demo_plan *plan,
                       struct sc_demo_process *p, uint64_t deadline);

@@ -81,11 +81,6 @@ void sc__demo_collect(const struct sc_demo_plan *plan,
     }
 }
 
-uint64_t sc__demo_now_ms(void)
-{
-    return sc__now_ms();
-}
-
 int sc__demo_line_width(void)
 {
     struct winsize size;

@@ -73,7 +73,7 @@ int sc__demo_start_all(const struct sc_demo_plan *plan,
 
 static DWORD ms_until(uint64_t deadline)
 {
-    uint64_t now = GetTickCount64();
+    uint64_t now = sc__clock_ms();
     return now < deadline ? (DWORD)(deadline - now) : 0;
 }
 
@@ -100,11 +100,6 @@ void sc__demo_collect(const struct sc_demo_plan *plan,
         sc__child_output_free(&output);
     }
     sc__child_close(&p->child);
-}
-
-uint64_t sc__demo_now_ms(void)
-{
-    return GetTickCount64();
 }
 
 int sc__demo_line_width(void)

@@ -126,19 +126,6 @@ void sc__watch_describe(struct sc_watched *w, uint32_t pid)
     read_age(w);
 }
 
-uint64_t sc__watch_now_ms(void)
-{
-    return sc__now_ms();
-}
-
-void sc__watch_sleep_ms(unsigned ms)
-{
-    struct timespec left = {ms / 1000, (long)(ms % 1000) * 1000000};
-
-    while (nanosleep(&left, &left) != 0 && errno == EINTR)
-        ;
-}
-
 /* ---- the live view ------------------------------------------------------- */
 
 #define ESC "\033"

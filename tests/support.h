@@ -247,7 +247,7 @@ struct sc_test_child {
     int out; /* its stdout */
     int err; /* its stderr */
     char errors[4096]; /* what it wrote there, once finished */
-    uint64_t deadline_us; /* on sc__now_us(): the test gives up on it then */
+    uint64_t deadline_us; /* on sc__clock_us(): the test gives up on it then */
 };
 
 /* Writes the full path of the running program into path, for a test that

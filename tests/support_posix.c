@@ -193,12 +193,12 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[])
     child->out = out[0];
     child->err = err[0];
     child->errors[0] = '\0';
-    child->deadline_us = sc__now_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000;
+    child->deadline_us = sc__clock_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000;
 }
 
 void sc__test_child_deadline(struct sc_test_child *child, unsigned ms)
 {
-    child->deadline_us = sc__now_us() + (uint64_t)ms * 1000;
+    child->deadline_us = sc__clock_us() + (uint64_t)ms * 1000;
 }
 
 /* Kills the child and its process group, and fails the test. */
@@ -220,7 +220,7 @@ static void await_input(struct sc_test_child *child, int fd,
     struct pollfd ready = {fd, POLLIN, 0};
 
     for (;;) {
-        uint64_t now = sc__now_us();
+        uint64_t now = sc__clock_us();
         if (now >= child->deadline_us)
             give_up(child, waiting_for);
         uint64_t left_ms = (child->deadline_us - now + 999) / 1000;
@@ -304,9 +304,9 @@ int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
     read_all(child, child->err, child->errors, sizeof child->errors);
     close(child->err);
     while (waitpid(child->pid, &status, WNOHANG) == 0) {
-        if (sc__now_us() >= child->deadline_us)
+        if (sc__clock_us() >= child->deadline_us)
             give_up(child, "exit");
-        usleep(1000);
+        sc__sleep_ms(1);
     }
     /* Whatever it left behind in its group goes with it. */
     kill(-child->pid, SIGKILL);

@@ -229,7 +229,7 @@ static DWORD delete_with_retry(const char *path)
     for (int attempt = 0; attempt < 50; attempt++) {
         if (DeleteFileA(path))
             return 0;
-        Sleep(20);
+        sc__sleep_ms(20);
     }
     return GetLastError();
 }

@@ -66,11 +66,11 @@ static void test_eight_workers_release_the_latch(void **state)
         start(&workers[i], "counter_worker.exe", "--times 1");
     for (int i = 0; i < WORKERS; i++)
         assert_int_equal(finish(&workers[i], NULL), 0);
-    ULONGLONG released = GetTickCount64();
+    ULONGLONG released = sc__clock_ms();
     assert_int_equal(finish(&waiter, &output), 0);
     print_message("counter_wait --until returned %lu ms after the last "
                   "worker was seen to end\n",
-                  (unsigned long)(GetTickCount64() - released));
+                  (unsigned long)(sc__clock_ms() - released));
     snprintf(expected, sizeof expected, "counter: %" PRId64 "\r\n", target);
     assert_string_equal(output.out, expected);
     assert_string_equal(output.err, "");
@@ -89,10 +89,10 @@ static void test_change_returns_once_the_counter_changes(void **state)
     start(&waiter, "counter_wait.exe", "--change --timeout 60000");
     do {
         sc_increment();
-        changed = GetTickCount64();
+        changed = sc__clock_ms();
     } while (WaitForSingleObject(waiter.process, 50) == WAIT_TIMEOUT);
     print_message("counter_wait --change ended %lu ms after the change\n",
-                  (unsigned long)(GetTickCount64() - changed));
+                  (unsigned long)(sc__clock_ms() - changed));
     assert_int_equal(finish(&waiter, &output), 0);
     assert_int_equal(sc__last_value(output.out, &value), 0);
     assert_true(value != before);
@@ -111,9 +111,9 @@ static void test_timeout_expires_and_not_early(void **state)
     for (size_t i = 0; i < 2; i++) {
         struct sc_test_run run;
         snprintf(args, sizeof args, "%s --timeout %d", modes[i], TIMEOUT_MS);
-        ULONGLONG begin = GetTickCount64();
+        ULONGLONG begin = sc__clock_ms();
         wait_run(&run, args);
-        ULONGLONG took = GetTickCount64() - begin;
+        ULONGLONG took = sc__clock_ms() - begin;
         print_message("counter_wait %s: exit %lu after %lu ms\n", args,
                       (unsigned long)run.exit_code, (unsigned long)took);
         assert_int_equal(run.exit_code, 1);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
+
 #if defined(_WIN32)
 #include <windows.h>
 #else
@@ -39,11 +41,6 @@ struct sc_child_output {
 };
 
 void sc__child_output_free(struct sc_child_output *output);
-
-/* Microseconds on a clock that only moves forward (QueryPerformanceCounter,
- * CLOCK_MONOTONIC), fine enough to time waits of a millisecond and to
- * never end one early. */
-uint64_t sc__now_us(void);
 
 #if defined(_WIN32)
 
@@ -149,7 +146,7 @@ int sc__child_start(struct sc_child *child, const char *program,
 
 /* Reads stdout and stderr to their ends (both at once, so that a chatty
  * child cannot block on a full pipe) and waits for the child, all until
- * deadline_ms (sc__now_ms()). Returns 0 with *exit_code set (128 + the
+ * deadline_ms (sc__clock_ms()). Returns 0 with *exit_code set (128 + the
  * signal for a child a signal ended); ETIMEDOUT when the child was not done
  * by then (it is then killed); or an errno value. output is filled only on
  * success, and freed with sc__child_output_free(). */
@@ -158,9 +155,6 @@ int sc__child_finish(struct sc_child *child, uint64_t deadline_ms,
 
 /* Kills a child that has not been finished, and waits for it. */
 void sc__child_kill(struct sc_child *child);
-
-/* Milliseconds on CLOCK_MONOTONIC. */
-uint64_t sc__now_ms(void);
 
 #endif
 

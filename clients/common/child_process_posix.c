@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -127,25 +126,9 @@ int sc__child_start(struct sc_child *child, const char *program,
     return 0;
 }
 
-uint64_t sc__now_us(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
-}
-
-uint64_t sc__now_ms(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
 static int ms_until(uint64_t deadline_ms)
 {
-    uint64_t now = sc__now_ms();
+    uint64_t now = sc__clock_ms();
 
     if (now >= deadline_ms)
         return 0;
@@ -214,7 +197,7 @@ static int wait_for_exit(struct sc_child *child, uint64_t deadline_ms,
             return errno;
         if (ms_until(deadline_ms) == 0)
             return ETIMEDOUT;
-        nanosleep(&(struct timespec){0, EXIT_POLL_MS * 1000000L}, NULL);
+        sc__sleep_ms(EXIT_POLL_MS);
     }
     child->pid = 0;
     *exit_code =

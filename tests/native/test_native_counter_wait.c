@@ -45,11 +45,11 @@ static void eight_workers_release_the_latch(void **state)
                                 "--times", "1", NULL);
     for (int i = 0; i < WORKERS; i++)
         assert_int_equal(sc__test_child_finish(&workers[i], NULL, 0), 0);
-    uint64_t released = sc__now_ms();
+    uint64_t released = sc__clock_ms();
     assert_int_equal(finish(&waiter, out), 0);
     print_message("counter_wait --until returned %" PRIu64
                   " ms after the last worker was seen to end\n",
-                  sc__now_ms() - released);
+                  sc__clock_ms() - released);
     snprintf(expected, sizeof expected, "counter: %s\n", target);
     assert_string_equal(out, expected);
     assert_string_equal(waiter.errors, "");
@@ -71,12 +71,12 @@ static void change_returns_once_the_counter_changes(void **state)
     uint64_t changed;
     do {
         sc_increment();
-        changed = sc__now_ms();
+        changed = sc__clock_ms();
     } while (poll(&ended, 1, 50) == 0);
     int status = finish(&waiter, out);
     print_message("counter_wait --change returned %" PRIu64
                   " ms after the change\n",
-                  sc__now_ms() - changed);
+                  sc__clock_ms() - changed);
     assert_int_equal(status, 0);
     int64_t value = strtoll(out + strlen("counter: "), NULL, 10);
     assert_true(value != before);
@@ -95,7 +95,7 @@ static void timeout_expires_and_not_early(void **state)
     snprintf(expected, sizeof expected, "counter: -3\n");
     for (size_t i = 0; i < 2; i++) {
         struct sc_test_child waiter;
-        uint64_t start = sc__now_ms();
+        uint64_t start = sc__clock_ms();
         if (modes[i][1] != NULL)
             sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait",
                                     modes[i][0], modes[i][1], "--timeout",
@@ -104,7 +104,7 @@ static void timeout_expires_and_not_early(void **state)
             sc__test_child_start_in(&waiter, SC_CLIENTS_DIR, "counter_wait",
                                     modes[i][0], "--timeout", timeout, NULL);
         assert_int_equal(finish(&waiter, out), 1);
-        uint64_t took = sc__now_ms() - start;
+        uint64_t took = sc__clock_ms() - start;
         print_message("counter_wait %s --timeout %d: exit 1 after %" PRIu64
                       " ms\n",
                       modes[i][0], TIMEOUT_MS, took);
