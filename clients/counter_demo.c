@@ -12,6 +12,7 @@
 #include "client.h"
 #include "demo.h"
 #include "sharedcounter.h"
+#include "text_paths.h"
 
 enum {
     OPTION_CLIENTS,

@@ -3,7 +3,8 @@
  * private_counter processes, all released at the same moment. The launcher
  * is counter_demo.c; what it prints is demo_report.c, and its live line
  * demo_live.c; how it starts and waits for the processes, demo_win32.c
- * (CreateProcessW) and demo_posix.c (posix_spawn).
+ * (CreateProcessW, suspended) and demo_posix.c (posix_spawn, behind a
+ * gate).
  */
 #ifndef SC_DEMO_H
 #define SC_DEMO_H
@@ -11,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "child_process.h"
 #include "clock.h"
 
 struct sc_demo_plan {
@@ -21,10 +21,14 @@ struct sc_demo_plan {
     int64_t timeout_s; /* the time limit, in seconds */
 };
 
+/* A started process, as the platform holds it (demo_win32.c,
+ * demo_posix.c). */
+struct sc_demo_child;
+
 struct sc_demo_process {
     const char *program; /* file name, found next to counter_demo */
     int shared;          /* works on the library's counter */
-    struct sc_child child;
+    struct sc_demo_child *child; /* from its start to its collection */
     unsigned long pid;
     unsigned long exit_code;
     int killed;    /* still running at the time limit, so terminated */

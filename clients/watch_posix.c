@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "child_process.h"
+#include "clock.h"
 #include "options.h"
 
 /* ---- what is attached ---------------------------------------------------- */

@@ -30,6 +30,7 @@
 #include "mapping_win32.h"
 #include "options.h"
 #include "sharedcounter.h"
+#include "image.h"
 #include "support.h"
 #include "text_paths.h"
 

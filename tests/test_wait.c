@@ -63,6 +63,7 @@
 /* The declarations of the hardened build's storage, which name no section:
  * the layout is one for every build. */
 #define SC_STORAGE_MAPPING
+#include "image.h"
 #else
 #include <dirent.h>
 #include <dlfcn.h>

@@ -193,7 +193,8 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[])
     child->out = out[0];
     child->err = err[0];
     child->errors[0] = '\0';
-    child->deadline_us = sc__clock_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000;
+    child->deadline_us =
+        sc__clock_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000;
 }
 
 void sc__test_child_deadline(struct sc_test_child *child, unsigned ms)

@@ -1,20 +1,22 @@
 /*
  * What the test programs of tests/ and tests/native/ share, in one module:
  * support.c holds what both platforms do alike, support_win32.c and
- * support_posix.c their own halves.
+ * support_posix.c their own halves. Built images are read by a module of
+ * their own (image.h), which only the tests that read images link.
  *
- * Both: wrapping arithmetic on counter values (wrapping.h), child processes
- * (child_process.h) and the text and path helpers (text_paths.h), the saved
- * counter, scratch folders, the API's names from dll/sharedcounter.def
- * (sc_api_names.h), and built images read with sectiondump's parser.
- * Windows: the test program itself re-launched as a worker, start gates,
- * the client programs run with pipes, interactive sessions. POSIX: copies
- * of the library and the API loaded from one, its shared-memory object,
- * and children with pipes.
+ * Both: wrapping arithmetic on counter values (wrapping.h), the clock
+ * (clock.h), the text and path helpers (text_paths.h), the saved counter,
+ * scratch folders, the API's names from dll/sharedcounter.def
+ * (sc_api_names.h). Windows: child processes, the test program itself
+ * re-launched as a worker and start gates (child_process.h, the harness
+ * that the benchmark shares), the client programs run with pipes,
+ * interactive sessions. POSIX: copies of the library and the API loaded
+ * from one, its shared-memory object, and children with pipes, in process
+ * groups of their own.
  *
  * The sc__test_* functions that act fail the running cmocka test when they
- * cannot; on Windows the others return 0 or a Win32 error code, because
- * workers (which run no cmocka test) call them as well.
+ * cannot; the harness's return 0 or an error code, because workers (which
+ * run no cmocka test) and the benchmark call them as well.
  */
 #ifndef SC_TEST_SUPPORT_H
 #define SC_TEST_SUPPORT_H
@@ -28,9 +30,11 @@
 #include <sys/types.h>
 #endif
 
+#if defined(_WIN32)
 #include "child_process.h"
+#endif
+#include "clock.h"
 #include "sc_api_names.h"
-#include "sectiondump.h"
 #include "sharedcounter.h"
 #include "text_paths.h"
 #include "wrapping.h"
@@ -67,26 +71,6 @@ void sc__test_make_dir(char *buf, size_t size);
  * Windows a file that cannot go fails the test. */
 void sc__test_remove_dir(const char *dir);
 
-/* ---- built images ------------------------------------------------------- */
-
-/* An image file read whole and parsed by sectiondump's parser. */
-struct sc_test_image {
-    unsigned char *data;
-    size_t size;
-    struct sd_image parsed;
-};
-
-/* Reads and parses the file at path; fails the test if it cannot. */
-void sc__test_image_load_path(struct sc_test_image *image, const char *path);
-void sc__test_image_free(struct sc_test_image *image);
-
-/* Whether any section is named ".shared" or flagged IMAGE_SCN_MEM_SHARED. */
-int sc__test_image_shares(const struct sc_test_image *image);
-
-/* Fails the test unless the image, a PE file, exports exactly the names of
- * dll/sharedcounter.def (sc_api_names), each from a filled slot. */
-void sc__test_assert_exports_api(const struct sc_test_image *image);
-
 /* ---- text ---------------------------------------------------------------- */
 
 /* Fails the test, showing text, unless part occurs in it. */
@@ -103,44 +87,6 @@ void sc__test_filter_from_environment(void);
 enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
 
 #if defined(_WIN32)
-
-/* ---- children ----------------------------------------------------------- */
-
-/* Starts program (a path) with args, as sc__child_start() does, and puts it
- * into a job object that kills it when this test program ends: a failed
- * assertion leaves no child behind, waiting or running. Returns 0 or a
- * Win32 error code. */
-DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
-                             const char *args, unsigned flags);
-
-/* The same for this very program. */
-DWORD sc__child_start_self(struct sc_child *child, const char *args,
-                           unsigned flags);
-
-/* In a worker: tells the parent, on stdout, that it is ready to begin.
- * Returns 0 or a Win32 error code. */
-DWORD sc__say_ready(void);
-
-/* In the parent: waits for a child started with SC_CHILD_PIPE_OUTPUT to say
- * it is ready. Returns 0, or an error code if it said anything else or
- * ended first. */
-DWORD sc__child_wait_ready(struct sc_child *child);
-
-/* A manual-reset event that lets many workers begin at one moment. The
- * parent creates it, hands the name to its workers on the command line, and
- * opens it once every worker has said it is ready. */
-struct sc_start_gate {
-    HANDLE event;
-    char name[64];
-};
-
-/* Creates a closed gate with a name unique to this process and tag.
- * Returns 0 or a Win32 error code. */
-DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag);
-
-/* In a worker: waits until the gate named name opens. Returns 0 or an
- * error code. */
-DWORD sc__gate_wait(const char *name);
 
 /* The CPU time, user and kernel, that process has taken so far, in ms. */
 ULONGLONG sc__test_cpu_ms(HANDLE process);
@@ -203,9 +149,10 @@ int sc__temp_dir_teardown(void **state);
  * bin/, or else one the tests built, from the test program's folder. */
 void sc__test_copy(const char *file, const char *dir, const char *new_name);
 
-/* Reads and parses file (a name found as sc__test_copy finds it, or in dir
- * if dir is given); fails the test if it cannot. */
-void sc__test_image_load(struct sc_test_image *image, const char *dir,
+/* Writes the path of file into buf: in dir, or when dir is NULL, a
+ * program or DLL of the project from bin/, or else one the tests built,
+ * from the test program's folder. */
+void sc__test_find_built(char *buf, size_t size, const char *dir,
                          const char *file);
 
 #else /* POSIX */
@@ -246,7 +193,7 @@ struct sc_test_child {
     int in;  /* its stdin: write to it, close it (and set -1) for EOF */
     int out; /* its stdout */
     int err; /* its stderr */
-    char errors[4096]; /* what it wrote there, once finished */
+    char errors[4096];    /* what it wrote there, once finished */
     uint64_t deadline_us; /* on sc__clock_us(): the test gives up on it then */
 };
 

@@ -11,107 +11,6 @@
 
 #include "client.h"
 
-/* ---- children ----------------------------------------------------------- */
-
-/* This program joins a job before it starts its first child, and every
- * child is in that job from its creation on: a child can never run outside
- * it, not even for a moment. The job's only handle closes when the program
- * ends, however it ends, and the system then kills whatever child is still
- * in it. A child that starts children of its own does the same with a job
- * nested in this one. */
-static DWORD join_kill_on_exit_job(void)
-{
-    static BOOL joined;
-    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {0};
-
-    if (joined)
-        return 0;
-    HANDLE job = CreateJobObjectA(NULL, NULL);
-    if (job == NULL)
-        return GetLastError();
-    limits.BasicLimitInformation.LimitFlags =
-        JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation,
-                                 &limits, sizeof limits) ||
-        !AssignProcessToJobObject(job, GetCurrentProcess())) {
-        DWORD err = GetLastError();
-        CloseHandle(job);
-        return err;
-    }
-    joined = TRUE;
-    return 0;
-}
-
-DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
-                             const char *args, unsigned flags)
-{
-    DWORD err = join_kill_on_exit_job();
-
-    return err != 0 ? err : sc__child_start(child, program, args, flags);
-}
-
-DWORD sc__child_start_self(struct sc_child *child, const char *args,
-                           unsigned flags)
-{
-    char self[MAX_PATH];
-    DWORD len = GetModuleFileNameA(NULL, self, sizeof self);
-
-    if (len == 0 || len >= sizeof self)
-        return ERROR_BAD_PATHNAME;
-    return sc__child_start_in_job(child, self, args, flags);
-}
-
-/* WriteFile, not stdio: a worker may write binary data to stdout after it. */
-DWORD sc__say_ready(void)
-{
-    DWORD written;
-    return WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "ready\n", 6, &written,
-                     NULL) &&
-                   written == 6
-               ? 0
-               : ERROR_WRITE_FAULT;
-}
-
-DWORD sc__child_wait_ready(struct sc_child *child)
-{
-    char line[16];
-    DWORD err = sc__child_read_line(child, line, sizeof line);
-
-    if (err == 0 && strcmp(line, "ready") != 0)
-        err = ERROR_INVALID_DATA;
-    return err;
-}
-
-/* A new name each time: a gate that a failed test left open must not let
- * the next test's workers start early. */
-DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag)
-{
-    static LONG serial;
-
-    snprintf(gate->name, sizeof gate->name, "Local\\sc-gate-%lu-%ld-%s",
-             (unsigned long)GetCurrentProcessId(),
-             InterlockedIncrement(&serial), tag);
-    gate->event = CreateEventA(NULL, TRUE, FALSE, gate->name);
-    if (gate->event == NULL)
-        return GetLastError();
-    if (GetLastError() == ERROR_ALREADY_EXISTS) {
-        CloseHandle(gate->event);
-        return ERROR_ALREADY_EXISTS;
-    }
-    return 0;
-}
-
-DWORD sc__gate_wait(const char *name)
-{
-    HANDLE event = OpenEventA(SYNCHRONIZE, FALSE, name);
-
-    if (event == NULL)
-        return GetLastError();
-    DWORD waited = WaitForSingleObject(event, INFINITE);
-    CloseHandle(event);
-    return waited == WAIT_OBJECT_0 ? 0 : GetLastError();
-}
-
 /* ---- client programs ---------------------------------------------------- */
 
 void sc__test_path(char *buf, size_t size, const char *dir, const char *file)
@@ -296,38 +195,25 @@ void sc__test_remove_dir(const char *dir)
     assert_int_equal(sc__temp_dir_remove(dir), 0);
 }
 
-/* A program or DLL of the project, from bin/, or else one the tests built,
- * from the test program's own folder. */
-static void find_built(char *path, size_t size, const char *file)
+void sc__test_find_built(char *buf, size_t size, const char *dir,
+                         const char *file)
 {
     char tests[MAX_PATH];
 
-    sc__test_path(path, size, NULL, file);
-    if (GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES)
+    sc__test_path(buf, size, dir, file);
+    if (dir != NULL || GetFileAttributesA(buf) != INVALID_FILE_ATTRIBUTES)
         return;
     assert_int_equal(sc__program_dir(tests, sizeof tests), 0);
-    sc__test_path(path, size, tests, file);
+    sc__test_path(buf, size, tests, file);
 }
 
 void sc__test_copy(const char *file, const char *dir, const char *new_name)
 {
     char from[MAX_PATH], to[MAX_PATH];
 
-    find_built(from, sizeof from, file);
+    sc__test_find_built(from, sizeof from, NULL, file);
     sc__test_path(to, sizeof to, dir, new_name);
     assert_true(CopyFileA(from, to, TRUE));
-}
-
-void sc__test_image_load(struct sc_test_image *image, const char *dir,
-                         const char *file)
-{
-    char path[MAX_PATH];
-
-    if (dir == NULL)
-        find_built(path, sizeof path, file);
-    else
-        sc__test_path(path, sizeof path, dir, file);
-    sc__test_image_load_path(image, path);
 }
 
 ULONGLONG sc__test_cpu_ms(HANDLE process)

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text_paths.h"
-
 enum {
     PIPE_BUFFER = 65536, /* each pipe's buffer, and the largest write */
     READ_CHUNK = 65536,  /* the most one read takes from a pipe */

@@ -1,22 +1,25 @@
 /*
- * Child processes for the launchers, the benchmark and the tests: start a
- * program, talk to it through pipes, wait for it, collect what it printed.
+ * Child processes for the tests and the benchmark: start a program, talk
+ * to it through pipes, wait for it, collect what it printed; what both
+ * systems offer alike comes first.
  *
- * The Windows half (child_process_win32.c) starts a program with
- * CreateProcessW, optionally suspended so that many can be released
- * together, and talks to it through overlapped pipes; every path and
- * argument is UTF-8 (text_paths.h). The POSIX half (child_process_posix.c),
- * for counter_demo, starts it with posix_spawn, optionally behind a gate,
- * and reads its stdout and stderr with poll() until a deadline. What both
- * offer alike comes first.
+ * On Windows (child_process_win32.c) a program starts with CreateProcessW,
+ * optionally suspended so that many can be released together, and talks
+ * through overlapped pipes, with a timeout on every wait; every path and
+ * argument is UTF-8 (text_paths.h). The test program or benchmark
+ * re-launched as its own worker, in a job that kills it when its parent
+ * ends, released with its siblings through a start gate, is
+ * workers_win32.c. On POSIX systems (child_process_posix.c) a program
+ * starts with posix_spawn, optionally behind a gate, and its stdout and
+ * stderr are read with poll() until a deadline.
  */
 #ifndef SC_CHILD_PROCESS_H
 #define SC_CHILD_PROCESS_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include "clock.h"
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(_WIN32)
 #include <windows.h>
@@ -24,12 +27,8 @@
 #include <sys/types.h>
 #endif
 
-/* What a program's file name ends with. */
-#if defined(_WIN32)
-#define SC_EXE_SUFFIX ".exe"
-#else
-#define SC_EXE_SUFFIX ""
-#endif
+#include "clock.h"
+#include "text_paths.h"
 
 /* What a finished child printed, NUL-terminated; on Windows "\r\n" is kept
  * as printed. */
@@ -40,7 +39,12 @@ struct sc_child_output {
     size_t err_len;
 };
 
-void sc__child_output_free(struct sc_child_output *output);
+static inline void sc__child_output_free(struct sc_child_output *output)
+{
+    free(output->out);
+    free(output->err);
+    memset(output, 0, sizeof *output);
+}
 
 #if defined(_WIN32)
 
@@ -117,6 +121,48 @@ DWORD sc__child_finish(struct sc_child *child, DWORD timeout_ms,
 /* Closes every handle the child still holds, after cancelling any pipe
  * operation in progress. Safe to call twice. */
 void sc__child_close(struct sc_child *child);
+
+/* ---- workers: workers_win32.c ------------------------------------------- */
+
+/* Starts program (a path) with args, as sc__child_start() does, and puts it
+ * into a job object that kills it when this program ends: a failed
+ * assertion leaves no child behind, waiting or running. Returns 0 or a
+ * Win32 error code. */
+DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
+                             const char *args, unsigned flags);
+
+/* sc__child_start_in_job() for this very program. */
+DWORD sc__child_start_self(struct sc_child *child, const char *args,
+                           unsigned flags);
+
+/* In a worker: tells the parent, on stdout, that it is ready to begin.
+ * Returns 0 or a Win32 error code. */
+DWORD sc__say_ready(void);
+
+/* In the parent: waits for a child started with SC_CHILD_PIPE_OUTPUT to say
+ * it is ready. Returns 0, or an error code if it said anything else or
+ * ended first. */
+DWORD sc__child_wait_ready(struct sc_child *child);
+
+/* A manual-reset event that lets many workers begin at one moment. The
+ * parent creates it, hands the name to its workers on the command line, and
+ * opens it once every worker has said it is ready. */
+struct sc_start_gate {
+    HANDLE event;
+    char name[64];
+};
+
+/* Creates a closed gate with a name unique to this process and tag.
+ * Returns 0 or a Win32 error code. */
+DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag);
+
+/* In a worker: waits until the gate named name opens. Returns 0 or an
+ * error code. */
+DWORD sc__gate_wait(const char *name);
+
+/* Writes the folder of the running program (UTF-8), with a trailing
+ * backslash, into buf. Returns 0, or ERROR_INSUFFICIENT_BUFFER. */
+DWORD sc__program_dir(char *buf, size_t size);
 
 #else /* POSIX */
 
