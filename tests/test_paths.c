@@ -148,8 +148,9 @@ static void check_usable(void)
 {
     struct sc_child child;
     char *program = join(folder.dir, "private_counter.exe");
-    DWORD err = program != NULL ? sc__child_start(&child, program, "--help", 0)
-                                : ERROR_NOT_ENOUGH_MEMORY;
+    DWORD err = program != NULL
+                    ? sc__child_start_in_job(&child, program, "--help", 0)
+                    : ERROR_NOT_ENOUGH_MEMORY;
 
     static char why[96];
 

@@ -223,6 +223,7 @@ static void start_in_console(struct console_watch *w, const char *file,
     sc__test_path(path, sizeof path, NULL, file);
     swprintf(command, sizeof command / sizeof command[0], L"\"%hs\" %hs", path,
              args);
+    assert_int_equal(sc__kill_children_on_exit(), 0);
     assert_true(CreateProcessW(NULL, command, NULL, NULL, FALSE,
                                CREATE_NO_WINDOW, NULL, NULL, &startup,
                                &w->process));

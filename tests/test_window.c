@@ -58,6 +58,7 @@ static void start_window(struct counter_window *w, int index)
     sc__test_path(path, sizeof path, NULL, "counter_window.exe");
     swprintf(command, sizeof command / sizeof command[0],
              L"\"%hs\" --left %d --top %d", path, 20 + 400 * index, 40);
+    assert_int_equal(sc__kill_children_on_exit(), 0);
     if (!CreateProcessW(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL,
                         &startup, &w->process))
         fail_msg("cannot start %s: error %lu", path,

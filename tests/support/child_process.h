@@ -124,12 +124,20 @@ void sc__child_close(struct sc_child *child);
 
 /* ---- workers: workers_win32.c ------------------------------------------- */
 
-/* Starts program (a path) with args, as sc__child_start() does, and puts it
- * into a job object that kills it when this program ends: a failed
- * assertion leaves no child behind, waiting or running. Returns 0 or a
- * Win32 error code. */
+/* Starts program (a path) with args, as sc__child_start() does, in a job
+ * object that kills it when this program ends, however it ends: a failed
+ * assertion or a timeout leaves no child behind, waiting or running. This
+ * program joins the job before its first child starts, so every child is
+ * in it from its creation on, and so is every process started after that,
+ * by any means. Returns 0 or a Win32 error code. */
 DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
                              const char *args, unsigned flags);
+
+/* Puts this program, and so every child it starts from now on, into the
+ * job of sc__child_start_in_job(), for children started otherwise
+ * (CreateProcessW with a console of its own). Returns 0 or a Win32 error
+ * code. */
+DWORD sc__kill_children_on_exit(void);
 
 /* sc__child_start_in_job() for this very program. */
 DWORD sc__child_start_self(struct sc_child *child, const char *args,

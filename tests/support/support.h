@@ -86,6 +86,17 @@ void sc__test_filter_from_environment(void);
 /* Long enough for any child that works; a hung one fails the test. */
 enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
 
+/* ---- children that die with their test ----------------------------------- */
+
+/* First thing in the main() of a test program that re-launches itself: in
+ * such a child, makes the kernel kill this process when the test that
+ * started it ends, however it ends (a CTest timeout included), and ends it
+ * at once if that test has ended already. A child of a test's children is
+ * killed with its process group instead. On Windows every child is in the
+ * job of sc__child_start_in_job(), which does the same, and this does
+ * nothing. */
+void sc__test_die_with_parent(void);
+
 #if defined(_WIN32)
 
 /* The CPU time, user and kernel, that process has taken so far, in ms. */

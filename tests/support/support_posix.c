@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -161,6 +162,38 @@ static void track_group(pid_t was, pid_t group)
     }
 }
 
+/* How a child learns which process is the test it must die with. */
+#define PARENT_VARIABLE "SC_TEST_PARENT"
+
+void sc__test_die_with_parent(void)
+{
+    const char *parent = getenv(PARENT_VARIABLE);
+
+    /* The signal comes when the thread that started this process ends:
+     * the tests start their children from their main thread. */
+    if (parent != NULL && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+                           getppid() != (pid_t)atol(parent)))
+        _exit(3);
+}
+
+/* environ, with PARENT_VARIABLE set to this process: a new array for
+ * free(), of the same strings but one. */
+static char **child_environment(char *parent)
+{
+    static const char name[] = PARENT_VARIABLE "=";
+    size_t n = 0, kept = 0;
+
+    while (environ[n] != NULL)
+        n++;
+    char **env = calloc(n + 2, sizeof *env);
+    assert_non_null(env);
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], name, sizeof name - 1) != 0)
+            env[kept++] = environ[i];
+    env[kept] = parent;
+    return env;
+}
+
 /* The child leads a process group of its own, which its forks join: a
  * test that gives up on it kills them all at once. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[])
@@ -168,6 +201,10 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[])
     int in[2], out[2], err[2];
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attributes;
+    char parent[64];
+
+    snprintf(parent, sizeof parent, PARENT_VARIABLE "=%ld", (long)getpid());
+    char **env = child_environment(parent);
 
     assert_int_equal(pipe2(in, O_CLOEXEC), 0);
     assert_int_equal(pipe2(out, O_CLOEXEC), 0);
@@ -180,7 +217,8 @@ void sc__test_child_start(struct sc_test_child *child, char *const argv[])
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attributes, 0);
     int failed =
-        posix_spawn(&child->pid, argv[0], &actions, &attributes, argv, environ);
+        posix_spawn(&child->pid, argv[0], &actions, &attributes, argv, env);
+    free(env);
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (failed != 0)

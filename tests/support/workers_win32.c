@@ -7,13 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* This program joins a job before it starts its first child, and every
- * child is in that job from its creation on: a child can never run outside
- * it, not even for a moment. The job's only handle closes when the program
- * ends, however it ends, and the system then kills whatever child is still
- * in it. A child that starts children of its own does the same with a job
- * nested in this one. */
-static DWORD join_kill_on_exit_job(void)
+/* The job's only handle closes when this program ends, however it ends,
+ * and the system then kills whatever child is still in it. A child that
+ * starts children of its own does the same with a job nested in this
+ * one. */
+DWORD sc__kill_children_on_exit(void)
 {
     static BOOL joined;
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {0};
@@ -39,7 +37,7 @@ static DWORD join_kill_on_exit_job(void)
 DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
                              const char *args, unsigned flags)
 {
-    DWORD err = join_kill_on_exit_job();
+    DWORD err = sc__kill_children_on_exit();
 
     return err != 0 ? err : sc__child_start(child, program, args, flags);
 }
