@@ -60,6 +60,18 @@ static inline int sc__restore_counter(void **state)
     return 0;
 }
 
+/* This process's id, as sc_processes() lists it. */
+uint32_t sc__test_pid(void);
+
+/* ---- threads ------------------------------------------------------------ */
+
+/* Runs run on count threads at once, the i-th on the i-th of the count
+ * objects of size bytes at args, all released together once every thread
+ * has started; returns when all have ended. Fails the test if a thread
+ * cannot be made. */
+void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
+                          size_t count);
+
 /* ---- scratch folders ---------------------------------------------------- */
 
 /* Makes a new, empty scratch folder (Windows: under %TEMP%, its path with a
@@ -166,7 +178,25 @@ void sc__test_copy(const char *file, const char *dir, const char *new_name);
 void sc__test_find_built(char *buf, size_t size, const char *dir,
                          const char *file);
 
+/* A child with its stdin, stdout and stderr on pipes, in the job of
+ * sc__child_start_in_job() (sc__test_child_start_in() below). */
+struct sc_test_child {
+    struct sc_child child;
+    char errors[4096]; /* what it wrote to stderr, once finished */
+};
+
 #else /* POSIX */
+
+/* A child with its stdin, stdout and stderr on pipes, in a process group
+ * of its own (sc__test_child_start_in() below). */
+struct sc_test_child {
+    pid_t pid;
+    int in;  /* its stdin: write to it, close it (and set -1) for EOF */
+    int out; /* its stdout */
+    int err; /* its stderr */
+    char errors[4096];    /* what it wrote there, once finished */
+    uint64_t deadline_us; /* on sc__clock_us(): the test gives up on it then */
+};
 
 /* The API, looked up with dlsym in one library file. */
 struct sc_api {
@@ -197,39 +227,35 @@ void sc__file_copy(const char *file, const char *path);
 void sc__object_path(const char *path, char *object, size_t size);
 int sc__file_exists(const char *path);
 
-/* A child with its stdin, stdout and stderr on pipes, in a process group
- * of its own. */
-struct sc_test_child {
-    pid_t pid;
-    int in;  /* its stdin: write to it, close it (and set -1) for EOF */
-    int out; /* its stdout */
-    int err; /* its stderr */
-    char errors[4096];    /* what it wrote there, once finished */
-    uint64_t deadline_us; /* on sc__clock_us(): the test gives up on it then */
-};
-
 /* Writes the full path of the running program into path, for a test that
  * re-launches itself. Returns 0, or -1 if it cannot be read. */
 int sc__test_self_path(char *path, size_t size);
 
 /* Runs argv[0] (a full path) with argv. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[]);
-/* Runs the program name of the folder dir with the arguments that follow,
- * up to a NULL. */
-void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
-                             const char *name, ...);
 /* Gives the child ms from now, instead of SC_TEST_CHILD_TIMEOUT_MS from its
  * start, to do what the test waits for. */
 void sc__test_child_deadline(struct sc_test_child *child, unsigned ms);
-/* Reads one line of its output, without the newline. */
-void sc__test_child_line(struct sc_test_child *child, char *line, size_t size);
-/* Closes its stdin, reads the rest of its output into rest (may be NULL),
- * its stderr into child->errors, and waits: returns the exit status, or
- * 128 + the signal that ended it; then kills what is left of its process
- * group. A child that is not done by its deadline is killed with its group,
- * and the test fails. */
-int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size);
 
 #endif
+
+/* ---- the project's programs as children --------------------------------- */
+
+/* Runs the program name of the folder dir (NULL: the folder of the
+ * project's programs) with the arguments that follow, up to a NULL. Name it
+ * with SC_EXE_SUFFIX. */
+void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
+                             const char *name, ...);
+/* Reads one line of its output, without the line ending. */
+void sc__test_child_line(struct sc_test_child *child, char *line, size_t size);
+/* Waits up to ms for the child to end, and says whether it has; it is
+ * still for sc__test_child_finish() to collect. */
+int sc__test_child_ended(struct sc_test_child *child, unsigned ms);
+/* Closes its stdin, reads the rest of its output into rest (may be NULL),
+ * its stderr into child->errors, both with "\n" line endings, and waits:
+ * returns the exit status (on POSIX systems, 128 + the signal that ended
+ * it); then on POSIX systems kills what is left of its process group. A
+ * child that is not done by its deadline is killed, and the test fails. */
+int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size);
 
 #endif /* SC_TEST_SUPPORT_H */

@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -54,6 +55,47 @@ void sc__api_unload(struct sc_api *api)
     assert_int_equal(dlclose(api->handle), 0);
     api->handle = NULL;
 }
+
+/* ---- threads ------------------------------------------------------------ */
+
+enum { MAX_THREADS = 64 };
+
+struct thread_start {
+    void (*run)(void *arg);
+    void *arg;
+    pthread_barrier_t *go; /* every thread, and the one that starts them */
+};
+
+static void *thread_main(void *param)
+{
+    struct thread_start *start = param;
+
+    pthread_barrier_wait(start->go);
+    start->run(start->arg);
+    return NULL;
+}
+
+void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
+                          size_t count)
+{
+    pthread_t threads[MAX_THREADS];
+    struct thread_start starts[MAX_THREADS];
+    pthread_barrier_t go;
+
+    assert_true(count <= MAX_THREADS);
+    assert_int_equal(pthread_barrier_init(&go, NULL, (unsigned)count + 1), 0);
+    for (size_t i = 0; i < count; i++) {
+        starts[i] = (struct thread_start){run, (char *)args + i * size, &go};
+        assert_int_equal(
+            pthread_create(&threads[i], NULL, thread_main, &starts[i]), 0);
+    }
+    pthread_barrier_wait(&go);
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+    pthread_barrier_destroy(&go);
+}
+
+/* ---- scratch folders and copies ------------------------------------------ */
 
 void sc__test_make_dir(char *path, size_t size)
 {
@@ -119,6 +161,11 @@ int sc__file_exists(const char *path)
     struct stat st;
 
     return stat(path, &st) == 0;
+}
+
+uint32_t sc__test_pid(void)
+{
+    return (uint32_t)getpid();
 }
 
 int sc__test_self_path(char *path, size_t size)
@@ -274,6 +321,8 @@ static void await_input(struct sc_test_child *child, int fd,
 void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
                              const char *name, ...)
 {
+    if (dir == NULL)
+        dir = SC_PROGRAMS_DIR;
     enum { MAX_ARGS = 12 };
     char path[4096];
     char *argv[MAX_ARGS] = {path};
@@ -288,6 +337,23 @@ void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
     va_end(args);
     argv[n] = NULL;
     sc__test_child_start(child, argv);
+}
+
+/* WNOWAIT leaves the child to sc__test_child_finish(). */
+int sc__test_child_ended(struct sc_test_child *child, unsigned ms)
+{
+    uint64_t end = sc__clock_ms() + ms;
+
+    for (;;) {
+        siginfo_t info = {0};
+        if (waitid(P_PID, (id_t)child->pid, &info,
+                   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            info.si_pid != 0)
+            return 1;
+        if (sc__clock_ms() >= end)
+            return 0;
+        sc__sleep_ms(1);
+    }
 }
 
 void sc__test_child_line(struct sc_test_child *child, char *line, size_t size)

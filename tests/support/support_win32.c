@@ -11,6 +11,53 @@
 
 #include "client.h"
 
+uint32_t sc__test_pid(void)
+{
+    return (uint32_t)GetCurrentProcessId();
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+struct thread_start {
+    void (*run)(void *arg);
+    void *arg;
+    HANDLE go; /* manual-reset: set once every thread has started */
+};
+
+static DWORD WINAPI thread_main(void *param)
+{
+    struct thread_start *start = param;
+
+    WaitForSingleObject(start->go, INFINITE);
+    start->run(start->arg);
+    return 0;
+}
+
+/* One wait takes all the threads: the tests run far fewer than
+ * MAXIMUM_WAIT_OBJECTS. */
+void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
+                          size_t count)
+{
+    HANDLE threads[MAXIMUM_WAIT_OBJECTS];
+    struct thread_start starts[MAXIMUM_WAIT_OBJECTS];
+    HANDLE go = CreateEventW(NULL, TRUE, FALSE, NULL);
+
+    assert_true(count <= MAXIMUM_WAIT_OBJECTS);
+    assert_non_null(go);
+    for (size_t i = 0; i < count; i++) {
+        starts[i] = (struct thread_start){run, (char *)args + i * size, go};
+        threads[i] = CreateThread(NULL, 0, thread_main, &starts[i], 0, NULL);
+        assert_non_null(threads[i]);
+    }
+    SetEvent(go);
+    assert_int_equal(
+        WaitForMultipleObjects((DWORD)count, threads, TRUE, INFINITE),
+        WAIT_OBJECT_0);
+    for (size_t i = 0; i < count; i++)
+        CloseHandle(threads[i]);
+    CloseHandle(go);
+}
+
 /* Every child is in the job of sc__child_start_in_job(). */
 void sc__test_die_with_parent(void)
 {
@@ -60,6 +107,67 @@ void sc__test_run_alone(struct sc_test_run *run, const char *program,
 void sc__test_run_free(struct sc_test_run *run)
 {
     sc__child_output_free(&run->output);
+}
+
+void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
+                             const char *name, ...)
+{
+    char path[MAX_PATH], args[1024];
+    size_t used = 0;
+    va_list list;
+
+    sc__test_path(path, sizeof path, dir, name);
+    va_start(list, name);
+    for (const char *arg; (arg = va_arg(list, const char *)) != NULL;) {
+        const char *quote = strchr(arg, ' ') != NULL ? "\"" : "";
+        int n = snprintf(args + used, sizeof args - used, "%s%s%s%s",
+                         used > 0 ? " " : "", quote, arg, quote);
+        assert_true(n >= 0 && (size_t)n < sizeof args - used);
+        used += (size_t)n;
+    }
+    va_end(list);
+    child->errors[0] = '\0';
+    assert_int_equal(
+        sc__child_start_in_job(&child->child, path, used > 0 ? args : NULL,
+                               SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
+}
+
+void sc__test_child_line(struct sc_test_child *child, char *line, size_t size)
+{
+    assert_int_equal(sc__child_read_line(&child->child, line, size), 0);
+}
+
+int sc__test_child_ended(struct sc_test_child *child, unsigned ms)
+{
+    return WaitForSingleObject(child->child.process, ms) == WAIT_OBJECT_0;
+}
+
+/* Copies text into to (size bytes), its "\r\n" line endings as "\n". */
+static void copy_lines(char *to, size_t size, const char *text)
+{
+    size_t n = 0;
+
+    for (; *text != '\0' && n + 1 < size; text++)
+        if (!(text[0] == '\r' && text[1] == '\n'))
+            to[n++] = *text;
+    to[n] = '\0';
+}
+
+int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
+{
+    struct sc_child_output output;
+    DWORD exit_code;
+
+    assert_int_equal(sc__child_finish(&child->child, SC_TEST_CHILD_TIMEOUT_MS,
+                                      &exit_code, &output),
+                     0);
+    sc__child_close(&child->child);
+    copy_lines(child->errors, sizeof child->errors, output.err);
+    if (rest != NULL && size > 0)
+        copy_lines(rest, size, output.out);
+    sc__child_output_free(&output);
+    return (int)exit_code;
 }
 
 int64_t sc__test_session_start(struct sc_child *child, const char *program)
