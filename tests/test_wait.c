@@ -1402,7 +1402,6 @@ static int teardown(void **state)
 
 int main(int argc, char **argv)
 {
-    sc__test_die_with_parent();
     if (argc == 8 && strcmp(argv[1], "--ring") == 0)
         return ring_main(argv + 2);
     if (argc == 5 && strcmp(argv[1], "--wait-once") == 0)

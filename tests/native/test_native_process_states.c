@@ -571,7 +571,6 @@ static void linked_clients_with_streams_closed(void **state)
 
 int main(int argc, char **argv)
 {
-    sc__test_die_with_parent();
     if (argc >= 3 && strncmp(argv[1], "--", 2) == 0)
         return child_main(argc, argv);
     if (sc__test_self_path(self_path, sizeof self_path) != 0)

@@ -718,7 +718,6 @@ static void full_dev_shm_is_refused(void **state)
 
 int main(int argc, char **argv)
 {
-    sc__test_die_with_parent();
     if (argc >= 3 && strncmp(argv[1], "--", 2) == 0)
         return child_main(argc, argv);
     if (sc__test_self_path(self_path, sizeof self_path) != 0)

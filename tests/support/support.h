@@ -12,7 +12,8 @@
  * that the benchmark shares), the client programs run with pipes,
  * interactive sessions. POSIX: copies of the library and the API loaded
  * from one, its shared-memory object, and children with pipes, in process
- * groups of their own.
+ * groups of their own, that die with the test. Both: the project's
+ * programs as children, threads released together.
  *
  * The sc__test_* functions that act fail the running cmocka test when they
  * cannot; the harness's return 0 or an error code, because workers (which
@@ -98,17 +99,6 @@ void sc__test_filter_from_environment(void);
 /* Long enough for any child that works; a hung one fails the test. */
 enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
 
-/* ---- children that die with their test ----------------------------------- */
-
-/* First thing in the main() of a test program that re-launches itself: in
- * such a child, makes the kernel kill this process when the test that
- * started it ends, however it ends (a CTest timeout included), and ends it
- * at once if that test has ended already. A child of a test's children is
- * killed with its process group instead. On Windows every child is in the
- * job of sc__child_start_in_job(), which does the same, and this does
- * nothing. */
-void sc__test_die_with_parent(void);
-
 #if defined(_WIN32)
 
 /* The CPU time, user and kernel, that process has taken so far, in ms. */
@@ -188,7 +178,8 @@ struct sc_test_child {
 #else /* POSIX */
 
 /* A child with its stdin, stdout and stderr on pipes, in a process group
- * of its own (sc__test_child_start_in() below). */
+ * of its own, which the kernel kills when this process ends
+ * (sc__test_child_start_in() below). */
 struct sc_test_child {
     pid_t pid;
     int in;  /* its stdin: write to it, close it (and set -1) for EOF */

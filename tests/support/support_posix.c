@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +22,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-
-extern char **environ;
 
 static void *symbol(void *handle, const char *name)
 {
@@ -181,7 +178,8 @@ int sc__test_self_path(char *path, size_t size)
 /* The process groups of the children started and not yet finished. A case
  * that fails on an assertion leaves its children behind, and cmocka goes on
  * with the next case: they are killed when this program exits, so that
- * none outlives it (a --spin child would run for ever). */
+ * none outlives it (a --spin child would run for ever), nor what they
+ * started themselves. */
 enum { TRACKED_GROUPS = 256 };
 static pid_t live_groups[TRACKED_GROUPS];
 static pid_t tracker; /* the process whose children these are */
@@ -209,71 +207,51 @@ static void track_group(pid_t was, pid_t group)
     }
 }
 
-/* How a child learns which process is the test it must die with. */
-#define PARENT_VARIABLE "SC_TEST_PARENT"
-
-void sc__test_die_with_parent(void)
+/* In the child, between vfork and exec: system calls only, on the
+ * parent's memory, while the parent waits, as in posix_spawn's own child.
+ * PR_SET_PDEATHSIG outlives the exec; the parent's pid, read before the
+ * vfork, tells whether the parent ended before the request. A failed exec
+ * leaves its errno in *error. */
+static _Noreturn void exec_child(char *const argv[], pid_t parent,
+                                 const int fds[3], volatile int *error)
 {
-    const char *parent = getenv(PARENT_VARIABLE);
-
-    /* The signal comes when the thread that started this process ends:
-     * the tests start their children from their main thread. */
-    if (parent != NULL && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-                           getppid() != (pid_t)atol(parent)))
-        _exit(3);
-}
-
-/* environ, with PARENT_VARIABLE set to this process: a new array for
- * free(), of the same strings but one. */
-static char **child_environment(char *parent)
-{
-    static const char name[] = PARENT_VARIABLE "=";
-    size_t n = 0, kept = 0;
-
-    while (environ[n] != NULL)
-        n++;
-    char **env = calloc(n + 2, sizeof *env);
-    assert_non_null(env);
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], name, sizeof name - 1) != 0)
-            env[kept++] = environ[i];
-    env[kept] = parent;
-    return env;
+    if (setpgid(0, 0) == 0 && prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 &&
+        getppid() == parent && dup2(fds[0], 0) == 0 && dup2(fds[1], 1) == 1 &&
+        dup2(fds[2], 2) == 2)
+        execv(argv[0], argv);
+    *error = errno != 0 ? errno : ESRCH;
+    _exit(127);
 }
 
 /* The child leads a process group of its own, which its forks join: a
- * test that gives up on it kills them all at once. */
+ * test that gives up on it kills them all at once. The kernel kills the
+ * child when this process ends, however it ends (a CTest timeout
+ * included): the tests start their children from their main thread, whose
+ * end the request watches. vfork, not fork: a fork child would run the
+ * library's fork handlers, which enter it into the process table. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[])
 {
     int in[2], out[2], err[2];
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    char parent[64];
-
-    snprintf(parent, sizeof parent, PARENT_VARIABLE "=%ld", (long)getpid());
-    char **env = child_environment(parent);
+    volatile int error = 0;
+    pid_t parent = getpid();
 
     assert_int_equal(pipe2(in, O_CLOEXEC), 0);
     assert_int_equal(pipe2(out, O_CLOEXEC), 0);
     assert_int_equal(pipe2(err, O_CLOEXEC), 0);
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    int failed =
-        posix_spawn(&child->pid, argv[0], &actions, &attributes, argv, env);
-    free(env);
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
-    if (failed != 0)
-        fail_msg("posix_spawn %s: %s", argv[0], strerror(failed));
-    track_group(0, child->pid);
+    const int fds[3] = {in[0], out[1], err[1]};
+    child->pid = vfork();
+    if (child->pid == 0)
+        exec_child(argv, parent, fds, &error);
+    int failed = child->pid < 0 ? errno : error;
     close(in[0]);
     close(out[1]);
     close(err[1]);
+    if (failed != 0) {
+        if (child->pid > 0)
+            waitpid(child->pid, NULL, 0);
+        fail_msg("cannot run %s: %s", argv[0], strerror(failed));
+    }
+    track_group(0, child->pid);
     child->in = in[1];
     child->out = out[0];
     child->err = err[0];

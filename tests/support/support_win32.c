@@ -58,11 +58,6 @@ void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
     CloseHandle(go);
 }
 
-/* Every child is in the job of sc__child_start_in_job(). */
-void sc__test_die_with_parent(void)
-{
-}
-
 /* ---- client programs ---------------------------------------------------- */
 
 void sc__test_path(char *buf, size_t size, const char *dir, const char *file)
