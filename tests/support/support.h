@@ -1,19 +1,19 @@
 /*
  * What the test programs of tests/ and tests/native/ share, in one module:
- * support.c holds what both platforms do alike, support_win32.c and
+ * support.c holds what both systems do alike, support_win32.c and
  * support_posix.c their own halves. Built images are read by a module of
  * their own (image.h), which only the tests that read images link.
  *
- * Both: wrapping arithmetic on counter values (wrapping.h), the clock
- * (clock.h), the text and path helpers (text_paths.h), the saved counter,
- * scratch folders, the API's names from dll/sharedcounter.def
- * (sc_api_names.h). Windows: child processes, the test program itself
- * re-launched as a worker and start gates (child_process.h, the harness
- * that the benchmark shares), the client programs run with pipes,
- * interactive sessions. POSIX: copies of the library and the API loaded
- * from one, its shared-memory object, and children with pipes, in process
- * groups of their own, that die with the test. Both: the project's
- * programs as children, threads released together.
+ * Both systems: wrapping arithmetic on counter values (wrapping.h), the
+ * clock (clock.h), the text and path helpers (text_paths.h), the saved
+ * counter, scratch folders, the API's names from dll/sharedcounter.def
+ * (sc_api_names.h), the project's programs as children with pipes, threads
+ * released together. Windows: the harness that the benchmark shares
+ * (child_process.h: children in a job that kills them with the test, the
+ * test program re-launched as a worker, start gates), the client programs
+ * run with their input, interactive sessions. POSIX: copies of the library
+ * and the API loaded from one, its shared-memory object, and children in
+ * process groups of their own that die with the test.
  *
  * The sc__test_* functions that act fail the running cmocka test when they
  * cannot; the harness's return 0 or an error code, because workers (which
@@ -27,13 +27,12 @@
 
 #if defined(_WIN32)
 #include <windows.h>
+
+#include "child_process.h"
 #else
 #include <sys/types.h>
 #endif
 
-#if defined(_WIN32)
-#include "child_process.h"
-#endif
 #include "clock.h"
 #include "sc_api_names.h"
 #include "sharedcounter.h"
