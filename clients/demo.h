@@ -26,8 +26,8 @@ struct sc_demo_plan {
 struct sc_demo_child;
 
 struct sc_demo_process {
-    const char *program; /* file name, found next to counter_demo */
-    int shared;          /* works on the library's counter */
+    const char *program;         /* file name, found next to counter_demo */
+    int shared;                  /* works on the library's counter */
     struct sc_demo_child *child; /* from its start to its collection */
     unsigned long pid;
     unsigned long exit_code;
