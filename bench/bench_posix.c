@@ -631,8 +631,8 @@ int sc__bench_launch(const char *program, double *ms)
     if (err == ENOENT)
         return -1;
     if (err == 0)
-        err = sc__child_finish(&child, sc__now_ms() + LAUNCH_TIMEOUT_MS, &code,
-                               &output);
+        err = sc__child_finish(&child, sc__clock_ms() + LAUNCH_TIMEOUT_MS,
+                               &code, &output);
     *ms = (double)(sc__bench_now_ns() - start) / 1e6;
     if (err == 0)
         sc__child_output_free(&output);

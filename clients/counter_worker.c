@@ -1,7 +1,7 @@
 /*
- * A non-interactive client of sharedcounter.dll, for scripts, the launcher
- * and the tests: "--times N --delta D" calls sc_add(D) N times, then prints
- * the last value the DLL returned.
+ * A non-interactive client of sharedcounter.dll (libsharedcounter.so on
+ * Linux), for scripts, the launcher and the tests: "--times N --delta D"
+ * calls sc_add(D) N times, then prints the last value it returned.
  */
 #include "client.h"
 #include "sharedcounter.h"
@@ -11,15 +11,12 @@ int main(int argc, char **argv)
     struct sc_client client = {.name = "counter_worker",
                                .counter = SC_DLL_COUNTER_TEXT,
                                .batch_only = 1};
-    int status = sc__client_parse(&client, argc, argv);
+    const struct sc_counter_calls calls = {
+        .get = sc_get, /* the value before, for --times 0 */
+        .add = sc_add, /* each time: the new value */
+        .exchange = sc_exchange,
+        .version = sc_version, /* --version */
+    };
 
-    if (status != SC_CLIENT_RUN)
-        return status;
-    if (client.mode == SC_MODE_VERSION)
-        return sc__client_version(&client, (const void *)sc_get, sc_version());
-    /* With --times 0 the value before is the last one seen. */
-    int64_t last = sc_get();
-    for (int64_t i = 0; i < client.times; i++)
-        last = sc_add(client.delta);
-    return sc__client_result(&client, last);
+    return sc__client_main(&client, &calls, argc, argv);
 }

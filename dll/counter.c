@@ -15,6 +15,7 @@
 #include "sharedcounter.h"
 
 #include "counter_storage.h"
+#include "wrapping.h"
 
 #if !defined(SC_STORAGE_MAPPING)
 /* The section builds keep the counter and the process table in the image's
@@ -34,13 +35,6 @@ SC_SHARED_END
 static sc__atomic64 *counter(void)
 {
     return &sc__storage()->counter;
-}
-
-/* Overflow is defined: the sum is formed in unsigned arithmetic, which wraps,
- * and the hardware's locked add wraps in the same way. */
-static int64_t wrapping_sum(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a + (uint64_t)b);
 }
 
 /* A load that writes nothing: readers polling the counter leave its cache
@@ -112,7 +106,8 @@ static int64_t add_and_get(int64_t delta)
 
     if (delta != 0)
         wake_waiters();
-    return wrapping_sum(before, delta);
+    /* The locked add wraps, and so does this sum (wrapping.h). */
+    return sc__wrapping_add(before, delta);
 }
 
 int64_t sc_increment(void)

@@ -18,6 +18,7 @@
 #define SC_COUNTER_STORAGE_H
 
 #include "atomics.h"
+#include "clock.h"
 #include "process_table.h"
 
 /* The counter has a cache line to itself, so that processes attaching and
@@ -85,11 +86,6 @@ void sc__waiter_close(void);
 /* Wakes every thread that sleeps on storage's generation: called after the
  * generation has moved on. */
 void sc__waiters_wake(struct sc_shared_storage *storage);
-
-/* Microseconds on a clock that never goes back: a wait must never end
- * early, which a clock that moves in ticks of several milliseconds could
- * make it do. */
-uint64_t sc__clock_us(void);
 
 #if defined(SC_STORAGE_MAPPING)
 

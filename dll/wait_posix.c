@@ -58,11 +58,3 @@ void sc__waiters_wake(struct sc_shared_storage *storage)
 {
     syscall(SYS_futex, generation(storage), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
-
-uint64_t sc__clock_us(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
-}

@@ -35,7 +35,7 @@ foreach(suffix "" _hardened)
         set(lock LOCK hardened_counter)
     endif()
     sc_add_test(test_wait${suffix} SOURCES test_wait.c
-                LIBRARIES sharedcounter${suffix} ${lock})
+                LIBRARIES sharedcounter${suffix} sc_test_image ${lock})
     target_include_directories(test_wait${suffix} PRIVATE
         ${PROJECT_SOURCE_DIR}/dll)
     target_compile_definitions(test_wait${suffix} PRIVATE
@@ -62,7 +62,7 @@ sc_in_tests_folder(probe_counter)
 # It reads bin/sharedcounter.dll's file only, and runs probe_counter with
 # copies of the hardened DLL: only the hardened counter's values matter.
 sc_add_test(test_hardened SOURCES test_hardened.c
-            LIBRARIES sharedcounter_hardened sc_mapping
+            LIBRARIES sharedcounter_hardened sc_mapping sc_test_image
             LOCK hardened_counter)
 add_dependencies(test_hardened sharedcounter probe_counter)
 # The same unit tests as the shared-section build.

@@ -385,8 +385,9 @@ static void demo_fails_when_its_report_cannot_be_written(void **state)
     (void)state;
 
     sc__test_path(path, sizeof path, NULL, "counter_demo.exe");
-    assert_int_equal(sc__child_start(&child, path, "--clients 1 --times 10",
-                                     SC_CHILD_PIPE_OUTPUT),
+    assert_int_equal(sc__child_start_in_job(&child, path,
+                                            "--clients 1 --times 10",
+                                            SC_CHILD_PIPE_OUTPUT),
                      0);
     sc__close_handle(&child.stdout_read);
     assert_int_equal(

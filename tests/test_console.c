@@ -53,7 +53,7 @@ static int attach_to_a_console_of_its_own(void **state)
     }
     FreeConsole();
     while (!AttachConsole(holder.pid) && ++tries < ATTACH_TRIES)
-        Sleep(10);
+        sc__sleep_ms(10);
     TerminateProcess(holder.process, 0);
     sc__child_close(&holder);
     if (tries == ATTACH_TRIES) {

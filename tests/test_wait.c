@@ -63,6 +63,7 @@
 /* The declarations of the hardened build's storage, which name no section:
  * the layout is one for every build. */
 #define SC_STORAGE_MAPPING
+#include "image.h"
 #else
 #include <dirent.h>
 #include <dlfcn.h>
@@ -181,11 +182,6 @@ static void lib_close(struct lib *l)
         assert_true(FreeLibrary(l->handle));
 }
 
-static void sleep_ms(unsigned ms)
-{
-    Sleep(ms);
-}
-
 static void yield_cpu(void)
 {
     SwitchToThread();
@@ -244,12 +240,6 @@ static int lib_open(struct lib *l, const char *path)
 static void lib_close(struct lib *l)
 {
     assert_int_equal(dlclose(l->handle), 0);
-}
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec pause = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
-    nanosleep(&pause, NULL);
 }
 
 static void yield_cpu(void)
@@ -325,9 +315,9 @@ static int ring_main(char **argv)
         uint64_t turn = (uint64_t)r * (uint64_t)n + (index != 0);
         while (steps(value, base) < turn) {
             int64_t seen = value;
-            uint64_t start = sc__now_us();
+            uint64_t start = sc__clock_us();
             int result = mine.wait(seen, bound, &value);
-            uint64_t took = sc__now_us() - start;
+            uint64_t took = sc__clock_us() - start;
             /* A wait that lasted its whole bound, or until the library
              * looked again by itself, was not woken: at the end it may
              * still see the change, and return 1. */
@@ -352,7 +342,7 @@ static int ring_main(char **argv)
          * before they sleep (SPIN_US in dll/counter.c), so that they do
          * sleep and a lost wake-up shows. */
         if (r % 4 == 3)
-            sleep_ms(1);
+            sc__sleep_ms(1);
         value = mine.add(1);
     }
     printf("waits %" PRIu64 " max_us %" PRIu64 " total_us %" PRIu64 "\n",
@@ -401,9 +391,9 @@ static void ring_thread_run(struct task *task)
         while (steps(value, t->base) < (uint64_t)r) {
             if (atomic_load(t->lost))
                 return;
-            uint64_t start = sc__now_us();
+            uint64_t start = sc__clock_us();
             int result = t->l->wait(value, BOUND_MS, &value);
-            uint64_t took = sc__now_us() - start;
+            uint64_t took = sc__clock_us() - start;
             if ((result != 1 || took >= LOST_US) && t->lost_round < 0) {
                 t->lost_round = r;
                 t->lost_us = took;
@@ -622,7 +612,7 @@ static void expect_woke_within(struct proc *p, const char *what,
     long long now = 0;
 
     proc_line(p, line, sizeof line);
-    uint64_t took = sc__now_us() - since_us;
+    uint64_t took = sc__clock_us() - since_us;
     if (since_us != 0 && took >= limit_us)
         fail_msg("waiter %lu: \"%s\" %" PRIu64 " us after %s, not within "
                  "%" PRIu64 " us",
@@ -790,7 +780,7 @@ static int64_t fresh_seen(struct lib *l,
 }
 
 /* Polls until the waiters of the storage in view sleep, and fails if they
- * do not within ASLEEP_WITHIN_MS of since_us (an sc__now_us time):
+ * do not within ASLEEP_WITHIN_MS of since_us (an sc__clock_us time):
  * otherwise a wake could come before they wait, and the test would prove
  * nothing about waking. The waiters took their value from fresh_seen(). */
 static void wait_asleep_since(const volatile struct sc_shared_storage *in_view,
@@ -804,17 +794,17 @@ static void wait_asleep_since(const volatile struct sc_shared_storage *in_view,
      * then its look at the counter would find the change instead. */
     while (!asleep(in_view, pids, n, per_process) ||
            sc__wait_arms(in_view->wait_word) < (uint32_t)(n * per_process)) {
-        if (sc__now_us() > limit)
+        if (sc__clock_us() > limit)
             fail_msg("the waiters did not go to sleep within %d ms",
                      ASLEEP_WITHIN_MS);
-        sleep_ms(1);
+        sc__sleep_ms(1);
     }
 }
 
 static void wait_asleep_on(const volatile struct sc_shared_storage *in_view,
                            const uint32_t *pids, int n, int per_process)
 {
-    wait_asleep_since(in_view, sc__now_us(), pids, n, per_process);
+    wait_asleep_since(in_view, sc__clock_us(), pids, n, per_process);
 }
 
 static void wait_asleep(const uint32_t *pids, int n, int per_process)
@@ -832,16 +822,16 @@ struct waiting_thread {
     int result;
     int64_t now;
     uint64_t took_us;
-    uint64_t ended_us; /* on sc__now_us() */
+    uint64_t ended_us; /* on sc__clock_us() */
 };
 
 static void wait_in_thread(struct task *task)
 {
     struct waiting_thread *w = (struct waiting_thread *)task;
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
 
     w->result = w->l->wait(w->seen, w->timeout_ms, &w->now);
-    w->ended_us = sc__now_us();
+    w->ended_us = sc__clock_us();
     w->took_us = w->ended_us - start;
 }
 
@@ -880,7 +870,7 @@ static void wait_threads_asleep_on(const volatile struct sc_shared_storage *on,
 static void wait_threads_asleep_on(const volatile struct sc_shared_storage *on,
                                    int n)
 {
-    uint64_t limit = sc__now_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
+    uint64_t limit = sc__clock_us() + (uint64_t)ASLEEP_WITHIN_MS * 1000;
     char path[300];
 
     for (;;) {
@@ -896,10 +886,10 @@ static void wait_threads_asleep_on(const volatile struct sc_shared_storage *on,
         closedir(tasks);
         if (sleeping >= n && sc__wait_arms(on->wait_word) >= (uint32_t)n)
             return;
-        if (sc__now_us() > limit)
+        if (sc__clock_us() > limit)
             fail_msg("%d of %d threads asleep after %d ms", sleeping, n,
                      ASLEEP_WITHIN_MS);
-        sleep_ms(1);
+        sc__sleep_ms(1);
     }
 }
 
@@ -919,7 +909,7 @@ static void run_ring(int n, long rounds)
     uint64_t waits = 0, max_us = 0, total_us = 0;
     int64_t base = lib.get();
 
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
     for (int i = 0; i < n; i++) {
         snprintf(args, sizeof args, "--ring %s %d %d %ld %" PRIu32 " %" PRId64,
                  lib_arg, i, n, rounds, (uint32_t)BOUND_MS, base);
@@ -936,7 +926,7 @@ static void run_ring(int n, long rounds)
         total_us += t;
         max_us = m > max_us ? m : max_us;
     }
-    double seconds = (double)(sc__now_us() - start) / 1e6;
+    double seconds = (double)(sc__clock_us() - start) / 1e6;
     assert_int_equal(steps(lib.get(), base), (uint64_t)n * (uint64_t)rounds);
     printf("[ FIGURES  ] %d processes x %ld rounds: %" PRIu64 " waits, every "
            "one woken; wait to return: max %.2f ms, mean %.3f ms; %.1f s\n",
@@ -963,7 +953,7 @@ static void threads_of_one_process_each_get_their_wake(void **state)
     unsigned long long waits = 0, max_us = 0;
     (void)state;
 
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
     snprintf(args, sizeof args, "--threads-ring %s %d %d", lib_arg,
              THREAD_RING, THREAD_RING_ROUNDS);
     proc_start(&ring, args);
@@ -974,7 +964,7 @@ static void threads_of_one_process_each_get_their_wake(void **state)
     printf("[ FIGURES  ] %d threads of one process x %d rounds: %llu waits, "
            "every one woken; wait to return: max %.2f ms; %.1f s\n",
            THREAD_RING, THREAD_RING_ROUNDS, waits, (double)max_us / 1e3,
-           (double)(sc__now_us() - start) / 1e6);
+           (double)(sc__clock_us() - start) / 1e6);
 }
 
 /* ---- a writer stopped before its wake -------------------------------------
@@ -1026,10 +1016,10 @@ static void stopped_writer_strands_nobody(void **state)
     uint32_t pid = proc_id(&waiter);
     wait_asleep_on(in_view, &pid, 1, 1);
     start_stopped_writer(&writer);
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
     expect_woke_within(&waiter, "the next writer's sc_add(1)", paused.add(1),
                        start, LOST_US);
-    uint64_t next_writer_us = sc__now_us() - start;
+    uint64_t next_writer_us = sc__clock_us() - start;
     proc_kill(&writer);
 
     /* Killed before its wake, and nobody writes after it: the sleeper sees
@@ -1040,10 +1030,10 @@ static void stopped_writer_strands_nobody(void **state)
     wait_asleep_on(in_view, &pid, 1, 1);
     start_stopped_writer(&writer);
     proc_kill(&writer);
-    start = sc__now_us();
+    start = sc__clock_us();
     expect_woke_within(&waiter, "the stopped writer's death",
                        sc__wrapping_add(seen, 1), start, RECHECK_WITHIN_US);
-    uint64_t killed_us = sc__now_us() - start;
+    uint64_t killed_us = sc__clock_us() - start;
 
     /* A waiter with a timeout, whose writer stopped before waking it, sees
      * the update when its time is up, and no later: it has nothing to take
@@ -1089,19 +1079,19 @@ static void sixty_four_processes_wake_on_one_add(void **state)
     (void)state;
 
     int64_t seen = fresh_seen(&lib, storage);
-    uint64_t first = sc__now_us();
+    uint64_t first = sc__clock_us();
     for (int i = 0; i < MANY; i++) {
         start_waiter(&procs[i], seen, MANY_BOUND_MS);
         pids[i] = proc_id(&procs[i]);
     }
     wait_asleep_since(storage, first, pids, MANY, 1);
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
     int64_t after = lib.add(1);
     for (int i = 0; i < MANY; i++)
         expect_woke(&procs[i], after);
     printf("[ FIGURES  ] %d waiting processes, one sc_add: all woke with "
            "%" PRId64 ", the last reported %.1f ms after the add\n",
-           MANY, after, (double)(sc__now_us() - start) / 1e3);
+           MANY, after, (double)(sc__clock_us() - start) / 1e3);
 }
 
 static void threads_of_one_process_all_wake(void **state)
@@ -1116,7 +1106,7 @@ static void threads_of_one_process_all_wake(void **state)
         thread_start(&threads[i]);
     }
     wait_threads_asleep(THREADS);
-    uint64_t added = sc__now_us();
+    uint64_t added = sc__clock_us();
     int64_t after = lib.add(1);
     for (int i = 0; i < THREADS; i++)
         thread_join(&threads[i]);
@@ -1185,11 +1175,11 @@ static void every_update_wakes_a_sleeper(void **state)
         start_waiter(&waiter, seen, SC_WAIT_FOREVER);
         uint32_t pid = proc_id(&waiter);
         wait_asleep(&pid, 1, 1);
-        uint64_t start = sc__now_us();
+        uint64_t start = sc__clock_us();
         int64_t after = make_update(u, seen);
         expect_woke_within(&waiter, updates[u].name, after, start, LOST_US);
         printf("[ FIGURES  ] %s: the sleeper reported %.1f ms later\n",
-               updates[u].name, (double)(sc__now_us() - start) / 1e3);
+               updates[u].name, (double)(sc__clock_us() - start) / 1e3);
     }
 }
 
@@ -1280,7 +1270,7 @@ static void immediate_answers(void **state)
     int64_t other = sc__wrapping_add(seen, 1);
     (void)state;
 
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
     assert_int_equal(lib.wait(seen, 0, &now), 0);
     assert_int_equal(now, seen);
     assert_int_equal(lib.wait(seen, 0, NULL), 0);
@@ -1292,7 +1282,7 @@ static void immediate_answers(void **state)
     assert_int_equal(lib.wait(other, SC_WAIT_FOREVER, &now), 1);
     assert_int_equal(now, seen);
     assert_int_equal(lib.wait(other, BOUND_MS, NULL), 1);
-    uint64_t took = sc__now_us() - start;
+    uint64_t took = sc__clock_us() - start;
     assert_true(took < LATE_LIMIT_US);
     printf("[ FIGURES  ] six calls that answer at once: %.3f ms in all\n",
            (double)took / 1e3);
@@ -1332,11 +1322,11 @@ static void copy_has_its_own_waiters(void **state)
     uint64_t timed_out_us;
     int changes = 0;
     thread_start(&w);
-    uint64_t end = sc__now_us() + COPY_TIMEOUT_MS * 1000u;
-    while (sc__now_us() < end) {
+    uint64_t end = sc__clock_us() + COPY_TIMEOUT_MS * 1000u;
+    while (sc__clock_us() < end) {
         lib.add(1);
         changes++;
-        sleep_ms(1);
+        sc__sleep_ms(1);
     }
     thread_join(&w);
     assert_int_equal(w.result, 0);

@@ -17,8 +17,7 @@ sc_mutant(NAME add_not_atomic FILE counter.c
         sched_yield();
 #endif
     *counter() = (int64_t)((uint64_t)before + (uint64_t)delta);\n"
-    WINDOWS test_threads
-    LINUX test_native_api/threads_lose_no_update)
+    WINDOWS test_threads LINUX test_native_threads)
 
 # Each update's result: the value before it instead of after it, or the
 # new value instead of the old one.

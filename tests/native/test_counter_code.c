@@ -29,8 +29,9 @@
 
 #include <cmocka.h>
 
-#include "support.h"
+#include "image.h"
 #include "sectiondump.h"
+#include "support.h"
 
 /* How far into a function its counter access may start: room for an
  * endbr64 and the move of the argument or the constant into a register,
