@@ -112,9 +112,10 @@ configure_package_config_file(
     ${PROJECT_SOURCE_DIR}/cmake/SharedCounterConfig.cmake.in
     ${PROJECT_BINARY_DIR}/SharedCounterConfig.cmake
     INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/SharedCounter)
-write_basic_package_version_file(
-    ${PROJECT_BINARY_DIR}/SharedCounterConfigVersion.cmake
-    COMPATIBILITY SameMinorVersion)
+# Not write_basic_package_version_file: none of its rules accepts a request
+# for every version whose ABI this one keeps (SC_ABI_SINCE) and no older.
+configure_file(${PROJECT_SOURCE_DIR}/cmake/SharedCounterConfigVersion.cmake.in
+               ${PROJECT_BINARY_DIR}/SharedCounterConfigVersion.cmake @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/SharedCounterConfig.cmake
               ${PROJECT_BINARY_DIR}/SharedCounterConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/SharedCounter
@@ -235,7 +236,8 @@ include(CPack)
 
 # The packages' listings against the layouts above, the links of their
 # documents, and on Linux tests/consumer built against the installed tree
-# and against the unpacked .deb.
+# and against the unpacked .deb, with the version requests that each must
+# answer and refuse (SharedCounterConfigVersion.cmake).
 if(BUILD_TESTING AND NOT MSVC)
     set(sc_package_test ${PROJECT_BINARY_DIR}/package-test)
     add_test(NAME package_listing
@@ -260,9 +262,8 @@ if(BUILD_TESTING AND NOT MSVC)
                              -DOUT=${PROJECT_BINARY_DIR}/consumer-${from}
                              -DSOURCE=${PROJECT_SOURCE_DIR}
                              -DCC=${CMAKE_C_COMPILER}
+                             -DVERSION=${PROJECT_VERSION}
                              -P ${PROJECT_SOURCE_DIR}/tests/consumer_installed.cmake)
-            set_tests_properties(consumer_${from} PROPERTIES
-                PASS_REGULAR_EXPRESSION "consumer_${from}: 3 consumers")
         endforeach()
         list(APPEND sc_package_tests consumer_deb)
     endif()
