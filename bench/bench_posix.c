@@ -1,77 +1,221 @@
 /*
- * counter_bench_native: libsharedcounter.so's sc_increment() against the
- * alternatives on Linux, at 1 and 2 processes (docs/performance.md):
- *
- *     inline-atomic  __atomic_fetch_add on a MAP_SHARED anonymous page: the
- *                    one locked add that nothing shared can beat
- *     local-call     the same locked add in a function of this program that
- *                    the loop calls: the cost of a call alone
- *     sharedcounter  sc_increment(), a call through the PLT
- *     named          sc_counter_add(id, 1) on a named counter, the same way
- *     posix-shm      __atomic_fetch_add in a shm_open + mmap object
- *     pthread-mutex  a PTHREAD_PROCESS_SHARED mutex around ++, in that page
- *     sc-nowake      sc_increment() of libsharedcounter_nowake.so, when it
- *                    sits next to the library, through a dlsym pointer:
- *                    the same code without the writers' look at the
- *                    waiting flag (sc-dlsym calls the library that way)
- *
- * Each run forks the processes, releases them together through a pipe, and
- * times each process's loop; a variant's figure is the median of its runs
- * of the slowest process's nanoseconds per increment, the runs of all
- * variants taken in turns. Every run also checks
- * that the counter moved by exactly the increments made.
- *
- * Then sc_wait(): one sc_increment() writer with 0, 1 and 8 processes in a
- * wait loop beside it, in turns; and the wake latency, from a timestamp
- * taken just before sc_add() in one process to sc_wait() returning in
- * another, idle and with two sc_increment() writers busy.
- *
- *     counter_bench_native [--ops N] [--runs R] [--wakes N]
+ * counter_bench_native, the benchmark's Linux half (bench.h): the variants
+ * of a Linux program, the shared memory that the launcher maps before it
+ * forks its workers, libsharedcounter_nowake.so loaded at run time, and the
+ * workers, forked copies of the launcher in a process group of their own
+ * that die with it.
  */
 #define _GNU_SOURCE
 
+#include "bench.h"
+
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
-#include <sched.h>
-#include <stdint.h>
-#include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child_process.h"
 #include "sharedcounter.h"
-#include "wrapping.h"
 
-enum { MAX_RUNS = 31 };
+const char sc__bench_program[] = "counter_bench_native";
 
-/* What all processes of a run share: the counters, the mutex, and each
- * process's time. */
+/* Native: docs/performance.md. */
+const struct sc_bench_goals sc__bench_goals = {1.10, 0.90, 0.90, 1000.0};
+
+/* A worker waits this long at the gate for a launcher that went wrong; the
+ * launcher waits this long for a worker's line, for it to exit, and for a
+ * probe to run. */
+enum {
+    START_TIMEOUT_MS = 60000,
+    READ_TIMEOUT_MS = 60000,
+    EXIT_TIMEOUT_MS = 70000,
+    LAUNCH_TIMEOUT_MS = 30000
+};
+
+/* What the launcher and its workers share, in a MAP_SHARED anonymous
+ * mapping that each fork inherits: the mutex variant's counter and mutex,
+ * the start gate, and the rest of the run's shared state. */
 struct arena {
-    _Alignas(64) int64_t atomic;
     _Alignas(64) int64_t locked;
-    pthread_mutex_t mutex;
-    _Alignas(64) double seconds[2];
-    /* The waiting sections' flags, away from the counters' lines. */
-    _Alignas(64) int stop; /* the waiters and busy writers end */
-    int acked;             /* wakes the waiter has timed */
-    int64_t stamp_ns;      /* CLOCK_MONOTONIC just before the timed sc_add */
+    pthread_mutex_t mutex; /* guards locked */
+    _Alignas(64) pthread_mutex_t gate_mutex;
+    pthread_cond_t gate_opened;
+    int gate_open;
+    struct sc_bench_shared shared;
 };
 
-struct variant {
-    const char *name;
-    void (*loop)(struct arena *arena, int64_t *shm, long ops);
-    int64_t (*read)(const struct arena *arena, const int64_t *shm);
+struct sc_bench_targets {
+    struct arena *arena;
+    int64_t *shm; /* posix-shm's counter, in a shm_open + mmap object */
+    void *nowake; /* dlopen's handle */
+    struct sc_bench_library builds[SC_BENCH_BUILDS];
 };
 
-static void loop_inline(struct arena *arena, int64_t *shm, long ops)
+/* ---- The targets ---- */
+
+/* The mutexes and the condition are shared by the processes, and the gate
+ * times out on the clock that only moves forward. */
+static int init_sync(struct arena *arena)
 {
-    (void)shm;
-    for (long i = 0; i < ops; i++)
-        __atomic_fetch_add(&arena->atomic, 1, __ATOMIC_SEQ_CST);
+    pthread_mutexattr_t mutex;
+    pthread_condattr_t cond;
+
+    pthread_mutexattr_init(&mutex);
+    pthread_mutexattr_setpshared(&mutex, PTHREAD_PROCESS_SHARED);
+    pthread_condattr_init(&cond);
+    pthread_condattr_setpshared(&cond, PTHREAD_PROCESS_SHARED);
+    pthread_condattr_setclock(&cond, CLOCK_MONOTONIC);
+    int err = pthread_mutex_init(&arena->mutex, &mutex);
+    if (err == 0)
+        err = pthread_mutex_init(&arena->gate_mutex, &mutex);
+    if (err == 0)
+        err = pthread_cond_init(&arena->gate_opened, &cond);
+    pthread_condattr_destroy(&cond);
+    pthread_mutexattr_destroy(&mutex);
+    errno = err;
+    return err == 0 ? 0 : -1;
+}
+
+/* The shm object goes from the file system at once: the mapping, which the
+ * workers inherit, keeps it. Returns NULL, or the call that failed. */
+static const char *open_memory(struct sc_bench_targets *t)
+{
+    char name[64];
+
+    t->arena = mmap(NULL, sizeof *t->arena, PROT_READ | PROT_WRITE,
+                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (t->arena == MAP_FAILED) {
+        t->arena = NULL;
+        return "mmap";
+    }
+    if (init_sync(t->arena) != 0)
+        return "pthread_mutex_init";
+    snprintf(name, sizeof name, "/counter_bench_native-%ld", (long)getpid());
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        return "shm_open";
+    shm_unlink(name);
+    void *shm = ftruncate(fd, sizeof *t->shm) == 0
+                    ? mmap(NULL, sizeof *t->shm, PROT_READ | PROT_WRITE,
+                           MAP_SHARED, fd, 0)
+                    : MAP_FAILED;
+    int err = errno;
+    close(fd);
+    errno = err;
+    if (shm == MAP_FAILED)
+        return "mmap of the shm object";
+    t->shm = shm;
+    return NULL;
+}
+
+/* The library this program links, through dlsym; fails only if it is not
+ * the library its header says. */
+static int look_up_own(struct sc_bench_library *lib)
+{
+    lib->increment = (sc_bench_counter_fn)dlsym(RTLD_DEFAULT, "sc_increment");
+    lib->get = (sc_bench_counter_fn)dlsym(RTLD_DEFAULT, "sc_get");
+    return lib->increment != NULL && lib->get != NULL ? 0 : -1;
+}
+
+/* libsharedcounter_nowake.so, from the folder where this program found the
+ * library, as a test build sits beside it in the build tree. */
+static void *load_nowake(struct sc_bench_library *lib)
+{
+    static const char file[] = "libsharedcounter_nowake.so";
+    Dl_info info;
+    char path[4096];
+
+    if (dladdr((void *)sc_get, &info) == 0 || info.dli_fname == NULL) {
+        snprintf(lib->missing, sizeof lib->missing,
+                 "cannot find where the library is");
+        return NULL;
+    }
+    const char *slash = strrchr(info.dli_fname, '/');
+    int dir = slash != NULL ? (int)(slash - info.dli_fname + 1) : 0;
+    snprintf(path, sizeof path, "%.*s%s", dir, info.dli_fname, file);
+    if (access(path, F_OK) != 0) {
+        snprintf(lib->missing, sizeof lib->missing,
+                 "%s is not next to the library", file);
+        return NULL;
+    }
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle != NULL) {
+        lib->increment = (sc_bench_counter_fn)dlsym(handle, "sc_increment");
+        lib->get = (sc_bench_counter_fn)dlsym(handle, "sc_get");
+    }
+    if (lib->increment == NULL || lib->get == NULL)
+        snprintf(lib->missing, sizeof lib->missing, "%s", dlerror());
+    return handle;
+}
+
+struct sc_bench_targets *sc__bench_targets_open(void)
+{
+    struct sc_bench_targets *t = calloc(1, sizeof *t);
+    const char *failed = t == NULL ? "calloc" : open_memory(t);
+
+    if (failed == NULL && look_up_own(&t->builds[SC_BENCH_RUNTIME]) != 0)
+        failed = "dlsym";
+    if (failed != NULL) {
+        sc__bench_error("%s failed: %s", failed, strerror(errno));
+        if (t != NULL)
+            sc__bench_targets_close(t);
+        return NULL;
+    }
+    snprintf(t->builds[SC_BENCH_HARDENED].missing,
+             sizeof t->builds[SC_BENCH_HARDENED].missing,
+             "the hardened build is Windows only");
+    t->nowake = load_nowake(&t->builds[SC_BENCH_NOWAKE]);
+    return t;
+}
+
+void sc__bench_targets_close(struct sc_bench_targets *t)
+{
+    if (t->shm != NULL)
+        munmap(t->shm, sizeof *t->shm);
+    if (t->arena != NULL)
+        munmap(t->arena, sizeof *t->arena);
+    if (t->nowake != NULL)
+        dlclose(t->nowake);
+    free(t);
+}
+
+struct sc_bench_shared *sc__bench_shared(struct sc_bench_targets *t)
+{
+    return &t->arena->shared;
+}
+
+const struct sc_bench_library *
+sc__bench_library(const struct sc_bench_targets *t, enum sc_bench_build build)
+{
+    return &t->builds[build];
+}
+
+/* ---- The variants ---- */
+
+/* The limit's counter: process-local, alone on its cache line. */
+static _Alignas(64) int64_t local_counter;
+
+static int run_limit(struct sc_bench_targets *t, uint32_t n)
+{
+    (void)t;
+    for (uint32_t i = 0; i < n; i++)
+        __atomic_fetch_add(&local_counter, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+static int64_t read_limit(const struct sc_bench_targets *t)
+{
+    (void)t;
+    return __atomic_load_n(&local_counter, __ATOMIC_SEQ_CST);
 }
 
 /* noinline keeps the call, and the return address it stores, in the loop. */
@@ -80,543 +224,420 @@ __attribute__((noinline)) static int64_t increment_here(int64_t *p)
     return __atomic_fetch_add(p, 1, __ATOMIC_SEQ_CST) + 1;
 }
 
-static void loop_local_call(struct arena *arena, int64_t *shm, long ops)
+static int run_local_call(struct sc_bench_targets *t, uint32_t n)
 {
-    (void)shm;
-    for (long i = 0; i < ops; i++)
-        increment_here(&arena->atomic);
+    (void)t;
+    for (uint32_t i = 0; i < n; i++)
+        increment_here(&local_counter);
+    return 0;
 }
 
-static void loop_sharedcounter(struct arena *arena, int64_t *shm, long ops)
+static int run_shm(struct sc_bench_targets *t, uint32_t n)
 {
-    (void)arena;
-    (void)shm;
-    for (long i = 0; i < ops; i++)
-        sc_increment();
+    int64_t *counter = t->shm;
+
+    for (uint32_t i = 0; i < n; i++)
+        __atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST);
+    return 0;
 }
 
-/* The named counter of the "named" variant, opened before the runs. */
-static int32_t named_id;
-
-static void loop_named(struct arena *arena, int64_t *shm, long ops)
+static int64_t read_shm(const struct sc_bench_targets *t)
 {
-    (void)arena;
-    (void)shm;
-    for (long i = 0; i < ops; i++)
-        sc_counter_add(named_id, 1);
+    return __atomic_load_n(t->shm, __ATOMIC_SEQ_CST);
 }
 
-static int64_t read_named(const struct arena *arena, const int64_t *shm)
+static int run_mutex(struct sc_bench_targets *t, uint32_t n)
 {
-    (void)arena;
-    (void)shm;
-    return sc_counter_get(named_id);
-}
+    struct arena *arena = t->arena;
 
-/* The two libraries' sc_increment() and sc_get(), called alike through
- * pointers; the second's is NULL when libsharedcounter_nowake.so is not
- * next to the library. */
-static int64_t (*dlsym_increment)(void), (*dlsym_get)(void);
-static int64_t (*nowake_increment)(void), (*nowake_get)(void);
-
-static void loop_dlsym(struct arena *arena, int64_t *shm, long ops)
-{
-    (void)arena;
-    (void)shm;
-    for (long i = 0; i < ops; i++)
-        dlsym_increment();
-}
-
-static int64_t read_dlsym(const struct arena *arena, const int64_t *shm)
-{
-    (void)arena;
-    (void)shm;
-    return dlsym_get();
-}
-
-static void loop_nowake(struct arena *arena, int64_t *shm, long ops)
-{
-    (void)arena;
-    (void)shm;
-    for (long i = 0; i < ops; i++)
-        nowake_increment();
-}
-
-static int64_t read_nowake(const struct arena *arena, const int64_t *shm)
-{
-    (void)arena;
-    (void)shm;
-    return nowake_get();
-}
-
-static void loop_shm(struct arena *arena, int64_t *shm, long ops)
-{
-    (void)arena;
-    for (long i = 0; i < ops; i++)
-        __atomic_fetch_add(shm, 1, __ATOMIC_SEQ_CST);
-}
-
-static void loop_mutex(struct arena *arena, int64_t *shm, long ops)
-{
-    (void)shm;
-    for (long i = 0; i < ops; i++) {
-        pthread_mutex_lock(&arena->mutex);
+    for (uint32_t i = 0; i < n; i++) {
+        int err = pthread_mutex_lock(&arena->mutex);
+        if (err != 0) {
+            errno = err;
+            return -1;
+        }
         arena->locked++;
         pthread_mutex_unlock(&arena->mutex);
     }
-}
-
-static int64_t read_inline(const struct arena *arena, const int64_t *shm)
-{
-    (void)shm;
-    return arena->atomic;
-}
-
-static int64_t read_sharedcounter(const struct arena *arena, const int64_t *shm)
-{
-    (void)arena;
-    (void)shm;
-    return sc_get();
-}
-
-static int64_t read_shm(const struct arena *arena, const int64_t *shm)
-{
-    (void)arena;
-    return *shm;
-}
-
-static int64_t read_mutex(const struct arena *arena, const int64_t *shm)
-{
-    (void)shm;
-    return arena->locked;
-}
-
-static const struct variant variants[] = {
-    {"inline-atomic", loop_inline, read_inline},
-    {"local-call", loop_local_call, read_inline},
-    {"sharedcounter", loop_sharedcounter, read_sharedcounter},
-    {"named", loop_named, read_named},
-    {"posix-shm", loop_shm, read_shm},
-    {"pthread-mutex", loop_mutex, read_mutex},
-    {"sc-dlsym", loop_dlsym, read_dlsym},
-    {"sc-nowake", loop_nowake, read_nowake},
-};
-enum {
-    VARIANTS = sizeof variants / sizeof variants[0],
-    SHAREDCOUNTER = 2,
-    NOWAKE = VARIANTS - 1
-};
-
-/* The library's own functions, and the nowake build's from the folder
- * where the library was found. Returns 0, or -1 with the reason in why. */
-static int load_pointers(char *why, size_t size)
-{
-    Dl_info info;
-    char path[4096];
-
-    dlsym_increment = (int64_t(*)(void))dlsym(RTLD_DEFAULT, "sc_increment");
-    dlsym_get = (int64_t(*)(void))dlsym(RTLD_DEFAULT, "sc_get");
-    if (dladdr((void *)sc_get, &info) == 0 || info.dli_fname == NULL) {
-        snprintf(why, size, "cannot find where the library is");
-        return -1;
-    }
-    const char *slash = strrchr(info.dli_fname, '/');
-    int dir = slash != NULL ? (int)(slash - info.dli_fname + 1) : 0;
-    snprintf(path, sizeof path, "%.*slibsharedcounter_nowake.so", dir,
-             info.dli_fname);
-    void *nowake = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (nowake == NULL) {
-        snprintf(why, size, "%s", dlerror());
-        return -1;
-    }
-    nowake_increment = (int64_t(*)(void))dlsym(nowake, "sc_increment");
-    nowake_get = (int64_t(*)(void))dlsym(nowake, "sc_get");
     return 0;
 }
 
-static double now(void)
+static int64_t read_mutex(const struct sc_bench_targets *t)
 {
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+    pthread_mutex_lock(&t->arena->mutex);
+    int64_t value = t->arena->locked;
+    pthread_mutex_unlock(&t->arena->mutex);
+    return value;
 }
 
-/* One run of processes copies of the variant's loop; returns the slowest
- * process's nanoseconds per increment, or -1 when an update was lost. */
-static double run(const struct variant *v, struct arena *arena, int64_t *shm,
-                  int processes, long ops)
-{
-    int gate[2];
-    pid_t pids[2];
-    int64_t before = v->read(arena, shm);
+/* The atomic variants look at the clock every 65536 increments, a few
+ * hundred microseconds, so the clock costs them nothing measurable; a
+ * contended mutex may sleep in the kernel, so it looks more often. */
+static const struct sc_bench_variant limit = {
+    .name = "limit",
+    .what = "__atomic_fetch_add on a process-local variable",
+    .role = SC_BENCH_LIMIT,
+    .safe = 1,
+    .batch = 65536,
+    .run = run_limit,
+    .read = read_limit,
+};
+static const struct sc_bench_variant local_call = {
+    .name = "local-call",
+    .what = "the same add in a noinline function of this program",
+    .safe = 1,
+    .batch = 65536,
+    .run = run_local_call,
+    .read = read_limit,
+};
+static const struct sc_bench_variant shm = {
+    .name = "posix-shm",
+    .what = "__atomic_fetch_add in a shm_open + mmap object",
+    .role = SC_BENCH_PEER,
+    .safe = 1,
+    .shared = 1,
+    .batch = 65536,
+    .run = run_shm,
+    .read = read_shm,
+};
+static const struct sc_bench_variant mutex = {
+    .name = "pthread-mutex",
+    .what = "plain ++ under a PTHREAD_PROCESS_SHARED mutex",
+    .safe = 1,
+    .shared = 1,
+    .batch = 4096,
+    .run = run_mutex,
+    .read = read_mutex,
+};
 
-    if (pipe(gate) != 0)
-        return -1;
-    fflush(stdout);
-    for (int p = 0; p < processes; p++) {
-        pids[p] = fork();
-        if (pids[p] == 0) {
-            char c;
-            close(gate[1]);
-            if (read(gate[0], &c, 1) != 0)
-                _exit(1);
-            double start = now();
-            v->loop(arena, shm, ops);
-            arena->seconds[p] = now() - start;
-            _exit(0);
-        }
+const struct sc_bench_variant *const sc__bench_variants[] = {
+    &limit, &local_call, &sc__bench_sharedcounter, &sc__bench_named, &sc__bench_runtime,
+    &shm,   &mutex,      &sc__bench_unsafe,        &sc__bench_nowake,
+};
+const int sc__bench_variant_count =
+    (int)(sizeof sc__bench_variants / sizeof sc__bench_variants[0]);
+
+/* A reader that moves the counter's cache line to itself, which is how
+ * sc_get() read the counter before it was a plain load. */
+static volatile int64_t read_sink;
+
+static int run_locked_read(struct sc_bench_targets *t, uint32_t n)
+{
+    int64_t *counter = t->shm;
+
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t seen = 0;
+        __atomic_compare_exchange_n(counter, &seen, 0, 0, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST);
+        read_sink = seen;
     }
-    close(gate[0]);
-    close(gate[1]);
-    int failed = 0;
-    for (int p = 0; p < processes; p++) {
-        int status;
-        failed |= waitpid(pids[p], &status, 0) != pids[p] ||
-                  !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-    }
-    int64_t moved = sc__wrapping_sub(v->read(arena, shm), before);
-    if (failed || moved != (int64_t)processes * ops)
-        return -1;
-    double slowest = 0;
-    for (int p = 0; p < processes; p++)
-        if (arena->seconds[p] > slowest)
-            slowest = arena->seconds[p];
-    return slowest * 1e9 / (double)ops;
+    return 0;
 }
 
-static int by_value(const void *a, const void *b)
+const struct sc_bench_variant sc__bench_locked_read = {
+    .name = "locked-read",
+    .what = "a compare-exchange of 0 with 0 in a loop, on the shm object",
+    .safe = 1,
+    .shared = 1,
+    .batch = 65536,
+    .run = run_locked_read,
+    .read = read_shm,
+};
+
+/* ---- Gate, clock and atomics ---- */
+
+static void set_gate(struct sc_bench_targets *t, int open)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    struct arena *arena = t->arena;
+
+    pthread_mutex_lock(&arena->gate_mutex);
+    arena->gate_open = open;
+    if (open)
+        pthread_cond_broadcast(&arena->gate_opened);
+    pthread_mutex_unlock(&arena->gate_mutex);
 }
 
-/* ---- Waiting ---- */
-
-enum { MAX_WAITERS = 8, BUSY_WRITERS = 2 };
-
-static const int waiter_counts[] = {0, 1, MAX_WAITERS};
-enum { WAITER_COUNTS = sizeof waiter_counts / sizeof waiter_counts[0] };
-
-static int64_t now_ns(void)
+void sc__bench_gate_open(struct sc_bench_targets *t)
 {
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+    set_gate(t, 1);
 }
 
-static void sleep_us(long us)
+void sc__bench_gate_close(struct sc_bench_targets *t)
+{
+    set_gate(t, 0);
+}
+
+int sc__bench_gate_wait(struct sc_bench_targets *t)
+{
+    struct arena *arena = t->arena;
+    struct timespec deadline;
+    int err = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += START_TIMEOUT_MS / 1000;
+    pthread_mutex_lock(&arena->gate_mutex);
+    while (!arena->gate_open && err == 0)
+        err = pthread_cond_timedwait(&arena->gate_opened, &arena->gate_mutex,
+                                     &deadline);
+    int open = arena->gate_open;
+    pthread_mutex_unlock(&arena->gate_mutex);
+    errno = err;
+    return open ? 0 : -1;
+}
+
+int64_t sc__bench_now_ns(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+void sc__bench_sleep_us(long us)
 {
     struct timespec t = {us / 1000000, us % 1000000 * 1000};
-    nanosleep(&t, NULL);
+
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        continue;
 }
 
-static int stopping(struct arena *arena)
+int64_t sc__bench_load(const volatile int64_t *p)
 {
-    return __atomic_load_n(&arena->stop, __ATOMIC_SEQ_CST);
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
 }
 
-/* The waiters and busy writers look at stop between their waits or
- * batches; the increment after it wakes any waiter asleep, and one that has
- * not yet seen it returns from its next wait at once, its seen being older
- * than that increment. */
-static int stop_all(struct arena *arena, const pid_t *pids, int count)
+void sc__bench_store(volatile int64_t *p, int64_t value)
 {
-    int failed = 0;
+    __atomic_store_n(p, value, __ATOMIC_SEQ_CST);
+}
 
-    __atomic_store_n(&arena->stop, 1, __ATOMIC_SEQ_CST);
-    sc_increment();
-    for (int i = 0; i < count; i++) {
-        int status;
-        failed |= waitpid(pids[i], &status, 0) != pids[i] ||
-                  !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+/* ---- The workers ---- */
+
+struct worker {
+    pid_t pid;
+    int to, from;  /* its input, its output */
+    char buf[512]; /* what it wrote that is not read yet */
+    size_t len;
+};
+
+struct sc_bench_pool {
+    struct worker workers[SC_BENCH_MAX_PROCS];
+    int count;
+    pid_t group; /* the workers' process group, led by the first */
+    struct sc_bench_targets *targets;
+};
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* In a new worker: it is killed when the launcher ends, however the
+ * launcher ends, holds none of the other workers' pipes (which would hide
+ * their ends), and serves until its input ends. */
+static void become_worker(struct sc_bench_pool *pool, int in, int out,
+                          pid_t launcher)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != launcher)
+        _exit(1);
+    for (int i = 0; i < pool->count; i++) {
+        close(pool->workers[i].to);
+        close(pool->workers[i].from);
     }
-    __atomic_store_n(&arena->stop, 0, __ATOMIC_SEQ_CST);
-    return failed;
+    FILE *input = fdopen(in, "r"), *output = fdopen(out, "w");
+    if (input == NULL || output == NULL)
+        _exit(1);
+    _exit(sc__bench_serve(pool->targets, input, output));
 }
 
-/* A process that follows the counter: sc_wait(seen, SC_WAIT_FOREVER,
- * &seen) in a loop, until the benchmark stops it. */
-static pid_t start_waiter(struct arena *arena)
+/* Returns 0 or an errno value. */
+static int start_worker(struct sc_bench_pool *pool)
 {
+    int in[2], out[2];
+    pid_t launcher = getpid();
+
+    if (pipe2(in, O_CLOEXEC) != 0)
+        return errno;
+    if (pipe2(out, O_CLOEXEC) != 0) {
+        int err = errno;
+        close(in[0]);
+        close(in[1]);
+        return err;
+    }
+    fflush(NULL); /* or the fork would print it again */
     pid_t pid = fork();
-
     if (pid == 0) {
-        int64_t seen = sc_get();
-        while (!stopping(arena))
-            if (sc_wait(seen, SC_WAIT_FOREVER, &seen) < 0)
-                _exit(1);
-        _exit(0);
+        close(in[1]);
+        close(out[0]);
+        setpgid(0, pool->group);
+        become_worker(pool, in[0], out[1], launcher);
     }
-    return pid;
-}
-
-/* The writer's ns/increment with waiters beside it, asleep before it
- * starts; -1 when a process failed or an update was lost. */
-static double run_beside_waiters(struct arena *arena, int waiters, long ops)
-{
-    const struct variant *writer = &variants[SHAREDCOUNTER];
-    pid_t pids[MAX_WAITERS];
-
-    for (int i = 0; i < waiters; i++)
-        pids[i] = start_waiter(arena);
-    sleep_us(20000);
-    double t = run(writer, arena, NULL, 1, ops);
-    return stop_all(arena, pids, waiters) ? -1 : t;
-}
-
-static pid_t start_busy_writer(struct arena *arena)
-{
-    pid_t pid = fork();
-
-    if (pid == 0) {
-        while (!stopping(arena))
-            for (int i = 0; i < 1024; i++)
-                sc_increment();
-        _exit(0);
+    int err = pid < 0 ? errno : 0;
+    close(in[0]);
+    close(out[1]);
+    if (err != 0) {
+        close(in[1]);
+        close(out[0]);
+        return err;
     }
-    return pid;
-}
-
-/* The timed writer adds 2^40: the busy writers' increments stay below it,
- * so the waiter tells the timed adds from theirs by how far the counter has
- * moved since it started. */
-enum { TIMED_SHIFT = 40 };
-
-static void timed_writer(struct arena *arena, long wakes)
-{
-    srand((unsigned)getpid());
-    for (long i = 0; i < wakes; i++) {
-        while (__atomic_load_n(&arena->acked, __ATOMIC_ACQUIRE) != i)
-            sleep_us(20);
-        sleep_us(rand() % 1000);
-        __atomic_store_n(&arena->stamp_ns, now_ns(), __ATOMIC_RELEASE);
-        sc_add((int64_t)1 << TIMED_SHIFT);
-    }
-}
-
-static void timed_waiter(struct arena *arena, double *latency_us, long wakes)
-{
-    int64_t start = sc_get(), seen = start;
-
-    __atomic_store_n(&arena->acked, 0, __ATOMIC_RELEASE);
-    for (long i = 0; i < wakes; i++) {
-        while ((uint64_t)sc__wrapping_sub(seen, start) >> TIMED_SHIFT <=
-               (uint64_t)i)
-            if (sc_wait(seen, SC_WAIT_FOREVER, &seen) < 0)
-                _exit(1);
-        int64_t woke = now_ns();
-        latency_us[i] = (double)(woke - __atomic_load_n(&arena->stamp_ns,
-                                                        __ATOMIC_ACQUIRE)) /
-                        1000.0;
-        __atomic_store_n(&arena->acked, i + 1, __ATOMIC_RELEASE);
-    }
-}
-
-/* wakes timed wakes, with busy writers beside; latency_us (shared with the
- * waiter) receives them sorted. Returns 0 or -1. */
-static int wake_latency(struct arena *arena, int busy, double *latency_us,
-                        long wakes)
-{
-    pid_t pids[BUSY_WRITERS + 1];
-
-    __atomic_store_n(&arena->acked, -1, __ATOMIC_RELEASE);
-    for (int i = 0; i < busy; i++)
-        pids[i] = start_busy_writer(arena);
-    pid_t waiter = fork();
-    if (waiter == 0) {
-        timed_waiter(arena, latency_us, wakes);
-        _exit(0);
-    }
-    pids[busy] = waiter;
-    timed_writer(arena, wakes);
-    if (stop_all(arena, pids, busy + 1) != 0)
-        return -1;
-    qsort(latency_us, (size_t)wakes, sizeof *latency_us, by_value);
+    /* Both set the group, so that it is set before either goes on. */
+    setpgid(pid, pool->group);
+    if (pool->group == 0)
+        pool->group = pid;
+    pool->workers[pool->count++] = (struct worker){pid, in[1], out[0], {0}, 0};
     return 0;
 }
 
-/* The nearest-rank percentile of sorted values. */
-static double percentile(const double *sorted, long n, int p)
+struct sc_bench_pool *sc__bench_pool_start(struct sc_bench_targets *t,
+                                           int count)
 {
-    long rank = (n * p + 99) / 100;
-    return sorted[rank > 0 ? rank - 1 : 0];
+    struct sc_bench_pool *pool = calloc(1, sizeof *pool);
+    int err = pool == NULL ? ENOMEM : 0;
+
+    /* A worker that died makes a write to it fail, not end the launcher. */
+    signal(SIGPIPE, SIG_IGN);
+    if (pool != NULL)
+        pool->targets = t;
+    for (int i = 0; i < count && err == 0; i++)
+        err = start_worker(pool);
+    if (err != 0) {
+        sc__bench_error("cannot start the workers: %s", strerror(err));
+        if (pool != NULL)
+            sc__bench_pool_stop(pool, 1);
+        return NULL;
+    }
+    return pool;
 }
 
-static int time_waiting(struct arena *arena, long ops, int runs, long wakes)
+int sc__bench_pool_send(struct sc_bench_pool *pool, int i, const char *line)
 {
-    static double times[WAITER_COUNTS][MAX_RUNS];
+    size_t len = strlen(line), done = 0;
 
-    for (int r = 0; r < runs; r++)
-        for (int k = 0; k < WAITER_COUNTS; k++) {
-            int w = (k + r) % WAITER_COUNTS;
-            times[w][r] = run_beside_waiters(arena, waiter_counts[w], ops);
-            if (times[w][r] < 0) {
-                fprintf(stderr,
-                        "counter_bench_native: a run beside %d "
-                        "waiters failed\n",
-                        waiter_counts[w]);
-                return 1;
-            }
-        }
-    printf("\n%-14s %9s %14s %15s\n", "writer", "waiters", "ns/increment",
-           "vs no waiter");
-    double alone = 0;
-    for (int w = 0; w < WAITER_COUNTS; w++) {
-        qsort(times[w], (size_t)runs, sizeof times[w][0], by_value);
-        double median = times[w][runs / 2];
-        alone = w == 0 ? median : alone;
-        printf("%-14s %9d %14.2f %15.2f\n", "sharedcounter", waiter_counts[w],
-               median, alone / median);
+    while (done < len) {
+        ssize_t n = write(pool->workers[i].to, line + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return sc__bench_error("worker %d does not listen: %s", i,
+                                   strerror(errno));
+        done += (size_t)n;
     }
-    if (wakes == 0)
-        return 0;
-    double *latency_us =
-        mmap(NULL, sizeof(double) * (size_t)wakes, PROT_READ | PROT_WRITE,
-             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (latency_us == MAP_FAILED) {
-        perror("counter_bench_native: shared memory");
-        return 1;
-    }
-    printf("\nwake latency, sc_add() to sc_wait() returning in another "
-           "process, %ld wakes:\n%-16s %12s %12s %12s\n",
-           wakes, "beside", "median us", "p99 us", "max us");
+    return 0;
+}
+
+/* Reads more of worker w's output into its buffer; 0, or an errno value
+ * (EPIPE when it ended, ETIMEDOUT after READ_TIMEOUT_MS). */
+static int read_more(struct worker *w)
+{
+    struct pollfd ready = {w->from, POLLIN, 0};
+    int got = poll(&ready, 1, READ_TIMEOUT_MS);
+
+    if (got == 0)
+        return ETIMEDOUT;
+    if (got < 0)
+        return errno == EINTR ? 0 : errno;
+    ssize_t n = read(w->from, w->buf + w->len, sizeof w->buf - w->len);
+    if (n < 0)
+        return errno == EINTR ? 0 : errno;
+    if (n == 0)
+        return EPIPE;
+    w->len += (size_t)n;
+    return 0;
+}
+
+int sc__bench_pool_read(struct sc_bench_pool *pool, int i, char *line,
+                        size_t size)
+{
+    struct worker *w = &pool->workers[i];
+    char *end;
+    int err = 0;
+
+    while ((end = memchr(w->buf, '\n', w->len)) == NULL && err == 0)
+        err = w->len < sizeof w->buf ? read_more(w) : EMSGSIZE;
+    if (err != 0)
+        return sc__bench_error("worker %d stopped answering: %s", i,
+                               strerror(err));
+    size_t line_len = (size_t)(end - w->buf);
+    snprintf(line, size, "%.*s", (int)line_len, w->buf);
+    w->len -= line_len + 1;
+    memmove(w->buf, end + 1, w->len);
+    return 0;
+}
+
+/* Waits until deadline_ns for worker w to exit; its exit status, 128 + the
+ * signal that ended it, or -1 when it did not end in time. */
+static int reap(const struct worker *w, int64_t deadline_ns)
+{
+    int status;
+    pid_t done;
+
+    while ((done = waitpid(w->pid, &status, WNOHANG)) == 0 &&
+           sc__bench_now_ns() < deadline_ns)
+        sc__bench_sleep_us(1000);
+    if (done != w->pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int sc__bench_pool_stop(struct sc_bench_pool *pool, int kill_them)
+{
+    int64_t deadline = sc__bench_now_ns() + (int64_t)EXIT_TIMEOUT_MS * 1000000;
     int failed = 0;
-    for (int busy = 0; busy <= BUSY_WRITERS && !failed; busy += BUSY_WRITERS) {
-        failed = wake_latency(arena, busy, latency_us, wakes) != 0;
-        if (!failed)
-            printf("%-16s %12.1f %12.1f %12.1f\n",
-                   busy ? "2 busy writers" : "idle",
-                   percentile(latency_us, wakes, 50),
-                   percentile(latency_us, wakes, 99), latency_us[wakes - 1]);
+
+    sc__bench_gate_open(pool->targets);
+    if (kill_them && pool->group > 0)
+        kill(-pool->group, SIGKILL);
+    for (int i = 0; i < pool->count; i++)
+        close_fd(&pool->workers[i].to); /* the end of its input */
+    for (int i = 0; i < pool->count; i++) {
+        struct worker *w = &pool->workers[i];
+        int status = reap(w, deadline);
+        if (status < 0) {
+            kill(-pool->group, SIGKILL);
+            waitpid(w->pid, NULL, 0);
+            failed =
+                sc__bench_error("worker %d did not end in time; killed", i);
+        } else if (status != 0 && !kill_them) {
+            failed =
+                sc__bench_error("worker %d exited with status %d", i, status);
+        }
+        close_fd(&w->from);
     }
-    munmap(latency_us, sizeof(double) * (size_t)wakes);
-    if (failed)
-        fprintf(stderr, "counter_bench_native: a wake latency process "
-                        "failed\n");
+    free(pool);
     return failed;
 }
 
-#define USAGE                                                                  \
-    "usage: counter_bench_native [--ops N] [--runs 1..31] [--wakes N] "        \
-    "[--help]\n                            [--version]\n"
-
-/* Returns -1 to run, or the exit code. */
-static int parse(int argc, char **argv, long *ops, int *runs, long *wakes)
+/* Workers are forked, never started by a command line. */
+int sc__bench_worker_main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *option = argv[i];
-        char *end = NULL;
-        if (strcmp(option, "--help") == 0) {
-            printf(USAGE
-                   "Times sc_increment() and sc_counter_add() against an "
-                   "inline atomic, the\nsame atomic behind a local call, a "
-                   "POSIX shm object and a process-shared\nmutex, at 1 and 2 "
-                   "processes; then one writer beside 0, 1 and 8 processes\n"
-                   "in sc_wait(), and the wake latency of sc_wait() over "
-                   "--wakes wakes (default\n1000; 0 skips it), idle and with "
-                   "two writers busy (docs/performance.md).\n");
-            return 0;
-        }
-        if (strcmp(option, "--version") == 0) {
-            uint32_t library = sc_version();
-            printf("counter_bench_native " SC_VERSION_STRING "\n"
-                   "library version: %u.%u.%u\n",
-                   (unsigned)(library >> 16), (unsigned)(library >> 8 & 0xff),
-                   (unsigned)(library & 0xff));
-            return 0;
-        }
-        if (i + 1 < argc && strcmp(option, "--ops") == 0)
-            *ops = strtol(argv[++i], &end, 10);
-        else if (i + 1 < argc && strcmp(option, "--runs") == 0)
-            *runs = (int)strtol(argv[++i], &end, 10);
-        else if (i + 1 < argc && strcmp(option, "--wakes") == 0)
-            *wakes = strtol(argv[++i], &end, 10);
-        if (end == NULL || *end != '\0' || *ops < 1 || *runs < 1 ||
-            *runs > MAX_RUNS || *wakes < 0 || *wakes > 1000000) {
-            fprintf(stderr,
-                    "counter_bench_native: bad option or value: %s\n"
-                    "Try 'counter_bench_native --help'.\n",
-                    option);
-            return 2;
-        }
-    }
+    (void)argc;
+    (void)argv;
     return -1;
 }
 
-static int setup(struct arena **arena, int64_t **shm)
-{
-    char name[64];
-    pthread_mutexattr_t attr;
+/* ---- Launching a program ---- */
 
-    *arena = mmap(NULL, sizeof **arena, PROT_READ | PROT_WRITE,
-                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    snprintf(name, sizeof name, "/counter_bench_native-%ld", (long)getpid());
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-    if (*arena == MAP_FAILED || fd < 0 || ftruncate(fd, 4096) != 0)
+int sc__bench_launch(const char *program, double *ms)
+{
+    static const char *const no_args[] = {NULL};
+    struct sc_child child;
+    struct sc_child_output output;
+    int code = 1;
+    int64_t start = sc__bench_now_ns();
+    int err = sc__child_start(&child, program, no_args, NULL);
+
+    if (err == ENOENT)
         return -1;
-    *shm = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    shm_unlink(name);
-    close(fd);
-    pthread_mutexattr_init(&attr);
-    pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    pthread_mutex_init(&(*arena)->mutex, &attr);
-    return *shm == MAP_FAILED ? -1 : 0;
-}
-
-int main(int argc, char **argv)
-{
-    long ops = 20000000;
-    int runs = 5;
-    long wakes = 1000;
-    struct arena *arena;
-    int64_t *shm;
-    double limit[2] = {0, 0};
-
-    int status = parse(argc, argv, &ops, &runs, &wakes);
-    if (status >= 0)
-        return status;
-    if (setup(&arena, &shm) != 0) {
-        perror("counter_bench_native: shared memory");
-        return 1;
-    }
-    named_id = sc_counter_open("counter_bench_native_increments_total");
-    if (named_id < 0) {
-        perror("counter_bench_native: sc_counter_open");
-        return 1;
-    }
-    /* The runs take the variants in turns, so that a slower stretch of
-     * the machine falls on all of them alike. */
-    char why[256];
-    int variant_count = VARIANTS;
-    if (load_pointers(why, sizeof why) != 0) {
-        printf("sc-nowake: skipped, %s\n", why);
-        variant_count = NOWAKE;
-    }
-    static double times[VARIANTS][2][MAX_RUNS];
-    for (int r = 0; r < runs; r++)
-        for (int v = 0; v < variant_count; v++)
-            for (int processes = 1; processes <= 2; processes++) {
-                double t = run(&variants[v], arena, shm, processes, ops);
-                if (t < 0) {
-                    fprintf(stderr, "counter_bench_native: %s lost updates\n",
-                            variants[v].name);
-                    return 1;
-                }
-                times[v][processes - 1][r] = t;
-            }
-    printf("%-14s %9s %14s %15s\n", "variant", "processes", "ns/increment",
-           "vs inline-atomic");
-    for (int v = 0; v < variant_count; v++)
-        for (int processes = 1; processes <= 2; processes++) {
-            double *t = times[v][processes - 1];
-            qsort(t, (size_t)runs, sizeof *t, by_value);
-            double median = t[runs / 2];
-            if (v == 0)
-                limit[processes - 1] = median;
-            printf("%-14s %9d %14.2f %15.2f\n", variants[v].name, processes,
-                   median, median / limit[processes - 1]);
-        }
-    return time_waiting(arena, ops, runs, wakes);
+    if (err == 0)
+        err = sc__child_finish(&child, sc__clock_ms() + LAUNCH_TIMEOUT_MS,
+                               &code, &output);
+    *ms = (double)(sc__bench_now_ns() - start) / 1e6;
+    if (err == 0)
+        sc__child_output_free(&output);
+    if (err != 0 || code != 0)
+        return sc__bench_error("%s failed: %s, exit status %d", program,
+                               err != 0 ? strerror(err) : "it ran", code);
+    return 0;
 }

@@ -1,8 +1,8 @@
 /*
- * counter_bench as the user starts it: the options, the plan (every variant
- * with every process count, in turns), the pool of worker processes that
- * the timed runs reuse, and the launch cost of a client. It starts its
- * workers from itself (worker.c) and reports through report.c.
+ * The benchmark as the user starts it, the same on both systems: the
+ * options, the plan (every variant with every process count, in turns),
+ * the runs it has the pool of workers time, the polling runs, the wake
+ * latency and the launch cost of a client. It reports through report.c.
  */
 #include "bench.h"
 
@@ -15,12 +15,6 @@
 #include "options.h"
 #include "sharedcounter.h"
 #include "text_paths.h"
-
-#define PROGRAM "counter_bench"
-
-/* How long a worker may take to exit once its input ends (a run in progress
- * stops at its own deadline well before this), and a launch probe to run. */
-enum { EXIT_TIMEOUT_MS = 70000, LAUNCH_TIMEOUT_MS = 30000 };
 
 /* ---- Options ---- */
 
@@ -87,7 +81,7 @@ static void command_line_init(struct command_line *c)
         [OPTION_LAUNCHES] = SC_INT_OPTION("--launches", 0, 10000, 40),
         [OPTION_READERS] =
             SC_INT_OPTION("--readers", 0, SC_BENCH_MAX_PROCS - 1, 7),
-        [OPTION_WAKES] = SC_INT_OPTION("--wakes", 0, 1000000, 1000),
+        [OPTION_WAKES] = SC_INT_OPTION("--wakes", 0, 10000, 1000),
         [OPTION_CSV] = SC_STRING_OPTION("--csv", NULL),
         [OPTION_RUNS_CSV] = SC_STRING_OPTION("--runs-csv", NULL),
     };
@@ -108,24 +102,34 @@ static void print_range(const struct sc_option *o)
     }
 }
 
+static const struct sc_bench_variant *find_role(enum sc_bench_role role)
+{
+    for (int i = 0; i < sc__bench_variant_count; i++)
+        if (sc__bench_variants[i]->role == role)
+            return sc__bench_variants[i];
+    return NULL;
+}
+
 static void usage(void)
 {
     struct command_line defaults;
 
     command_line_init(&defaults);
-    printf("usage: " PROGRAM " [options]\n\n"
+    printf("usage: %s [options]\n\n"
            "Times one increment of a counter that several processes share, "
-           "in each of\nthese ways, side by side in one run:\n");
-    for (int i = 0; i < sc__bench_variant_count(); i++)
-        printf("  %-14s %s\n", sc__bench_variant(i)->name,
-               sc__bench_variant(i)->what);
-    printf("(hardened and sc-nowake only when their DLLs are next to this "
-           "program).\nEach runs with every process count, all processes "
-           "released together,\nseveral times, the variants taking turns. "
-           "Then one writer, alone and beside\nreaders that poll the same "
-           "counter (sharedcounter with sc_get(), file-mapping\nwith a locked "
-           "read). Then it times starting a client that loads the DLL\n"
-           "against one that does not.\n\noptions:\n");
+           "in each of\nthese ways, side by side in one run:\n",
+           sc__bench_program);
+    for (int i = 0; i < sc__bench_variant_count; i++)
+        printf("  %-14s %s\n", sc__bench_variants[i]->name,
+               sc__bench_variants[i]->what);
+    printf("(a build loaded at run time only when it is there). Each runs "
+           "with every\nprocess count, all processes released together, "
+           "several times, the variants\ntaking turns. Then one writer alone "
+           "and beside readers that poll, view or\nwait for its counter (and "
+           "%s's writer beside locked reads); the wake\nlatency of sc_wait(); "
+           "and the start of a client that loads the library\nagainst one "
+           "that does not.\n\noptions:\n",
+           find_role(SC_BENCH_PEER)->name);
     for (int i = 0; i < OPTION_COUNT; i++) {
         char left[32];
         snprintf(left, sizeof left, "%s %s", defaults.options[i].name,
@@ -166,87 +170,53 @@ static void take_options(const struct command_line *c, struct options *o)
     qsort(o->procs, procs->list_len, sizeof o->procs[0], compare_ints);
 }
 
-/* What to do after sc__parse_args(): -1 to go on, or the exit status. */
-static int answer(enum sc_args_result result)
-{
-    switch (result) {
-    case SC_ARGS_HELP:
-        usage();
-        return SC_EXIT_OK;
-    case SC_ARGS_VERSION:
-        return sc__print_program_version(PROGRAM) == 0 ? SC_EXIT_OK
-                                                       : SC_EXIT_FAILURE;
-    case SC_ARGS_BAD:
-        return SC_EXIT_USAGE;
-    case SC_ARGS_OK:
-        break;
-    }
-    return -1;
-}
-
 /* Returns -1 to run, or the exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
     struct command_line c;
 
     command_line_init(&c);
-    int status =
-        answer(sc__parse_args(argc, argv, PROGRAM, c.options, OPTION_COUNT));
-    if (status < 0)
-        take_options(&c, o);
-    return status;
+    switch (sc__parse_args(argc, argv, sc__bench_program, c.options,
+                           OPTION_COUNT)) {
+    case SC_ARGS_HELP:
+        usage();
+        return SC_EXIT_OK;
+    case SC_ARGS_VERSION:
+        return sc__print_program_version(sc__bench_program) == 0
+                   ? SC_EXIT_OK
+                   : SC_EXIT_FAILURE;
+    case SC_ARGS_BAD:
+        return SC_EXIT_USAGE;
+    case SC_ARGS_OK:
+        break;
+    }
+    take_options(&c, o);
+    return -1;
 }
 
-/* ---- The pool of workers ---- */
-
-/* Started once and reused for every run, so that no timed run pays for
- * starting a process. */
-struct pool {
-    struct sc_child workers[SC_BENCH_MAX_PROCS];
-    int count;
-    struct sc_bench_targets *targets; /* the launcher's own view */
-};
+/* ---- Timed runs in the pool of workers ---- */
 
 /* What one worker reported for a run. */
 struct report {
     uint64_t ops;
-    int64_t first, last; /* ticks */
+    int64_t first, last; /* ns */
     int64_t seen;        /* counter change as that worker saw it */
-    int64_t batch;       /* median ticks of one batch */
+    int64_t batch;       /* median ns of one batch */
 };
 
-/* Returns 0 or the error code; call pool_stop() in either case. */
-static DWORD pool_start(struct pool *pool, int count,
-                        struct sc_bench_targets *targets)
-{
-    char args[64];
-    DWORD err = 0;
+/* Started once and reused for every run, so that no timed run pays for
+ * starting a process. */
+struct pool {
+    struct sc_bench_pool *workers;
+    struct sc_bench_targets *targets; /* the launcher's own view */
+};
 
-    pool->count = 0;
-    pool->targets = targets;
-    char *exe = sc__program_path(NULL);
-    if (exe == NULL)
-        return GetLastError();
-    snprintf(args, sizeof args, SC_BENCH_WORKER_FLAG " %lu",
-             (unsigned long)GetCurrentProcessId());
-    for (int i = 0; i < count && err == 0; i++) {
-        err = sc__child_start(&pool->workers[i], exe, args,
-                              SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT);
-        if (err == 0)
-            pool->count++;
-    }
-    free(exe);
-    return err;
-}
-
-/* Reads the next line of worker i, without its line end; 1 after a message
- * if there is none or the worker reported an error. */
+/* Reads the next line of worker i; 1 after a message if the worker
+ * reported an error. */
 static int read_reply(struct pool *pool, int i, char *line, size_t size)
 {
-    DWORD err = sc__child_read_line(&pool->workers[i], line, size);
-    if (err != 0)
-        return sc__bench_error("worker %d stopped answering (error %lu)", i,
-                               (unsigned long)err);
+    if (sc__bench_pool_read(pool->workers, i, line, size) != 0)
+        return 1;
     if (strncmp(line, "error ", 6) == 0)
         return sc__bench_error("worker %d: %s", i, line + 6);
     return 0;
@@ -292,37 +262,24 @@ static void summarize_reports(const struct report *reports, int procs,
                               uint32_t batch, int64_t shared_change, int shared,
                               struct sc_bench_sample *sample)
 {
-    LARGE_INTEGER frequency;
     int64_t first = reports[0].first, last = reports[0].last, seen = 0;
     double ns_sum = 0;
 
-    QueryPerformanceFrequency(&frequency);
-    double ns_per_tick = 1e9 / (double)frequency.QuadPart;
     sample->ops = 0;
     sample->running_ops_per_s = 0;
     for (int i = 0; i < procs; i++) {
         const struct report *r = &reports[i];
         sample->ops += r->ops;
-        sample->running_ops_per_s +=
-            batch * 1e9 / ((double)r->batch * ns_per_tick);
+        sample->running_ops_per_s += batch * 1e9 / (double)r->batch;
         seen = sc__wrapping_add(seen, r->seen);
         first = r->first < first ? r->first : first;
         last = r->last > last ? r->last : last;
-        ns_sum += (double)(r->last - r->first) * ns_per_tick / (double)r->ops;
+        ns_sum += (double)(r->last - r->first) / (double)r->ops;
     }
     /* A process-local counter is seen only by its own process. */
     sample->counted = shared ? shared_change : seen;
-    sample->seconds = (double)(last - first) * ns_per_tick / 1e9;
+    sample->seconds = (double)(last - first) / 1e9;
     sample->ns_per_op = ns_sum / procs;
-}
-
-static int send_line(struct pool *pool, int i, const char *command)
-{
-    DWORD err = sc__child_write(&pool->workers[i], command, strlen(command));
-
-    return err == 0 ? 0
-                    : sc__bench_error("worker %d does not listen (error %lu)",
-                                      i, (unsigned long)err);
 }
 
 static int send_run(struct pool *pool, int i, const struct sc_bench_variant *v,
@@ -332,7 +289,7 @@ static int send_run(struct pool *pool, int i, const struct sc_bench_variant *v,
 
     snprintf(command, sizeof command, "run %s %d %lu\n", v->name, duration_ms,
              (unsigned long)batch);
-    return send_line(pool, i, command);
+    return sc__bench_pool_send(pool->workers, i, command);
 }
 
 /* What one timed run runs: v in the first procs workers, batch increments
@@ -349,14 +306,22 @@ struct run_plan {
 /* Ends the until_stop workers. They look at stop between their waits, and
  * this increment wakes those asleep; one that has not yet seen stop returns
  * from its next wait at once, its seen being older than this increment. */
-static void stop_workers(struct sc_bench_targets *t)
+static void stop_workers(struct pool *pool)
 {
-    InterlockedExchange(&t->slots->stop, 1);
+    sc__bench_store(&sc__bench_shared(pool->targets)->stop, 1);
     sc_increment();
 }
 
+/* After a run in which every worker has reported, so that none is still
+ * at the gate or looking at stop. */
+static void reopen_for_next_run(struct pool *pool)
+{
+    sc__bench_gate_close(pool->targets);
+    sc__bench_store(&sc__bench_shared(pool->targets)->stop, 0);
+}
+
 /* Times the plan for duration_ms, all its workers released at once by the
- * start event. The sample is that of the procs workers running v. Returns
+ * start gate. The sample is that of the procs workers running v. Returns
  * 0, or 1 after printing what failed. */
 static int pool_run(struct pool *pool, const struct run_plan *plan,
                     int duration_ms, struct sc_bench_sample *sample)
@@ -373,52 +338,17 @@ static int pool_run(struct pool *pool, const struct run_plan *plan,
         return 1;
 
     int64_t before = v->read(pool->targets);
-    SetEvent(pool->targets->start);
+    sc__bench_gate_open(pool->targets);
     int failed = collect_reports(pool, 0, procs, procs, reports);
     int64_t after = v->read(pool->targets);
     if (plan->readers > 0 && plan->reader->until_stop)
-        stop_workers(pool->targets);
-    failed = failed || collect_reports(pool, procs, all, procs, reports);
-    /* Every worker has reported, so every one is past the wait. After a
-     * failure stop stays raised, for the waiters that have not reported. */
-    ResetEvent(pool->targets->start);
-    if (failed)
+        stop_workers(pool);
+    if (failed || collect_reports(pool, procs, all, procs, reports) != 0)
         return 1;
-    InterlockedExchange(&pool->targets->slots->stop, 0);
+    reopen_for_next_run(pool);
     summarize_reports(reports, procs, plan->batch,
                       sc__wrapping_sub(after, before), v->shared, sample);
     return 0;
-}
-
-/* Ends the workers. Returns 0, or 1 if one of them failed. */
-static int pool_stop(struct pool *pool)
-{
-    int failed = 0;
-
-    /* Workers still waiting for a start that a failed run never gave
-     * would otherwise sit out their whole timeout. */
-    SetEvent(pool->targets->start);
-    for (int i = 0; i < pool->count; i++) {
-        struct sc_child_output output;
-        DWORD code;
-        DWORD err = sc__child_finish(&pool->workers[i], EXIT_TIMEOUT_MS, &code,
-                                     &output);
-        if (err != 0) {
-            failed = sc__bench_error("worker %d did not end cleanly (error "
-                                     "%lu)",
-                                     i, (unsigned long)err);
-        } else {
-            if (code != 0)
-                failed =
-                    sc__bench_error("worker %d exited with status %lu%s%s", i,
-                                    (unsigned long)code,
-                                    output.err_len ? ": " : "", output.err);
-            sc__child_output_free(&output);
-        }
-        sc__child_close(&pool->workers[i]);
-    }
-    pool->count = 0;
-    return failed;
 }
 
 /* ---- The plan ---- */
@@ -427,12 +357,13 @@ static void choose_variants(struct sc_bench_results *r,
                             const struct sc_bench_targets *t)
 {
     r->variant_count = 0;
-    for (int i = 0; i < sc__bench_variant_count(); i++) {
-        const struct sc_bench_variant *v = sc__bench_variant(i);
-        if (sc__bench_variant_available(v, t))
+    for (int i = 0; i < sc__bench_variant_count; i++) {
+        const struct sc_bench_variant *v = sc__bench_variants[i];
+        const char *missing = v->missing != NULL ? v->missing(t) : NULL;
+        if (missing == NULL)
             r->variants[r->variant_count++] = v;
         else
-            printf("%s: skipped, %s\n", v->name, v->optional(t)->note);
+            printf("%s: skipped, %s\n", v->name, missing);
     }
 }
 
@@ -478,16 +409,17 @@ static int time_all(struct pool *pool, struct sc_bench_results *r)
 
 /* ---- 1 writer + K readers polling ---- */
 
-/* Readers 0 is --readers: the writer beside readers that spin on the
- * counter, beside views that look at it 60 times a second, and beside 1 and
- * 8 processes that wait for it to change. */
+/* Readers 0 is --readers: sharedcounter's writer beside readers that spin
+ * on the counter, beside views that look at it 60 times a second, and
+ * beside 1 and 8 processes that wait for it to change; and the peer beside
+ * readers that read it with a locked instruction (NULL: the peer). */
 static const struct {
     const char *writer, *reader;
     int readers;
 } polling_pairs[SC_BENCH_POLLING_PAIRS] = {
-    {"sharedcounter", "sc-get", 0},     {"sharedcounter", "sc-view", 0},
-    {"sharedcounter", "sc-wait", 1},    {"sharedcounter", "sc-wait", 8},
-    {"file-mapping", "locked-read", 0},
+    {"sharedcounter", "sc-get", 0},  {"sharedcounter", "sc-view", 0},
+    {"sharedcounter", "sc-wait", 1}, {"sharedcounter", "sc-wait", 8},
+    {NULL, "locked-read", 0},
 };
 
 /* Returns 0, or 1 after a message. */
@@ -497,7 +429,9 @@ static int choose_polling(struct sc_bench_results *r, int readers)
     r->polling_count = 0;
     for (int i = 0; i < SC_BENCH_POLLING_PAIRS && readers > 0; i++) {
         struct sc_bench_polling *pair = &r->polling[r->polling_count++];
-        pair->writer = sc__bench_variant_find(polling_pairs[i].writer);
+        pair->writer = polling_pairs[i].writer != NULL
+                           ? sc__bench_variant_find(polling_pairs[i].writer)
+                           : find_role(SC_BENCH_PEER);
         pair->reader = sc__bench_variant_find(polling_pairs[i].reader);
         pair->readers = polling_pairs[i].readers;
         pair->alone = calloc((size_t)r->repetitions, sizeof *pair->alone);
@@ -556,29 +490,28 @@ static int time_wake_run(struct pool *pool, int wakes, int busy,
 {
     struct report reports[2 + SC_BENCH_BUSY_WRITERS];
     char command[64], line[256];
-    int all = 2 + busy, failed = 0;
+    int all = 2 + busy;
 
     snprintf(command, sizeof command, "wake-wait %d\n", wakes);
-    failed = send_line(pool, 0, command);
+    int failed = sc__bench_pool_send(pool->workers, 0, command);
     snprintf(command, sizeof command, "wake-add %d\n", wakes);
-    failed = failed || send_line(pool, 1, command);
+    failed = failed || sc__bench_pool_send(pool->workers, 1, command);
     for (int i = 2; i < all && !failed; i++)
-        failed = send_line(pool, i, "run sc-busy 1 1024\n");
+        failed = sc__bench_pool_send(pool->workers, i, "run sc-busy 1 1024\n");
     if (failed || expect_ready(pool, all) != 0)
         return 1;
-    InterlockedExchange(&pool->targets->slots->acked, -1);
-    SetEvent(pool->targets->start);
+    sc__bench_store(&sc__bench_shared(pool->targets)->acked, -1);
+    sc__bench_gate_open(pool->targets);
     failed = read_reply(pool, 0, line, sizeof line) != 0;
     if (!failed && sscanf(line, "wakes %lf %lf %lf", &w->median_us, &w->p99_us,
                           &w->max_us) != 3)
         failed = sc__bench_error("worker 0: bad report \"%s\"", line);
     failed = failed || read_reply(pool, 1, line, sizeof line) != 0;
-    stop_workers(pool->targets);
-    failed = failed || collect_reports(pool, 2, all, 0, reports);
-    ResetEvent(pool->targets->start);
-    if (!failed)
-        InterlockedExchange(&pool->targets->slots->stop, 0);
-    return failed;
+    stop_workers(pool);
+    if (failed || collect_reports(pool, 2, all, 0, reports) != 0)
+        return 1;
+    reopen_for_next_run(pool);
+    return 0;
 }
 
 static int time_wakes(struct pool *pool, struct sc_bench_results *r)
@@ -591,7 +524,7 @@ static int time_wakes(struct pool *pool, struct sc_bench_results *r)
 
 static int measure(struct sc_bench_targets *t, struct sc_bench_results *r)
 {
-    struct pool pool;
+    struct pool pool = {NULL, t};
     int workers = r->procs[r->proc_count - 1];
 
     for (int i = 0; i < r->polling_count; i++)
@@ -599,83 +532,69 @@ static int measure(struct sc_bench_targets *t, struct sc_bench_results *r)
             workers = sc__bench_polling_readers(r, &r->polling[i]) + 1;
     if (r->wakes > 0 && workers < 2 + SC_BENCH_BUSY_WRITERS)
         workers = 2 + SC_BENCH_BUSY_WRITERS;
-    DWORD err = pool_start(&pool, workers, t);
-    int failed = err != 0 ? sc__bench_error("cannot start the workers "
-                                            "(error %lu)",
-                                            (unsigned long)err)
-                          : warm_up(&pool, r) || time_all(&pool, r) ||
-                                time_polling(&pool, r) || time_wakes(&pool, r);
-    return pool_stop(&pool) || failed;
+    pool.workers = sc__bench_pool_start(t, workers);
+    if (pool.workers == NULL)
+        return 1;
+    int failed = warm_up(&pool, r) || time_all(&pool, r) ||
+                 time_polling(&pool, r) || time_wakes(&pool, r);
+    /* Workers of a failed run may wait at the gate or for a wake that will
+     * not come: they are killed. */
+    return sc__bench_pool_stop(pool.workers, failed) || failed;
 }
 
 /* ---- The launch cost ---- */
 
-/* Runs program to its end; *ms is the time from CreateProcess to its exit. */
-static int time_launch(const char *program, double *ms)
-{
-    LARGE_INTEGER frequency, start, end;
-    struct sc_child child;
-    DWORD code = 1;
-
-    QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&start);
-    DWORD err = sc__child_start(&child, program, NULL, 0);
-    if (err == 0)
-        err = sc__child_finish(&child, LAUNCH_TIMEOUT_MS, &code, NULL);
-    QueryPerformanceCounter(&end);
-    sc__child_close(&child);
-    if (err != 0 || code != 0)
-        return sc__bench_error("%s failed: error %lu, exit status 0x%lx",
-                               program, (unsigned long)err,
-                               (unsigned long)code);
-    *ms = (double)(end.QuadPart - start.QuadPart) * 1000.0 /
-          (double)frequency.QuadPart;
-    return 0;
-}
-
-/* One untimed start of each first, then the two in turns. */
+/* One untimed start of each first, then the two in turns. 0; -1 when a
+ * probe is not there; 1 after a message. */
 static int time_launches(const char *plain, const char *client, int launches,
                          double *plain_ms, double *client_ms)
 {
     double untimed;
+    int status = sc__bench_launch(plain, &untimed);
 
-    if (time_launch(plain, &untimed) != 0 || time_launch(client, &untimed) != 0)
-        return 1;
-    for (int i = 0; i < launches; i++)
-        if (time_launch(plain, &plain_ms[i]) != 0 ||
-            time_launch(client, &client_ms[i]) != 0)
-            return 1;
-    return 0;
+    if (status == 0)
+        status = sc__bench_launch(client, &untimed);
+    for (int i = 0; i < launches && status == 0; i++) {
+        status = sc__bench_launch(plain, &plain_ms[i]);
+        if (status == 0)
+            status = sc__bench_launch(client, &client_ms[i]);
+    }
+    return status;
 }
 
-/* The two probes are one source (probe.c), built with and without the DLL,
- * and sit in this program's folder. */
+/* The two probes are one source (probe.c), built with and without the
+ * library, and sit in this program's folder; where they do not (an
+ * installed benchmark), the launch cost is skipped. 0, or 1 after a
+ * message; cost->launches is 0 when skipped. */
 static int launch_cost(int launches, struct sc_bench_launch_cost *cost)
 {
-    char dir[MAX_PATH], plain[MAX_PATH + 32], client[MAX_PATH + 32];
-
-    if (sc__program_dir(dir, sizeof dir) != 0)
-        return sc__bench_error("the program's folder has too long a path");
-    snprintf(plain, sizeof plain, "%slaunch_plain.exe", dir);
-    snprintf(client, sizeof client, "%slaunch_client.exe", dir);
-
+    char *plain = sc__program_path("launch_plain" SC_EXE_SUFFIX);
+    char *client = sc__program_path("launch_client" SC_EXE_SUFFIX);
     double *plain_ms = malloc(sizeof(double) * (size_t)launches);
     double *client_ms = malloc(sizeof(double) * (size_t)launches);
     int64_t before = sc_get();
-    int failed =
-        plain_ms == NULL || client_ms == NULL
+
+    cost->launches = 0;
+    int status =
+        plain == NULL || client == NULL || plain_ms == NULL || client_ms == NULL
             ? sc__bench_error("out of memory")
             : time_launches(plain, client, launches, plain_ms, client_ms);
-    if (!failed) {
+    if (status < 0) {
+        printf("launch cost: skipped, the probes launch_plain and "
+               "launch_client are not next to this program\n");
+        status = 0;
+    } else if (status == 0) {
         cost->launches = launches;
         cost->plain_ms = sc__bench_spread(plain_ms, (size_t)launches);
         cost->client_ms = sc__bench_spread(client_ms, (size_t)launches);
         cost->increments = launches + 1;
         cost->counted = sc__wrapping_sub(sc_get(), before);
     }
+    free(plain);
+    free(client);
     free(plain_ms);
     free(client_ms);
-    return failed;
+    return status;
 }
 
 /* ---- The whole run ---- */
@@ -683,9 +602,9 @@ static int launch_cost(int launches, struct sc_bench_launch_cost *cost)
 static int run(const struct options *o, struct sc_bench_targets *t,
                struct sc_bench_results *r)
 {
-    struct sc_bench_launch_cost cost;
+    struct sc_bench_launch_cost cost = {0};
 
-    printf(PROGRAM ", sharedcounter " SC_VERSION_STRING "\n");
+    printf("%s, sharedcounter " SC_VERSION_STRING "\n", sc__bench_program);
     choose_variants(r, t);
     if (choose_polling(r, o->readers) != 0)
         return 1;
@@ -699,18 +618,17 @@ static int run(const struct options *o, struct sc_bench_targets *t,
     if (o->launches > 0 && launch_cost(o->launches, &cost) != 0)
         return 1;
     const struct sc_bench_launch_cost *measured_cost =
-        o->launches > 0 ? &cost : NULL;
-    printf("\n");
+        cost.launches > 0 ? &cost : NULL;
     int failures = sc__bench_check(r, measured_cost);
-    sc__bench_print(r, measured_cost, failures);
+    sc__bench_print(r, measured_cost);
     int failed = sc__bench_write_csv(o->csv_path, r);
     failed |= sc__bench_write_runs_csv(o->runs_csv_path, r);
+    sc__bench_print_verdict(r, failures);
     return failures > 0 || failed;
 }
 
 static int launcher_main(const struct options *o)
 {
-    struct sc_bench_targets targets;
     struct sc_bench_results results = {
         .duration_ms = o->duration_ms,
         .repetitions = o->repetitions,
@@ -722,28 +640,22 @@ static int launcher_main(const struct options *o)
     if (sc__bench_check_output(o->csv_path) != 0 ||
         sc__bench_check_output(o->runs_csv_path) != 0)
         return 1;
-    DWORD err = sc__bench_targets_open(&targets, GetCurrentProcessId());
-    int status = err != 0
-                     ? sc__bench_error("%s failed (error %lu)",
-                                       targets.failed_step, (unsigned long)err)
-                     : run(o, &targets, &results);
+    struct sc_bench_targets *targets = sc__bench_targets_open();
+    if (targets == NULL)
+        return 1;
+    int status = run(o, targets, &results);
     free(results.samples);
     free_polling(&results);
-    sc__bench_targets_close(&targets);
+    sc__bench_targets_close(targets);
     return status;
 }
 
 int main(int argc, char **argv)
 {
     struct options options;
+    int status = sc__bench_worker_main(argc, argv);
 
-    if (argc > 1 && strcmp(argv[1], SC_BENCH_WORKER_FLAG) == 0) {
-        struct sc_option launcher =
-            SC_INT_OPTION(SC_BENCH_WORKER_FLAG, 1, UINT32_MAX, 0);
-        int status = answer(sc__parse_args(argc, argv, PROGRAM, &launcher, 1));
-        return status >= 0 ? status
-                           : sc__bench_worker_main((DWORD)launcher.value);
-    }
-    int status = parse_options(argc, argv, &options);
+    if (status < 0)
+        status = parse_options(argc, argv, &options);
     return status >= 0 ? status : launcher_main(&options);
 }

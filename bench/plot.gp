@@ -1,12 +1,15 @@
-# The plot of counter_bench's summary CSV, as "make bench" draws it:
+# The plot of the benchmark's summary CSV (counter_bench or
+# counter_bench_native --csv DIR/bench.csv), as "make bench" draws it:
 #
 #     gnuplot -c bench/plot.gp DIR
 #
 # reads DIR/bench.csv (and DIR/machine.txt, one line about the machine, if it
 # is there) and writes DIR/bench.svg. The top panel is every variant's
 # increments per second against the process count; the bottom one zooms in
-# on what the top one cannot separate: the shared atomic variants relative
-# to a hand-made file mapping, each repetition paired with its own.
+# on what the top one cannot separate: the variants that call the library
+# relative to the peer, the same atomic increment written inline on memory
+# the system shares (file-mapping, posix-shm), each repetition paired with
+# its own.
 
 if (ARGC < 1) { print "usage: gnuplot -c bench/plot.gp DIR"; exit status 2 }
 dir = ARG1
@@ -15,7 +18,7 @@ out = dir.'/bench.svg'
 
 # The CSV's columns, by name.
 VARIANT = 1; PROCS = 2; OPS = 6; OPS_MIN = 7; OPS_MAX = 8
-VS_MAPPING = 10; INCREMENTS = 11; LOST = 12
+VS_PEER = 10; INCREMENTS = 11; LOST = 12
 
 awk(program) = system(sprintf("awk -F, '%s' '%s'", program, csv))
 variants = awk('NR > 1 && !seen[$1]++ { printf "%s ", $1 }')
@@ -31,6 +34,12 @@ colours = "#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #17becf #7f7f7f"
 position(v) = sum [i = 1:words(variants)] (word(variants, i) eq v ? i : 0)
 colour(v) = word(colours, (position(v) - 1) % words(colours) + 1)
 only(v, col) = strcol(VARIANT) eq v ? column(col) : NaN
+measured(v) = strstrt(' '.variants, ' '.v.' ') > 0
+peer = measured('file-mapping') ? 'file-mapping' : 'posix-shm'
+library = ''
+do for [v in 'sharedcounter sc-runtime hardened sc-nowake'] {
+    if (measured(v)) { library = library.' '.v }
+}
 
 set terminal svg size 860,760 dynamic noenhanced font 'sans,12' \
     background rgb 'white'
@@ -75,12 +84,10 @@ set bmargin 3.5
 unset logscale y
 set format y '%.2f'
 set offsets 0, 0, graph 0.12, graph 0.12
-set ylabel "ops/s relative to\nfile-mapping (paired)"
+set ylabel sprintf("ops/s relative to\n%s (paired)", peer)
 set xlabel 'processes incrementing at once'
-shared = 'sharedcounter sc-runtime hardened sc-nowake'
-plot 1 with lines dt 2 lw 1.5 lc rgb colour('file-mapping') \
-         title 'file-mapping = 1', \
+plot 1 with lines dt 2 lw 1.5 lc rgb colour(peer) title peer.' = 1', \
      0.9 with lines dt 3 lw 1.5 lc rgb '#555555' title 'goal: 0.9', \
-     for [v in shared] csv skip 1 using PROCS:(only(v, VS_MAPPING)) \
+     for [v in library] csv skip 1 using PROCS:(only(v, VS_PEER)) \
          with linespoints lw 2 pt 7 ps 0.7 lc rgb colour(v) title v
 unset multiplot

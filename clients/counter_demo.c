@@ -12,6 +12,7 @@
 #include "client.h"
 #include "demo.h"
 #include "sharedcounter.h"
+#include "text_paths.h"
 
 enum {
     OPTION_CLIENTS,
@@ -91,8 +92,7 @@ static int run(const struct sc_demo_plan *plan)
     int64_t before = sc_get();
     int status = SC_EXIT_FAILURE;
     if (sc__demo_start_all(plan, processes, count) == 0) {
-        uint64_t deadline =
-            sc__demo_now_ms() + (uint64_t)plan->timeout_s * 1000;
+        uint64_t deadline = sc__clock_ms() + (uint64_t)plan->timeout_s * 1000;
         sc__demo_show_progress(plan, processes, count, before, deadline);
         for (size_t i = 0; i < count; i++)
             sc__demo_collect(plan, &processes[i], deadline);

@@ -20,13 +20,12 @@
 #include "text_paths.h"
 
 #define NAME "counter_dynamic"
-#define DLL_NAME L"sharedcounter.dll"
+#define DLL_NAME "sharedcounter.dll"
 
 struct sharedcounter {
     HMODULE module;
     char *path; /* UTF-8, for messages */
     struct sc_counter_calls calls;
-    uint32_t (*version)(void);
 };
 
 static sc__any_fn find(const struct sharedcounter *dll, const char *symbol)
@@ -40,34 +39,16 @@ static sc__any_fn find(const struct sharedcounter *dll, const char *symbol)
     return function;
 }
 
-/* This program's full path with its file name replaced by DLL_NAME. */
-static wchar_t *dll_path_next_to_program(void)
-{
-    wchar_t *program = sc__module_path(NULL);
-    if (program == NULL)
-        return NULL;
-    wchar_t *slash = wcsrchr(program, L'\\');
-    size_t dir_len = slash != NULL ? (size_t)(slash - program) + 1 : 0;
-    wchar_t *path = malloc((dir_len + wcslen(DLL_NAME) + 1) * sizeof *path);
-    if (path != NULL) {
-        wmemcpy(path, program, dir_len);
-        wcscpy(path + dir_len, DLL_NAME);
-    }
-    free(program);
-    return path;
-}
-
 /* The DLL stays loaded until the process exits: the counter lives only
  * while some process has it loaded. */
 static int load(struct sharedcounter *dll)
 {
-    wchar_t *path = dll_path_next_to_program();
     char why[300];
 
-    dll->path = path ? sc__utf8_from_wide(path) : NULL;
-    if (dll->path == NULL) {
+    dll->path = sc__program_path(DLL_NAME);
+    wchar_t *path = dll->path != NULL ? sc__wide_from_utf8(dll->path) : NULL;
+    if (path == NULL) {
         sc__error(NAME, "cannot find the folder of this program");
-        free(path);
         return -1;
     }
     dll->module = LoadLibraryW(path);
@@ -81,9 +62,9 @@ static int load(struct sharedcounter *dll)
     dll->calls.get = (int64_t(*)(void))find(dll, "sc_get");
     dll->calls.add = (int64_t(*)(int64_t))find(dll, "sc_add");
     dll->calls.exchange = (int64_t(*)(int64_t))find(dll, "sc_exchange");
-    dll->version = (uint32_t(*)(void))find(dll, "sc_version");
+    dll->calls.version = (uint32_t(*)(void))find(dll, "sc_version");
     if (!dll->calls.get || !dll->calls.add || !dll->calls.exchange ||
-        !dll->version)
+        !dll->calls.version)
         return -1;
     return 0;
 }
@@ -101,13 +82,8 @@ int main(int argc, char **argv)
 
     if (status != SC_CLIENT_RUN)
         return status;
-    if (load(&dll) != 0)
-        status = SC_EXIT_FAILURE;
-    else if (client.mode == SC_MODE_VERSION)
-        status = sc__client_version(&client, (const void *)dll.calls.get,
-                                    dll.version());
-    else
-        status = sc__client_run(&client, &dll.calls);
+    status =
+        load(&dll) == 0 ? sc__client_run(&client, &dll.calls) : SC_EXIT_FAILURE;
     free(dll.path);
     return status;
 }

@@ -22,7 +22,6 @@
 struct sharedcounter {
     void *handle;
     struct sc_counter_calls calls;
-    uint32_t (*version)(void);
 };
 
 /* dlsym returns a void *; ISO C has no conversion from it to a function
@@ -53,7 +52,7 @@ static int load(struct sharedcounter *library)
     if (find(library, "sc_get", &library->calls.get) != 0 ||
         find(library, "sc_add", &library->calls.add) != 0 ||
         find(library, "sc_exchange", &library->calls.exchange) != 0 ||
-        find(library, "sc_version", &library->version) != 0)
+        find(library, "sc_version", &library->calls.version) != 0)
         return -1;
     return 0;
 }
@@ -72,8 +71,5 @@ int main(int argc, char **argv)
         return status;
     if (load(&library) != 0)
         return SC_EXIT_FAILURE;
-    if (client.mode == SC_MODE_VERSION)
-        return sc__client_version(&client, (const void *)library.calls.get,
-                                  library.version());
     return sc__client_run(&client, &library.calls);
 }

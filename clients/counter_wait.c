@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "client.h"
-#include "child_process.h"
+#include "clock.h"
 #include "options.h"
 #include "sharedcounter.h"
 
@@ -34,7 +34,7 @@ static uint32_t time_left(const struct goal *goal, uint64_t start_us)
 {
     if (goal->timeout_ms == SC_WAIT_FOREVER)
         return SC_WAIT_FOREVER;
-    uint64_t spent = sc__now_us() - start_us;
+    uint64_t spent = sc__clock_us() - start_us;
     uint64_t limit = (uint64_t)goal->timeout_ms * 1000;
     return spent >= limit ? 0 : (uint32_t)((limit - spent + 999) / 1000);
 }
@@ -45,7 +45,7 @@ static uint32_t time_left(const struct goal *goal, uint64_t start_us)
  * and waits again, with what is left of the timeout. */
 static int wait_for(const struct goal *goal, int64_t *value)
 {
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
 
     *value = sc_get();
     for (;;) {

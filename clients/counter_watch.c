@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "clock.h"
 #include "follow.h"
 #include "live.h"
 #include "options.h"
@@ -86,7 +87,7 @@ static int take_processes(struct snapshot *shot)
 static void take_value(struct snapshot *shot, struct sc_rate *rate)
 {
     shot->value = sc_get();
-    sc__rate_add(rate, sc__watch_now_ms(), shot->value);
+    sc__rate_add(rate, sc__clock_ms(), shot->value);
     shot->has_rate = sc__rate_per_second(rate, &shot->per_second) == 0;
 }
 
@@ -119,8 +120,8 @@ static int take_measured_snapshot(struct snapshot *shot, unsigned interval_ms)
 {
     struct sc_rate rate = {0};
 
-    sc__rate_add(&rate, sc__watch_now_ms(), sc_get());
-    sc__watch_sleep_ms(interval_ms);
+    sc__rate_add(&rate, sc__clock_ms(), sc_get());
+    sc__sleep_ms(interval_ms);
     return take_snapshot(shot, &rate);
 }
 
@@ -320,7 +321,7 @@ static uint64_t ms_until_due(const struct due *due, uint64_t now)
 static int on_event(enum sc_watch_event event, struct due *due,
                     const struct snapshot *shot, unsigned interval_ms)
 {
-    uint64_t now = sc__watch_now_ms();
+    uint64_t now = sc__clock_ms();
     int take = 0;
 
     if (event == SC_WATCH_REDRAW)
@@ -352,7 +353,7 @@ static const char *run_view(struct sc_watch_screen *screen,
 {
     struct sc_rate rate = {0};
     struct snapshot shot = {0};
-    uint64_t start = sc__watch_now_ms();
+    uint64_t start = sc__clock_ms();
     /* The first frame has no rate yet: one window later it shows 0 if the
      * counter stood still. */
     struct due due = {start + SC_RATE_WINDOW_MS + interval_ms,
@@ -374,7 +375,7 @@ static const char *run_view(struct sc_watch_screen *screen,
         if (take != 0)
             draw(screen, &shot, interval_ms);
         enum sc_watch_event event =
-            sc__watch_wait(screen, ms_until_due(&due, sc__watch_now_ms()));
+            sc__watch_wait(screen, ms_until_due(&due, sc__clock_ms()));
         if (event == SC_WATCH_QUIT)
             break;
         take = on_event(event, &due, &shot, interval_ms);

@@ -3,7 +3,8 @@
  * private_counter processes, all released at the same moment. The launcher
  * is counter_demo.c; what it prints is demo_report.c, and its live line
  * demo_live.c; how it starts and waits for the processes, demo_win32.c
- * (CreateProcessW) and demo_posix.c (posix_spawn).
+ * (CreateProcessW, suspended) and demo_posix.c (posix_spawn, behind a
+ * gate).
  */
 #ifndef SC_DEMO_H
 #define SC_DEMO_H
@@ -11,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "child_process.h"
+#include "clock.h"
 
 struct sc_demo_plan {
     int64_t clients;   /* K processes of each kind, at most 32 */
@@ -20,10 +21,14 @@ struct sc_demo_plan {
     int64_t timeout_s; /* the time limit, in seconds */
 };
 
+/* A started process, as the platform holds it (demo_win32.c,
+ * demo_posix.c). */
+struct sc_demo_child;
+
 struct sc_demo_process {
-    const char *program; /* file name, found next to counter_demo */
-    int shared;          /* works on the library's counter */
-    struct sc_child child;
+    const char *program;         /* file name, found next to counter_demo */
+    int shared;                  /* works on the library's counter */
+    struct sc_demo_child *child; /* from its start to its collection */
     unsigned long pid;
     unsigned long exit_code;
     int killed;    /* still running at the time limit, so terminated */
@@ -42,7 +47,7 @@ void sc__demo_report_killed(const struct sc_demo_plan *plan,
 
 /* On a console or terminal, shows a progress bar of the shared counter,
  * with its ops/s, until every process has exited or the deadline
- * (sc__demo_now_ms()) has passed, then erases it (demo_live.c). Does
+ * (sc__clock_ms()) has passed, then erases it (demo_live.c). Does
  * nothing when stdout is not a console or terminal, so that the demo's
  * output stays the same in a pipe or a file. */
 void sc__demo_show_progress(const struct sc_demo_plan *plan,
@@ -59,9 +64,6 @@ int sc__demo_report(const struct sc_demo_plan *plan,
 
 /* ---- the platform's part: demo_win32.c, demo_posix.c -------------------- */
 
-/* Milliseconds on a clock that only moves forward. */
-uint64_t sc__demo_now_ms(void);
-
 /* The width in columns of the console or terminal that stdout is, or 0
  * when it is neither. */
 int sc__demo_line_width(void);
@@ -77,7 +79,7 @@ int sc__demo_all_ended(const struct sc_demo_process *processes, size_t count,
 int sc__demo_start_all(const struct sc_demo_plan *plan,
                        struct sc_demo_process *processes, size_t count);
 
-/* Waits for p until the deadline (sc__demo_now_ms()), killing it there,
+/* Waits for p until the deadline (sc__clock_ms()), killing it there,
  * reads the last value it printed, and passes on what it wrote to stderr. */
 void sc__demo_collect(const struct sc_demo_plan *plan,
                       struct sc_demo_process *p, uint64_t deadline);

@@ -77,7 +77,7 @@ static void show(const struct sc_demo_plan *plan, int64_t before,
     int64_t done = sc__wrapping_sub(value, before);
     double fraction = moved != 0 ? (double)done / (double)moved : 1.0;
 
-    sc__rate_add(rate, sc__demo_now_ms(), value);
+    sc__rate_add(rate, sc__clock_ms(), value);
     draw(fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, rate);
 }
 
@@ -93,16 +93,16 @@ void sc__demo_show_progress(const struct sc_demo_plan *plan,
         return;
     show(plan, before, &rate, seen);
     /* Waiting for the processes to end paces the redraws too. */
-    while (sc__demo_now_ms() < deadline &&
+    while (sc__clock_ms() < deadline &&
            !sc__demo_all_ended(processes, count, FRAME_MS)) {
-        uint64_t now = sc__demo_now_ms();
+        uint64_t now = sc__clock_ms();
         uint64_t left = deadline > now ? deadline - now : 0;
         int64_t value;
         /* Should the wait fail, the line looks every FRAME_MS instead. */
         if (sc_wait(seen, left < END_CHECK_MS ? (uint32_t)left : END_CHECK_MS,
                     &value) < 0)
             value = sc_get();
-        now = sc__demo_now_ms();
+        now = sc__clock_ms();
         if (value != seen) {
             seen = value;
             /* Past the window by a frame: the samples before this change

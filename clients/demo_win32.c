@@ -1,17 +1,26 @@
-/* counter_demo's processes on Windows: CreateProcessW through
- * child_process.h, all created suspended and then resumed together; see
+/* counter_demo's processes on Windows: each created suspended, with its
+ * stdout and stderr on pipes of its own, then all resumed together; see
  * demo.h. */
 #include "demo.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
 
 #include "options.h"
 #include "text_paths.h"
 
-/* How long a process that ended in time gets to hand over its output. */
-enum { OUTPUT_GRACE_MS = 10000 };
+/* A worker prints a line or two: each pipe holds all of it, so the demo
+ * reads the pipes once the process has ended. */
+enum { PIPE_BUFFER = 65536, KILL_WAIT_MS = 10000 };
+
+struct sc_demo_child {
+    HANDLE process;
+    HANDLE thread;
+    HANDLE out, err; /* our ends of its stdout and stderr */
+};
 
 static void report_error(const char *what, const char *program, DWORD error)
 {
@@ -20,30 +29,140 @@ static void report_error(const char *what, const char *program, DWORD error)
               sc__win32_message(error, why, sizeof why));
 }
 
-/* Ends the first count processes: they are still suspended, or have just
- * been released, and nothing they did is reported. */
-static void stop_all(struct sc_demo_process *processes, size_t count)
+static void close_child(struct sc_demo_process *p)
 {
-    for (size_t i = 0; i < count; i++) {
-        TerminateProcess(processes[i].child.process, 1);
-        WaitForSingleObject(processes[i].child.process, OUTPUT_GRACE_MS);
-        sc__child_close(&processes[i].child);
+    if (p->child == NULL)
+        return;
+    sc__close_handle(&p->child->process);
+    sc__close_handle(&p->child->thread);
+    sc__close_handle(&p->child->out);
+    sc__close_handle(&p->child->err);
+    free(p->child);
+    p->child = NULL;
+}
+
+/* An inheritable end for the child: NUL as its stdin (ours NULL), or the
+ * write end of a pipe whose read end, ours, stays here. */
+static DWORD make_end(HANDLE *its, HANDLE *ours)
+{
+    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, TRUE};
+
+    if (ours == NULL) {
+        *its = CreateFileW(L"NUL", GENERIC_READ,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit,
+                           OPEN_EXISTING, 0, NULL);
+        return *its != INVALID_HANDLE_VALUE ? 0 : GetLastError();
     }
+    if (!CreatePipe(ours, its, &inherit, PIPE_BUFFER))
+        return GetLastError();
+    return SetHandleInformation(*ours, HANDLE_FLAG_INHERIT, 0) ? 0
+                                                               : GetLastError();
+}
+
+/* "path" args, in UTF-16, or NULL. */
+static wchar_t *command_line_of(const char *path, const char *args)
+{
+    size_t size = strlen(path) + strlen(args) + 4;
+    char *line = malloc(size);
+    wchar_t *wide = NULL;
+
+    if (line != NULL) {
+        snprintf(line, size, "\"%s\" %s", path, args);
+        wide = sc__wide_from_utf8(line);
+        free(line);
+    }
+    return wide;
+}
+
+/* The handle list lets the child inherit exactly its three ends, and not,
+ * say, the pipes through which this process itself was started. The path
+ * goes to CreateProcessW in its long ("\\?\") form where it needs it. */
+static DWORD create(struct sc_demo_child *child, const char *path,
+                    const char *args, HANDLE ends[3])
+{
+    STARTUPINFOEXW si = {.StartupInfo = {.cb = sizeof si,
+                                         .dwFlags = STARTF_USESTDHANDLES,
+                                         .hStdInput = ends[0],
+                                         .hStdOutput = ends[1],
+                                         .hStdError = ends[2]}};
+    PROCESS_INFORMATION pi;
+    SIZE_T list_size = 0;
+    wchar_t *application = sc__wide_path(path);
+    DWORD err = application != NULL ? 0 : GetLastError();
+    wchar_t *command_line = err == 0 ? command_line_of(path, args) : NULL;
+
+    if (err == 0 && command_line == NULL)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    InitializeProcThreadAttributeList(NULL, 1, 0, &list_size);
+    if (err == 0 && (si.lpAttributeList = malloc(list_size)) == NULL)
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    if (err == 0 && !InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0,
+                                                       &list_size)) {
+        err = GetLastError();
+        free(si.lpAttributeList);
+        si.lpAttributeList = NULL;
+    }
+    if (err == 0 &&
+        (!UpdateProcThreadAttribute(si.lpAttributeList, 0,
+                                    PROC_THREAD_ATTRIBUTE_HANDLE_LIST, ends,
+                                    3 * sizeof(HANDLE), NULL, NULL) ||
+         !CreateProcessW(application, command_line, NULL, NULL, TRUE,
+                         CREATE_SUSPENDED | EXTENDED_STARTUPINFO_PRESENT, NULL,
+                         NULL, &si.StartupInfo, &pi)))
+        err = GetLastError();
+    if (err == 0)
+        *child = (struct sc_demo_child){pi.hProcess, pi.hThread, NULL, NULL};
+    if (si.lpAttributeList != NULL) {
+        DeleteProcThreadAttributeList(si.lpAttributeList);
+        free(si.lpAttributeList);
+    }
+    free(command_line);
+    free(application);
+    return err;
 }
 
 static DWORD start_one(struct sc_demo_process *p, const char *args)
 {
     char *path = sc__program_path(p->program);
+    HANDLE ends[3] = {NULL, NULL, NULL}, out = NULL, err_read = NULL;
     DWORD error = path != NULL ? 0 : GetLastError();
 
+    p->child = calloc(1, sizeof *p->child);
+    if (error == 0 && p->child == NULL)
+        error = ERROR_NOT_ENOUGH_MEMORY;
     if (error == 0)
-        error = sc__child_start(&p->child, path, args,
-                                SC_CHILD_SUSPENDED | SC_CHILD_PIPE_OUTPUT);
-    if (error != 0)
+        error = make_end(&ends[0], NULL);
+    if (error == 0)
+        error = make_end(&ends[1], &out);
+    if (error == 0)
+        error = make_end(&ends[2], &err_read);
+    if (error == 0)
+        error = create(p->child, path, args, ends);
+    for (int i = 0; i < 3; i++)
+        sc__close_handle(&ends[i]);
+    if (error == 0) {
+        p->child->out = out;
+        p->child->err = err_read;
+        p->pid = GetProcessId(p->child->process);
+    } else {
+        sc__close_handle(&out);
+        sc__close_handle(&err_read);
+        close_child(p);
         report_error("start", path != NULL ? path : p->program, error);
-    p->pid = p->child.pid;
+    }
     free(path);
     return error;
+}
+
+/* Ends the first count processes: they are still suspended, or have just
+ * been released, and nothing they did is reported. */
+static void stop_all(struct sc_demo_process *processes, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        TerminateProcess(processes[i].child->process, 1);
+        WaitForSingleObject(processes[i].child->process, KILL_WAIT_MS);
+        close_child(&processes[i]);
+    }
 }
 
 /* Every process is created suspended, then all are resumed. */
@@ -61,9 +180,8 @@ int sc__demo_start_all(const struct sc_demo_plan *plan,
         }
     }
     for (size_t i = 0; i < count; i++) {
-        DWORD error = sc__child_resume(&processes[i].child);
-        if (error != 0) {
-            report_error("resume", processes[i].program, error);
+        if (ResumeThread(processes[i].child->thread) == (DWORD)-1) {
+            report_error("resume", processes[i].program, GetLastError());
             stop_all(processes, count);
             return -1;
         }
@@ -71,40 +189,73 @@ int sc__demo_start_all(const struct sc_demo_plan *plan,
     return 0;
 }
 
+/* What a pipe held when its writer ended, as a string for free(). */
+static DWORD read_all(HANDLE pipe, char **text)
+{
+    size_t len = 0, cap = 0;
+    DWORD got, error = 0;
+
+    *text = NULL;
+    while (error == 0) {
+        if (cap - len < PIPE_BUFFER + 1) {
+            char *grown = realloc(*text, cap = len + 2 * PIPE_BUFFER);
+            if (grown == NULL) {
+                error = ERROR_NOT_ENOUGH_MEMORY;
+                break;
+            }
+            *text = grown;
+        }
+        if (ReadFile(pipe, *text + len, PIPE_BUFFER, &got, NULL))
+            len += got;
+        else
+            error = GetLastError();
+    }
+    /* The writer has closed its end: the pipe is empty, nothing failed. */
+    if (error == ERROR_BROKEN_PIPE) {
+        (*text)[len] = '\0';
+        return 0;
+    }
+    free(*text);
+    *text = NULL;
+    return error;
+}
+
 static DWORD ms_until(uint64_t deadline)
 {
-    uint64_t now = GetTickCount64();
+    uint64_t now = sc__clock_ms();
     return now < deadline ? (DWORD)(deadline - now) : 0;
 }
 
-/* sc__child_finish() kills p at the deadline. */
+/* One that ended in time still hands over its output past the deadline. */
 void sc__demo_collect(const struct sc_demo_plan *plan,
                       struct sc_demo_process *p, uint64_t deadline)
 {
-    struct sc_child_output output;
-    DWORD left = ms_until(deadline);
+    struct sc_demo_child *child = p->child;
+    char *out = NULL, *err = NULL;
+    DWORD exit_code, error = 0;
 
-    /* Past the deadline, one that ended in time still hands over its
-     * output. */
-    if (left == 0 && WaitForSingleObject(p->child.process, 0) == WAIT_OBJECT_0)
-        left = OUTPUT_GRACE_MS;
-    DWORD exit_code;
-    DWORD error = sc__child_finish(&p->child, left, &exit_code, &output);
-    if (error == WAIT_TIMEOUT) {
+    if (WaitForSingleObject(child->process, ms_until(deadline)) !=
+        WAIT_OBJECT_0) {
+        TerminateProcess(child->process, WAIT_TIMEOUT);
+        WaitForSingleObject(child->process, KILL_WAIT_MS);
         p->killed = 1;
         sc__demo_report_killed(plan, p);
-    } else if (error != 0) {
-        report_error("collect the output of", p->program, error);
-    } else {
-        sc__demo_ended(p, exit_code, output.out, output.err);
-        sc__child_output_free(&output);
+        close_child(p);
+        return;
     }
-    sc__child_close(&p->child);
-}
-
-uint64_t sc__demo_now_ms(void)
-{
-    return GetTickCount64();
+    if (!GetExitCodeProcess(child->process, &exit_code))
+        error = GetLastError();
+    if (error == 0)
+        error = read_all(child->out, &out);
+    if (error == 0)
+        error = read_all(child->err, &err);
+    if (error != 0)
+        report_error("collect the output of", p->program, error);
+    else
+        sc__demo_ended(p, exit_code, out, err);
+    free(out);
+    free(err);
+    close_child(p);
 }
 
 int sc__demo_line_width(void)
@@ -128,7 +279,7 @@ int sc__demo_all_ended(const struct sc_demo_process *processes, size_t count,
     if (count > MAXIMUM_WAIT_OBJECTS)
         return 1;
     for (size_t i = 0; i < count; i++)
-        handles[i] = processes[i].child.process;
+        handles[i] = processes[i].child->process;
     return WaitForMultipleObjects((DWORD)count, handles, TRUE, ms) !=
            WAIT_TIMEOUT;
 }

@@ -12,6 +12,11 @@
  * shared counters do, instead of overflowing. */
 static uint64_t counter = 0;
 
+static int64_t get(void)
+{
+    return (int64_t)counter;
+}
+
 /* The plain, unsynchronised update the shared builds exist to replace:
  * counter++ for a step of one, the plainest update there is. */
 static int64_t add(int64_t delta)
@@ -23,27 +28,13 @@ static int64_t add(int64_t delta)
     return (int64_t)counter;
 }
 
-static int run_interactive(struct sc_client *client)
+/* Returns the old value, as sc_exchange does. */
+static int64_t exchange(int64_t value)
 {
-    struct sc_command command;
+    int64_t old = (int64_t)counter;
 
-    sc__client_begin(client, (int64_t)counter);
-    while (sc__client_next(client, &command)) {
-        int64_t returned = (int64_t)counter;
-        switch (command.kind) {
-        case SC_COMMAND_ADD:
-            returned = add(command.number);
-            break;
-        case SC_COMMAND_SET:
-            returned = (int64_t)counter; /* the old value, like sc_exchange */
-            counter = (uint64_t)command.number;
-            break;
-        case SC_COMMAND_SHOW:
-            break;
-        }
-        sc__client_reply(client, &command, returned);
-    }
-    return sc__client_end(client);
+    counter = (uint64_t)value;
+    return old;
 }
 
 int main(int argc, char **argv)
@@ -51,19 +42,7 @@ int main(int argc, char **argv)
     struct sc_client client = {
         .name = "private_counter",
         .counter = "a private global variable: every process has its own"};
-    int status = sc__client_parse(&client, argc, argv);
+    const struct sc_counter_calls calls = {get, add, exchange, NULL};
 
-    if (status != SC_CLIENT_RUN)
-        return status;
-    switch (client.mode) {
-    case SC_MODE_VERSION:
-        return sc__client_version(&client, NULL, 0);
-    case SC_MODE_BATCH:
-        for (int64_t i = 0; i < client.times; i++)
-            add(client.delta);
-        return sc__client_result(&client, (int64_t)counter);
-    case SC_MODE_INTERACTIVE:
-        break;
-    }
-    return run_interactive(&client);
+    return sc__client_main(&client, &calls, argc, argv);
 }

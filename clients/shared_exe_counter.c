@@ -18,6 +18,11 @@ SC_SHARED_BEGIN
 SC_SHARED static _Alignas(8) sc__atomic64 counter = 0;
 SC_SHARED_END
 
+static int64_t get(void)
+{
+    return sc__load_acquire64(&counter);
+}
+
 /* Returns the new value, as sc_add does. The locked add wraps in two's
  * complement; so does the sum formed here from the old value. */
 static int64_t add(int64_t delta)
@@ -25,32 +30,10 @@ static int64_t add(int64_t delta)
     return sc__wrapping_add(sc__fetch_add64(&counter, delta), delta);
 }
 
-static int64_t get(void)
+/* Returns the old value, as sc_exchange does. */
+static int64_t exchange(int64_t value)
 {
-    return sc__load_acquire64(&counter);
-}
-
-static int run_interactive(struct sc_client *client)
-{
-    struct sc_command command;
-
-    sc__client_begin(client, get());
-    while (sc__client_next(client, &command)) {
-        int64_t returned = 0;
-        switch (command.kind) {
-        case SC_COMMAND_ADD:
-            returned = add(command.number);
-            break;
-        case SC_COMMAND_SET:
-            returned = sc__exchange64(&counter, command.number);
-            break;
-        case SC_COMMAND_SHOW:
-            returned = get();
-            break;
-        }
-        sc__client_reply(client, &command, returned);
-    }
-    return sc__client_end(client);
+    return sc__exchange64(&counter, value);
 }
 
 int main(int argc, char **argv)
@@ -59,21 +42,7 @@ int main(int argc, char **argv)
         .name = "shared_exe_counter",
         .counter = "a variable in this program's own shared section: shared\n"
                    "by every process started from this program file"};
-    int status = sc__client_parse(&client, argc, argv);
+    const struct sc_counter_calls calls = {get, add, exchange, NULL};
 
-    if (status != SC_CLIENT_RUN)
-        return status;
-    switch (client.mode) {
-    case SC_MODE_VERSION:
-        return sc__client_version(&client, NULL, 0);
-    case SC_MODE_BATCH: {
-        int64_t last = get();
-        for (int64_t i = 0; i < client.times; i++)
-            last = add(client.delta);
-        return sc__client_result(&client, last);
-    }
-    case SC_MODE_INTERACTIVE:
-        break;
-    }
-    return run_interactive(&client);
+    return sc__client_main(&client, &calls, argc, argv);
 }

@@ -58,11 +58,6 @@ struct sc_watch_screen;
  * the process's age stands for how long it has been attached. */
 void sc__watch_describe(struct sc_watched *w, uint32_t pid);
 
-/* Milliseconds on a clock that only moves forward. */
-uint64_t sc__watch_now_ms(void);
-
-void sc__watch_sleep_ms(unsigned ms);
-
 /* Takes over the console or terminal: a screen of its own, no cursor, keys
  * read one by one. Returns NULL after reporting why, with *status the exit
  * code: SC_EXIT_USAGE when stdin or stdout is not a console or terminal. */

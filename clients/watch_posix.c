@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "child_process.h"
+#include "clock.h"
 #include "options.h"
 
 /* ---- what is attached ---------------------------------------------------- */
@@ -124,19 +124,6 @@ void sc__watch_describe(struct sc_watched *w, uint32_t pid)
     strcpy(w->program, "?");
     read_program(w);
     read_age(w);
-}
-
-uint64_t sc__watch_now_ms(void)
-{
-    return sc__now_ms();
-}
-
-void sc__watch_sleep_ms(unsigned ms)
-{
-    struct timespec left = {ms / 1000, (long)(ms % 1000) * 1000000};
-
-    while (nanosleep(&left, &left) != 0 && errno == EINTR)
-        ;
 }
 
 /* ---- the live view ------------------------------------------------------- */

@@ -65,16 +65,6 @@ void sc__watch_describe(struct sc_watched *w, uint32_t pid)
     CloseHandle(process);
 }
 
-uint64_t sc__watch_now_ms(void)
-{
-    return GetTickCount64();
-}
-
-void sc__watch_sleep_ms(unsigned ms)
-{
-    Sleep(ms);
-}
-
 /* ---- the live view ------------------------------------------------------- */
 
 enum {

@@ -1,6 +1,6 @@
 # The API's names have one home, dll/sharedcounter.def, and one reader,
 # sc_api_names() below, which every consumer calls: the version script of
-# libsharedcounter.so (dll/linux.cmake), the .def files of the other DLL
+# libsharedcounter.so (dll/CMakeLists.txt), the .def files of the DLL
 # builds (sc_configure_def), and sc_api_names.h in SC_API_NAMES_DIR, the C
 # array for the tests of this project and of sectiondump.
 set(SC_DEF_FILE ${CMAKE_CURRENT_LIST_DIR}/../dll/sharedcounter.def)

@@ -1,6 +1,6 @@
 # Builds each program of examples/ with the build line of its README, and the
 # consumer project of tests/consumer/, against a copy of the install tree made
-# at build time (stage/), and registers the tests that run them under Wine:
+# at build time, and registers the tests that run them under Wine:
 # test_interop (every example against one DLL that a C process holds) and
 # the consumer programs.
 #
@@ -13,7 +13,10 @@ set(SC_DEPS_DIR "${PROJECT_SOURCE_DIR}/build/deps" CACHE PATH
     "Where scripts/install-deps.sh put the Free Pascal units and npm packages")
 
 set(sc_examples ${PROJECT_SOURCE_DIR}/examples)
-set(sc_stage ${PROJECT_BINARY_DIR}/stage)
+# The copy's path has spaces and non-ASCII letters, as a user's may: the
+# build lines must quote it.
+set(sc_stage "${PROJECT_BINARY_DIR}/stage/unpacked here/déjà vu ü")
+set(sc_stage_stamp ${PROJECT_BINARY_DIR}/stage.stamp)
 set(sc_work ${PROJECT_BINARY_DIR}/examples)
 # The example programs, apart from the project's programs and DLLs in bin/.
 set(sc_bin ${sc_work}/bin)
@@ -88,13 +91,15 @@ if(sc_missing)
 endif()
 
 # The install tree, made again whenever a DLL, the header or a file of the
-# package changes; installing strips each DLL with its .debug file made.
+# package changes (the examples build in its copy of examples/); installing
+# strips each DLL with its .debug file made.
 file(GLOB sc_docs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*)
-add_custom_command(OUTPUT ${sc_stage}.stamp
-    COMMAND ${CMAKE_COMMAND} -E rm -rf ${sc_stage}
+file(GLOB_RECURSE sc_example_files CONFIGURE_DEPENDS ${sc_examples}/*)
+add_custom_command(OUTPUT ${sc_stage_stamp}
+    COMMAND ${CMAKE_COMMAND} -E rm -rf ${PROJECT_BINARY_DIR}/stage
     COMMAND ${CMAKE_COMMAND} --install ${PROJECT_BINARY_DIR}
             --prefix ${sc_stage} --component sdk
-    COMMAND ${CMAKE_COMMAND} -E touch ${sc_stage}.stamp
+    COMMAND ${CMAKE_COMMAND} -E touch ${sc_stage_stamp}
     DEPENDS sharedcounter sharedcounter_hardened
             sharedcounter_debug sharedcounter_hardened_debug
             sharedcounter_msvc_lib sharedcounter_hardened_msvc_lib
@@ -102,47 +107,38 @@ add_custom_command(OUTPUT ${sc_stage}.stamp
             ${PROJECT_SOURCE_DIR}/cmake/install.cmake
             ${PROJECT_SOURCE_DIR}/cmake/SharedCounterConfig.cmake.in
             ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/LICENSE
-            ${sc_docs}
+            ${sc_docs} ${sc_example_files}
     COMMENT "Installing into ${sc_stage} for the examples"
     VERBATIM)
 
-# C: a CMake project of its own that finds the installed package. A cross
-# build names the package's folder: CMAKE_PREFIX_PATH would be searched
-# under the MinGW sysroot only (CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY).
-set(sc_package_dir ${sc_stage}/lib/cmake/SharedCounter)
-add_custom_command(OUTPUT ${sc_bin}/example_c.exe
-    COMMAND ${CMAKE_COMMAND} -S ${sc_examples}/c -B ${sc_work}/c
-            -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}
-            -DCMAKE_BUILD_TYPE=Release -DSharedCounter_DIR=${sc_package_dir}
-            -DCMAKE_RUNTIME_OUTPUT_DIRECTORY=${sc_bin}
-    COMMAND ${CMAKE_COMMAND} -E env --unset=MAKEFLAGS
-            ${CMAKE_COMMAND} --build ${sc_work}/c
-    DEPENDS ${sc_stage}.stamp ${sc_examples}/c/main.c
-            ${sc_examples}/c/CMakeLists.txt
-    VERBATIM)
-
-add_custom_command(OUTPUT ${sc_bin}/example_cpp.exe
-    COMMAND ${SC_MINGW_CXX} -std=c++17 -DSC_USING_DLL -I${sc_stage}/include
-            ${sc_examples}/cpp/main.cpp -L${sc_stage}/lib -lsharedcounter
-            -static-libgcc -static-libstdc++ -o ${sc_bin}/example_cpp.exe
-    DEPENDS ${sc_stage}.stamp ${sc_examples}/cpp/main.cpp
-    VERBATIM)
-
-add_custom_command(OUTPUT ${sc_bin}/example_msvc.exe
-    COMMAND ${SC_LLVM_DLLTOOL} -m i386:x86-64 -d ${sc_examples}/msvc/kernel32.def
-            -l ${sc_work}/msvc/kernel32.lib
-    COMMAND ${SC_CLANG} --target=x86_64-pc-windows-msvc -ffreestanding
-            -fno-builtin -fno-stack-protector -DSC_USING_DLL
-            -I${sc_stage}/include -c ${sc_examples}/msvc/main.c
-            -o ${sc_work}/msvc/main.obj
-    COMMAND ${SC_LLD_LINK} /nologo /nodefaultlib /entry:mainCRTStartup
-            /subsystem:console /machine:x64 /out:${sc_bin}/example_msvc.exe
-            ${sc_work}/msvc/main.obj ${sc_stage}/lib/sharedcounter.lib
-            ${sc_work}/msvc/kernel32.lib
-    DEPENDS ${sc_stage}.stamp ${sc_examples}/msvc/main.c
-            ${sc_examples}/msvc/kernel32.def
-    VERBATIM)
-file(MAKE_DIRECTORY ${sc_work}/msvc ${sc_work}/pascal)
+# C, C++, C for the MSVC ABI and Rust: the sh block of the README, run in
+# the copy's examples/ folder as its reader would run it there (the C one is
+# a CMake project that finds the installed package), with the tools found
+# above first on PATH.
+set(sc_tool_dirs "")
+foreach(tool SC_MINGW_GCC SC_MINGW_CXX SC_CLANG SC_LLD_LINK SC_LLVM_DLLTOOL
+        SC_RUSTC CMAKE_COMMAND)
+    cmake_path(GET ${tool} PARENT_PATH dir)
+    list(APPEND sc_tool_dirs ${dir})
+endforeach()
+list(REMOVE_DUPLICATES sc_tool_dirs)
+# What each block makes, in its folder.
+set(sc_made_c build/example_c.exe)
+set(sc_made_cpp example_cpp.exe)
+set(sc_made_msvc example_msvc.exe)
+set(sc_made_rust example_rust.exe)
+foreach(language c cpp msvc rust)
+    set(dir "${sc_stage}/examples/${language}")
+    add_custom_command(OUTPUT ${sc_bin}/example_${language}.exe
+        COMMAND ${CMAKE_COMMAND} -DREADME=${dir}/README.md -DSC=${sc_stage}
+                -DDIR=${dir} "-DTOOL_DIRS=${sc_tool_dirs}"
+                -P ${PROJECT_SOURCE_DIR}/cmake/example_build.cmake
+        COMMAND ${CMAKE_COMMAND} -E copy ${dir}/${sc_made_${language}}
+                ${sc_bin}/example_${language}.exe
+        DEPENDS ${sc_stage_stamp} ${PROJECT_SOURCE_DIR}/cmake/example_build.cmake
+        VERBATIM)
+endforeach()
+file(MAKE_DIRECTORY ${sc_work}/pascal)
 
 # One Go cache for every build tree: the first build compiles Go's runtime
 # for Windows, later ones reuse it.
@@ -154,13 +150,6 @@ add_custom_command(OUTPUT ${sc_bin}/example_go.exe
     DEPENDS ${sc_examples}/go/main.go ${sc_examples}/go/go.mod
     VERBATIM)
 
-add_custom_command(OUTPUT ${sc_bin}/example_rust.exe
-    COMMAND ${SC_RUSTC} --target x86_64-pc-windows-gnu
-            -C linker=${SC_MINGW_GCC} -L ${sc_stage}/lib
-            -o ${sc_bin}/example_rust.exe ${sc_examples}/rust/main.rs
-    DEPENDS ${sc_stage}.stamp ${sc_examples}/rust/main.rs
-    VERBATIM)
-
 add_custom_command(OUTPUT ${sc_bin}/example_pascal.exe
     COMMAND ${SC_PPCX64} -Twin64 -Px86_64 -n -Fu${sc_fpc_units}
             -FU${sc_work}/pascal -FE${sc_bin} -oexample_pascal.exe
@@ -170,17 +159,20 @@ add_custom_command(OUTPUT ${sc_bin}/example_pascal.exe
 
 # The consumer project, once per way of finding the package. pkg-config
 # reads only the staged .pc file (PKG_CONFIG_LIBDIR), as in a cross build.
+# Each configures afresh: a cache would keep what it found in an older copy.
 set(sc_consumers
     ${sc_work}/consumer-find_package/consumer_sharedcounter.exe
     ${sc_work}/consumer-find_package/consumer_sharedcounter_hardened.exe
     ${sc_work}/consumer-pkg-config/consumer_pkg_config.exe)
-set(sc_find_find_package -DSharedCounter_DIR=${sc_package_dir})
+set(sc_find_find_package
+    "-DSharedCounter_DIR=${sc_stage}/lib/cmake/SharedCounter")
 set(sc_find_pkg-config "")
 foreach(use find_package pkg-config)
     set(dir ${sc_work}/consumer-${use})
     set(outputs ${sc_consumers})
     list(FILTER outputs INCLUDE REGEX "/consumer-${use}/")
     add_custom_command(OUTPUT ${outputs}
+        COMMAND ${CMAKE_COMMAND} -E rm -f ${dir}/CMakeCache.txt
         COMMAND ${CMAKE_COMMAND} -E env PKG_CONFIG_LIBDIR=${sc_stage}/lib/pkgconfig
                 ${CMAKE_COMMAND} -S ${PROJECT_SOURCE_DIR}/tests/consumer -B ${dir}
                 -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}
@@ -189,7 +181,7 @@ foreach(use find_package pkg-config)
         COMMAND ${CMAKE_COMMAND} -E env --unset=MAKEFLAGS
                 PKG_CONFIG_LIBDIR=${sc_stage}/lib/pkgconfig
                 ${CMAKE_COMMAND} --build ${dir}
-        DEPENDS ${sc_stage}.stamp ${PROJECT_SOURCE_DIR}/tests/consumer/consumer.c
+        DEPENDS ${sc_stage_stamp} ${PROJECT_SOURCE_DIR}/tests/consumer/consumer.c
                 ${PROJECT_SOURCE_DIR}/tests/consumer/CMakeLists.txt
         VERBATIM)
 endforeach()
@@ -223,6 +215,5 @@ set_tests_properties(test_interop PROPERTIES
 foreach(consumer IN LISTS sc_consumers)
     cmake_path(GET consumer STEM name)
     add_test(NAME ${name} COMMAND ${CMAKE_CROSSCOMPILING_EMULATOR} ${consumer})
-    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED wine
-                         PASS_REGULAR_EXPRESSION "consumer: header ")
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED wine)
 endforeach()

@@ -7,3 +7,8 @@ foreach(line IN LISTS sc_version_lines)
     set(sc_version_${CMAKE_MATCH_1} ${CMAKE_MATCH_2})
 endforeach()
 set(SC_VERSION ${sc_version_MAJOR}.${sc_version_MINOR}.${sc_version_PATCH})
+# The oldest version whose programs this one runs: the library keeps every
+# symbol since then (dll/CMakeLists.txt's version node SHAREDCOUNTER_0.2),
+# so find_package(SharedCounter) accepts a request from it up to SC_VERSION
+# (cmake/SharedCounterConfigVersion.cmake.in).
+set(SC_ABI_SINCE 0.2)

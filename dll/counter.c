@@ -5,6 +5,7 @@
  * image's load and unload hooks, which enter this process into that table
  * and take it out again.
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 #if !defined(_WIN32)
@@ -14,6 +15,7 @@
 #include "sharedcounter.h"
 
 #include "counter_storage.h"
+#include "wrapping.h"
 
 #if !defined(SC_STORAGE_MAPPING)
 /* The section builds keep the counter and the process table in the image's
@@ -28,23 +30,11 @@ SC_SHARED_END
 
 /* ---- The counter ------------------------------------------------------- */
 
-/* The test-only sharedcounter_racy.dll (SC_RACY) takes the operations from
- * racy/counter_racy.c, which does without atomics, and all the rest from
- * here. */
-#if !defined(SC_RACY)
-
 /* In the section builds a constant address relative to the code, so that
  * each operation below is one locked instruction on it (counter_storage.h). */
 static sc__atomic64 *counter(void)
 {
     return &sc__storage()->counter;
-}
-
-/* Overflow is defined: the sum is formed in unsigned arithmetic, which wraps,
- * and the hardware's locked add wraps in the same way. */
-static int64_t wrapping_sum(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a + (uint64_t)b);
 }
 
 /* A load that writes nothing: readers polling the counter leave its cache
@@ -70,7 +60,8 @@ static int64_t add_and_get(int64_t delta)
 
     if (delta != 0)
         wake_waiters();
-    return wrapping_sum(before, delta);
+    /* The locked add wraps, and so does this sum (wrapping.h). */
+    return sc__wrapping_add(before, delta);
 }
 
 int64_t sc_increment(void)
@@ -106,8 +97,6 @@ int64_t sc_compare_exchange(int64_t expected, int64_t desired)
     return before;
 }
 
-#endif /* SC_RACY */
-
 uint32_t sc_version(void)
 {
     return SC_VERSION_HEX;
@@ -142,15 +131,21 @@ int64_t sc__self_owner(void)
  * Should it fail all the same, the process is counted in the overflow rather
  * than refused the DLL. A fork child comes here with its parent's entry,
  * which is not its own to keep or to give back. */
-static void processes_attach(void)
+static void enter_table(bool take_over)
 {
     self.slot = -1;
     if (sc__process_self(&self.id) == 0) {
-        sc__table_join(table(), &self);
+        if (!take_over || !sc__table_take_over(table(), &self))
+            sc__table_join(table(), &self);
     } else {
         self.id = (struct sc_process_id){0, 0};
         sc__fetch_add32(&table()->overflow, 1);
     }
+}
+
+static void processes_attach(void)
+{
+    enter_table(false);
 }
 
 /* At process exit as on FreeLibrary: the storage is still mapped. */
@@ -360,12 +355,14 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 #else
 
 /* After the constructor of shared_section_posix.c, which has priority 101
- * and so has laid the shared-memory object over the section already. A fork
- * child is a process of its own in the table; the parent keeps its slot.
- * This fork handler runs after the section's, registered first. */
+ * and so has laid the shared-memory object over the section already. The
+ * image may be a process's new one after exec(), which takes over the slot
+ * of the one before. A fork child is a process of its own in the table; the
+ * parent keeps its slot. This fork handler runs after the section's,
+ * registered first. */
 __attribute__((constructor)) static void load(void)
 {
-    processes_attach();
+    enter_table(true);
     pthread_atfork(NULL, NULL, processes_attach);
 }
 

@@ -18,6 +18,7 @@
 #define SC_COUNTER_STORAGE_H
 
 #include "atomics.h"
+#include "clock.h"
 #include "process_table.h"
 
 /* A named counter (named_counters.c): its value, its waiters' word (as the
@@ -155,11 +156,6 @@ enum sc_error {
 
 /* Sets errno (wait_posix.c) or the last error (wait_win32.c). */
 void sc__set_error(enum sc_error error);
-
-/* Microseconds on a clock that never goes back: a wait must never end
- * early, which a clock that moves in ticks of several milliseconds could
- * make it do. */
-uint64_t sc__clock_us(void);
 
 #if defined(SC_STORAGE_MAPPING)
 

@@ -42,45 +42,6 @@ static void release(struct sc_process_table *table, int32_t n,
     sc__compare_exchange64(&table->slots[n].owner, sc__owner_word(id), 0);
 }
 
-void sc__table_join(struct sc_process_table *table,
-                    struct sc_table_member *member)
-{
-    member->slot = claim(table, &member->id);
-    if (member->slot < 0)
-        sc__fetch_add32(&table->overflow, 1);
-}
-
-void sc__table_leave(struct sc_process_table *table,
-                     struct sc_table_member *member)
-{
-    int32_t n = sc__exchange32(&member->slot, -1);
-
-    if (n >= 0)
-        release(table, n, &member->id);
-    else
-        sc__fetch_add32(&table->overflow, -1);
-}
-
-/* Moves member from the overflow into a free slot. Several threads may try
- * at once: only one of them moves it, and the others give back the slots
- * they claimed. A member without an id (pid 0) stays where it is. Returns
- * whether this call moved it. */
-static bool promote(struct sc_process_table *table,
-                    struct sc_table_member *member)
-{
-    if (member->slot >= 0 || member->id.pid == 0)
-        return false;
-    int32_t n = claim(table, &member->id);
-    if (n < 0)
-        return false;
-    if (sc__compare_exchange32(&member->slot, -1, n) == -1) {
-        sc__fetch_add32(&table->overflow, -1);
-        return true;
-    }
-    release(table, n, &member->id);
-    return false;
-}
-
 /* The liveness of the process an owner word names, and if it runs, its
  * whole creation time. */
 static enum sc_liveness query_owner(int64_t owner, uint64_t *created)
@@ -115,6 +76,92 @@ static enum sc_liveness slot_state(int64_t owner, int64_t created_word)
     return state;
 }
 
+/* Frees the slot if the process that holds it has ended, and returns
+ * whether it did. A compare-exchange: a new owner that took the slot
+ * meanwhile keeps it. */
+static bool free_if_gone(struct sc_process_slot *slot, int64_t owner)
+{
+    if (slot_state(owner, sc__load_acquire64(&slot->created)) != SC_GONE)
+        return false;
+    sc__compare_exchange64(&slot->owner, owner, 0);
+    return true;
+}
+
+/* Frees the slots of processes that have ended. */
+static void sweep(struct sc_process_table *table)
+{
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++) {
+        struct sc_process_slot *slot = &table->slots[i];
+        int64_t owner = sc__load_acquire64(&slot->owner);
+        if (owner != 0)
+            free_if_gone(slot, owner);
+    }
+}
+
+/* A table full of processes that ended without leaving it (_exit, a
+ * crash), which nobody has listed since, is swept before a process is
+ * counted in the overflow, whose dead members nobody could tell apart. */
+void sc__table_join(struct sc_process_table *table,
+                    struct sc_table_member *member)
+{
+    member->slot = claim(table, &member->id);
+    if (member->slot < 0) {
+        sweep(table);
+        member->slot = claim(table, &member->id);
+    }
+    if (member->slot < 0)
+        sc__fetch_add32(&table->overflow, 1);
+}
+
+bool sc__table_take_over(struct sc_process_table *table,
+                         struct sc_table_member *member)
+{
+    int64_t word = sc__owner_word(&member->id);
+
+    for (int32_t n = 0; n < SC_PROCESS_SLOTS; n++) {
+        struct sc_process_slot *slot = &table->slots[n];
+        if (sc__load_acquire64(&slot->owner) == word) {
+            /* Its threads went with the old image, and so did any count
+             * of them. */
+            sc__exchange32(&slot->waiting, 0);
+            member->slot = n;
+            return true;
+        }
+    }
+    return false;
+}
+
+void sc__table_leave(struct sc_process_table *table,
+                     struct sc_table_member *member)
+{
+    int32_t n = sc__exchange32(&member->slot, -1);
+
+    if (n >= 0)
+        release(table, n, &member->id);
+    else
+        sc__fetch_add32(&table->overflow, -1);
+}
+
+/* Moves member from the overflow into a free slot. Several threads may try
+ * at once: only one of them moves it, and the others give back the slots
+ * they claimed. A member without an id (pid 0) stays where it is. Returns
+ * whether this call moved it. */
+static bool promote(struct sc_process_table *table,
+                    struct sc_table_member *member)
+{
+    if (member->slot >= 0 || member->id.pid == 0)
+        return false;
+    int32_t n = claim(table, &member->id);
+    if (n < 0)
+        return false;
+    if (sc__compare_exchange32(&member->slot, -1, n) == -1) {
+        sc__fetch_add32(&table->overflow, -1);
+        return true;
+    }
+    release(table, n, &member->id);
+    return false;
+}
+
 uint32_t sc__table_list(struct sc_process_table *table,
                         struct sc_table_member *caller, uint32_t *pids,
                         uint32_t capacity)
@@ -124,12 +171,8 @@ uint32_t sc__table_list(struct sc_process_table *table,
     for (int i = 0; i < SC_PROCESS_SLOTS; i++) {
         struct sc_process_slot *slot = &table->slots[i];
         int64_t owner = sc__load_acquire64(&slot->owner);
-        if (owner == 0)
+        if (owner == 0 || free_if_gone(slot, owner))
             continue;
-        if (slot_state(owner, sc__load_acquire64(&slot->created)) == SC_GONE) {
-            sc__compare_exchange64(&slot->owner, owner, 0);
-            continue;
-        }
         if (listed < capacity)
             pids[listed] = (uint32_t)owner;
         listed++;
@@ -141,5 +184,9 @@ uint32_t sc__table_list(struct sc_process_table *table,
             pids[listed] = caller->id.pid;
         listed++;
     }
+    /* No process has id 0: the caller counts the ids written, which the
+     * returned count cannot tell when some processes are in the overflow. */
+    for (uint32_t i = listed; i < capacity; i++)
+        pids[i] = 0;
     return listed + (uint32_t)table->overflow;
 }

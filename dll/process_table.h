@@ -15,6 +15,7 @@
 #ifndef SC_PROCESS_TABLE_H
 #define SC_PROCESS_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "atomics.h"
@@ -78,9 +79,19 @@ enum sc_liveness sc__process_query(uint32_t pid, uint64_t *created);
 
 /* Enters member, whose id is set, into the table: into a free slot, or into
  * the overflow when every slot is taken. Atomic operations only, so that
- * DllMain may call it. */
+ * DllMain may call it, unless every slot is taken: it then first frees the
+ * slots of processes that have ended, asking the system about each, which
+ * opens processes (Windows) or files in /proc (Linux) and loads no
+ * module. */
 void sc__table_join(struct sc_process_table *table,
                     struct sc_table_member *member);
+
+/* Enters member into the slot that already holds its very id and creation
+ * time, if one does, and returns whether it did: a process that exec()s
+ * keeps both, and the image it ran before left the table no goodbye, so the
+ * new image takes over its slot instead of counting the process twice. */
+bool sc__table_take_over(struct sc_process_table *table,
+                         struct sc_table_member *member);
 
 /* Takes member out of the table: frees its slot or its place in the
  * overflow. */
@@ -90,9 +101,9 @@ void sc__table_leave(struct sc_process_table *table,
 /* Checks every taken slot against the running processes, frees the slots
  * of processes that have ended, and moves caller (which may be NULL) from
  * the overflow into a slot if one is free now. Then writes up to capacity
- * ids of the listed processes into pids and returns how many processes
- * there are: those listed plus the overflow. Opens processes, so it is not
- * for DllMain. */
+ * ids of the listed processes into pids, 0 into the rest of its capacity,
+ * and returns how many processes there are: those listed plus the
+ * overflow. Opens processes, so it is not for DllMain. */
 uint32_t sc__table_list(struct sc_process_table *table,
                         struct sc_table_member *caller, uint32_t *pids,
                         uint32_t capacity);

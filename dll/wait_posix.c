@@ -67,11 +67,3 @@ void sc__set_error(enum sc_error error)
 {
     errno = error == SC_ERROR_TABLE_FULL ? ENOSPC : EINVAL;
 }
-
-uint64_t sc__clock_us(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
-}

@@ -233,7 +233,7 @@ int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ticket, uint32_t ms)
     struct thread_waiter *node = waiter->node;
 
     if (node == NULL) {
-        Sleep(ms < POLL_MS ? ms : POLL_MS);
+        sc__sleep_ms(ms < POLL_MS ? ms : POLL_MS);
         return 0;
     }
     if (sc__wait_generation(sc__load_seq_cst64(waiter->word)) != ticket)
@@ -304,17 +304,4 @@ void sc__set_error(enum sc_error error)
         [SC_ERROR_INVALID_ID] = ERROR_INVALID_PARAMETER,
     };
     SetLastError(codes[error]);
-}
-
-uint64_t sc__clock_us(void)
-{
-    static LARGE_INTEGER frequency;
-    LARGE_INTEGER now;
-
-    if (frequency.QuadPart == 0)
-        QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&now);
-    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000 +
-                      now.QuadPart % frequency.QuadPart * 1000000 /
-                          frequency.QuadPart);
 }

@@ -17,7 +17,9 @@
  *
  * Arithmetic wraps: the counter is a two's-complement int64_t, so adding 1 to
  * INT64_MAX gives INT64_MIN, and subtracting 1 from INT64_MIN gives INT64_MAX.
- * No function here can fail once the DLL is loaded.
+ * Once the DLL is loaded, only sc_wait() can fail: it returns -1, with the
+ * reason in GetLastError() (Windows) or errno (Linux). Every other function
+ * always succeeds.
  *
  * Beside the counter, the DLL keeps track of the processes that have it
  * loaded: sc_processes() lists them.
@@ -33,11 +35,12 @@
 #define SC_VERSION_HEX                                                         \
     ((SC_VERSION_MAJOR << 16) | (SC_VERSION_MINOR << 8) | SC_VERSION_PATCH)
 
-#define SC_STRINGIFY_(x) #x
-#define SC_STRINGIFY(x) SC_STRINGIFY_(x)
+/* "0.3.0". SC__STRINGIFY is the header's own helper, not part of the API. */
+#define SC__STRINGIFY_(x) #x
+#define SC__STRINGIFY(x) SC__STRINGIFY_(x)
 #define SC_VERSION_STRING                                                      \
-    SC_STRINGIFY(SC_VERSION_MAJOR)                                             \
-    "." SC_STRINGIFY(SC_VERSION_MINOR) "." SC_STRINGIFY(SC_VERSION_PATCH)
+    SC__STRINGIFY(SC_VERSION_MAJOR)                                            \
+    "." SC__STRINGIFY(SC_VERSION_MINOR) "." SC__STRINGIFY(SC_VERSION_PATCH)
 
 /* The resource compiler includes this header for the version numbers only. */
 #ifndef RC_INVOKED
@@ -142,11 +145,14 @@ SC_API uint32_t sc_version(void);
  *         the caller included. Processes that load a copy of the DLL from
  *         another path have a table of their own and are not seen here.
  * @param pids receives the ids of up to capacity of them, in no particular
- *         order. It may be NULL when capacity is 0: sc_processes(NULL, 0)
+ *         order, and 0 in each of its capacity entries that got no id (no
+ *         process has id 0): the ids written are the entries before the
+ *         first 0, or all capacity entries. Nothing is written beyond
+ *         capacity. It may be NULL when capacity is 0: sc_processes(NULL, 0)
  *         only counts.
- * @return how many there are, which may be more than capacity. Call again
- *         with a larger array to get every id; the set may have changed
- *         meanwhile.
+ * @return how many there are, which may be more than capacity, and more
+ *         than the ids written (see below). Call again with a larger array
+ *         to get every id; the set may have changed meanwhile.
  *
  * A process that ended without unloading the DLL (TerminateProcess, a
  * crash) is never counted, and a new process that gets its id is not taken
@@ -154,12 +160,13 @@ SC_API uint32_t sc_version(void);
  * with the section build) is counted as running.
  *
  * Beyond SC_PROCESS_SLOTS processes at once, the others are counted but not
- * listed: the returned count includes them, pids does not. Such a process is
- * listed from its first call of sc_processes() after a slot has come free.
- * It leaves the count when it unloads the DLL or exits normally; if it is
- * killed while it is not listed, it stays counted until every process has
- * unloaded the DLL. Processes attaching or detaching during the call may or
- * may not be seen. Cannot fail.
+ * listed: the returned count includes them, pids does not, and the entries
+ * they would have taken hold 0. Such a process is listed from its first
+ * call of sc_processes() after a slot has come free. It leaves the count
+ * when it unloads the DLL or exits normally; if it is killed while it is
+ * not listed, it stays counted until every process has unloaded the DLL.
+ * Processes attaching or detaching during the call may or may not be seen.
+ * Cannot fail.
  */
 SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
 
@@ -185,18 +192,17 @@ SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
  * sc_wait). Waiters are per library file, like the counter: an update of a
  * copy at another path never wakes them.
  *
- * Before it sleeps, a call looks at the counter for up to 20 microseconds:
- * a writer that is still writing is then seen without a wake.
- *
  * A writer stopped or killed between its update and its wake delays no
  * waiter beyond the next update by anyone; its own update, if nobody
  * writes after it, is seen within a second.
  *
- * Windows: a process beyond SC_PROCESS_SLOTS looks every 10 ms instead of
- * sleeping. A writer that cannot open the waiter's event does not wake
- * it: a writer in another session (a service and a user's program sharing
- * sharedcounter.dll) or, with the section build, of another user or at a
- * lower integrity level. Such a waiter sees the change within a second.
+ * Windows: a process beyond SC_PROCESS_SLOTS cannot be found by a writer's
+ * wake; its calls look at the counter on a short timer instead of sleeping
+ * (docs/watching.md). A writer that cannot open the waiter's event does not
+ * wake it: a writer in another session (a service and a user's program
+ * sharing sharedcounter.dll) or, with the section build, of another user or
+ * at a lower integrity level. Such a waiter sees the change within a
+ * second.
  */
 SC_API int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now);
 

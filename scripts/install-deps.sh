@@ -1,28 +1,39 @@
 #!/bin/sh
-# Installs what the build needs on Debian, fetches cmocka's source for the
-# Windows builds, and sets up what the examples of examples/ need beyond
-# Debian's packages: Free Pascal's win64 units and, from npm, Windows Node.js
-# and koffi. Quiet and quick when everything is already there.
-# counter_window's test and "make screenshot" draw on an X server of their
-# own: xvfb and xauth for xvfb-run, fonts-wine for the caption buttons,
-# x11-apps (xwd) and imagemagick to save the picture.
+# Installs what the build needs on Debian, in two sets:
+#   demo: what "make demo" and "make demo-linux" need: CMake, MinGW-w64 GCC,
+#         Wine, the system's C compiler and cmocka (every tree configures its
+#         tests), llvm-dlltool (the SDK's Microsoft-format import libraries),
+#         and cmocka's source for the Windows builds;
+#   all:  that and the rest of what "make test" needs: clang and lld, the
+#         examples' languages (C++, Go, Rust, Free Pascal and, from npm,
+#         Windows Node.js and koffi; Debian has no win64 Free Pascal units,
+#         which this builds from fpc-source), Python, gnuplot for the bench,
+#         and an X server for counter_window's test and "make screenshot"
+#         (xvfb and xauth for xvfb-run, fonts-wine for the caption buttons,
+#         x11-apps (xwd) and imagemagick to save the picture).
+# Quiet and quick when everything is already there.
 #
-# usage: scripts/install-deps.sh [DEPS_DIR]   (default: build/deps)
+# usage: scripts/install-deps.sh [demo|all] [DEPS_DIR]
+#        (default: all, build/deps)
 set -eu
 
+set_name=all
+case ${1:-} in
+    demo | all) set_name=$1; shift ;;
+esac
 deps_dir=${1:-build/deps}
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
-packages="cmake make gcc clang lld gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
-          wine wine64 libcmocka-dev dpkg-dev xz-utils binutils libclang-rt-14-dev python3
-          llvm gnuplot-nox xvfb xauth fonts-wine x11-apps imagemagick
-          g++-mingw-w64-x86-64 golang-go rustc libstd-rust-dev-windows
-          fpc fpc-source pkg-config file"
-# make test: counter_export scraped by a real Prometheus (tests/test_prometheus.py).
-packages="$packages prometheus prometheus-node-exporter"
-# make bench-prometheus: prometheus_client for Debian's python3, to time beside it.
-packages="$packages python3-prometheus-client"
-# The machine's own Node.js may bring npm; Debian's npm would conflict with it.
-command -v npm >/dev/null 2>&1 || packages="$packages npm"
+packages="cmake make gcc libcmocka-dev gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
+          wine wine64 llvm binutils dpkg-dev xz-utils"
+if [ "$set_name" = all ]; then
+    packages="$packages clang lld libclang-rt-14-dev python3 gnuplot-nox
+              xvfb xauth fonts-wine x11-apps imagemagick
+              g++-mingw-w64-x86-64 golang-go rustc libstd-rust-dev-windows
+              fpc fpc-source pkg-config file"
+    # The machine's own Node.js may bring npm; Debian's npm would conflict
+    # with it.
+    command -v npm >/dev/null 2>&1 || packages="$packages npm"
+fi
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -85,6 +96,10 @@ SOURCES
     rm -rf "$deps_dir/cmocka"
     mv "$deps_dir"/cmocka-src/cmocka-*/ "$deps_dir/cmocka"
     rm -rf "$deps_dir/cmocka-src"
+fi
+
+if [ "$set_name" = demo ]; then
+    exit 0
 fi
 
 # Debian packages Free Pascal's units for Linux only: build the minimal win64

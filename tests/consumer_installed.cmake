@@ -1,5 +1,6 @@
 # cmake -DFROM=install|deb -DBUILD=<native build tree> -DDEB=<the .deb>
-#       -DOUT=<dir> -DSOURCE=<source> -DCC=<compiler> -P consumer_installed.cmake
+#       -DOUT=<dir> -DSOURCE=<source> -DCC=<compiler> -DVERSION=<x.y.z>
+#       -P consumer_installed.cmake
 # Builds tests/consumer against the Linux library as a user gets it, in a
 # folder whose path has spaces and non-ASCII letters:
 #   FROM=install: "cmake --install" into one folder, then the tree moved
@@ -11,7 +12,11 @@
 # pkg-config's path, and the shell line of docs/linux.md,
 #   eval "cc consumer.c $(pkg-config --cflags --libs sharedcounter)"
 # Each must load the tree's library, not one installed on the system.
-foreach(var FROM BUILD OUT SOURCE CC)
+# Then the package's version rule: find_package(SharedCounter <version>)
+# finds the tree for every version whose ABI the library keeps (0.2 up to
+# VERSION) and refuses an older, newer or other major one.
+cmake_minimum_required(VERSION 3.25)
+foreach(var FROM BUILD OUT SOURCE CC VERSION)
     if(NOT ${var})
         message(FATAL_ERROR "consumer_installed.cmake: set -D${var}")
     endif()
@@ -77,4 +82,54 @@ run(${env} "CC=${CC}" sh -c
     "eval \"\$CC ${SOURCE}/tests/consumer/consumer.c -o ${OUT}/consumer_shell \$(pkg-config --cflags --libs sharedcounter)\"")
 check_consumer(${OUT}/consumer_shell)
 
-message("consumer_${FROM}: 3 consumers built in ${tree} and run")
+# A project that only asks for the tree's package, configured once per
+# request.
+set(probe ${OUT}/version-probe)
+file(WRITE ${probe}/CMakeLists.txt [[
+cmake_minimum_required(VERSION 3.25)
+project(version_probe LANGUAGES NONE)
+find_package(SharedCounter ${REQUEST} REQUIRED CONFIG
+             PATHS "${TREE}" NO_DEFAULT_PATH)
+message(STATUS "found SharedCounter ${SharedCounter_VERSION}")
+]])
+if(NOT VERSION MATCHES "^([0-9]+)\\.([0-9]+)\\.([0-9]+)$")
+    message(FATAL_ERROR "VERSION: x.y.z, not '${VERSION}'")
+endif()
+set(major ${CMAKE_MATCH_1})
+set(minor ${CMAKE_MATCH_1}.${CMAKE_MATCH_2})
+math(EXPR next_major "${CMAKE_MATCH_1} + 1")
+math(EXPR next_minor "${CMAKE_MATCH_2} + 1")
+math(EXPR next_patch "${CMAKE_MATCH_3} + 1")
+# The library keeps the ABI of 0.2 (its symbols are under SHAREDCOUNTER_0.2
+# on Linux), so 0.2 is the oldest request it answers.
+set(accepted 0.2 0.2.0 ${minor} ${VERSION} 0.2...${VERSION})
+set(refused 0.1 0.1.9 ${major}.${next_minor} ${minor}.${next_patch}
+    ${next_major}.0 0.1...0.2)
+# Configures the probe for request; its find_package must end as expected
+# (found, or refused for the package's version: CMake then lists the package
+# it considered and that package's version).
+function(check_request request expected)
+    string(REPLACE "." "_" dir "${request}")
+    execute_process(COMMAND ${CMAKE_COMMAND} -S ${probe} -B ${probe}/${dir}
+                            -DREQUEST=${request} "-DTREE=${tree}"
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(expected STREQUAL "found" AND NOT (rc EQUAL 0 AND
+       out MATCHES "found SharedCounter ${VERSION}"))
+        message(FATAL_ERROR "find_package(SharedCounter ${request}) refused "
+                            "the ${VERSION} package (${rc}):\n${out}")
+    elseif(expected STREQUAL "refused" AND (rc EQUAL 0 OR
+           NOT out MATCHES "version: ${VERSION}"))
+        message(FATAL_ERROR "find_package(SharedCounter ${request}) did not "
+                            "refuse the ${VERSION} package for its version "
+                            "(${rc}):\n${out}")
+    endif()
+endfunction()
+foreach(request IN LISTS accepted)
+    check_request(${request} found)
+endforeach()
+foreach(request IN LISTS refused)
+    check_request(${request} refused)
+endforeach()
+
+message("consumer_${FROM}: 3 consumers built in ${tree} and run; "
+        "find_package(SharedCounter) took ${accepted} and refused ${refused}")

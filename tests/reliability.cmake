@@ -35,7 +35,7 @@ foreach(suffix "" _hardened)
         set(lock LOCK hardened_counter)
     endif()
     sc_add_test(test_wait${suffix} SOURCES test_wait.c
-                LIBRARIES sharedcounter${suffix} ${lock})
+                LIBRARIES sharedcounter${suffix} sc_test_image ${lock})
     target_include_directories(test_wait${suffix} PRIVATE
         ${PROJECT_SOURCE_DIR}/dll)
     target_compile_definitions(test_wait${suffix} PRIVATE
@@ -47,34 +47,6 @@ target_compile_definitions(test_wait PRIVATE
     SC_TEST_PAUSED_DLL="sharedcounter_paused.dll")
 add_dependencies(test_wait sharedcounter_paused)
 target_link_libraries(test_wait_hardened PRIVATE sc_mapping)
-
-# The API without atomics (dll/racy): the same checks, run against it, must
-# fail, and fail on the check that catches lost updates, not for any other
-# reason such as a crash. CTest passes such a test exactly when its output
-# matches PASS_REGULAR_EXPRESSION, whatever its exit code. (WILL_FAIL with
-# FAIL_REGULAR_EXPRESSION would not do: WILL_FAIL also passes a test that
-# merely exits non-zero.)
-foreach(name test_threads test_linearizable)
-    sc_add_test(${name}_racy SOURCES ${name}.c LIBRARIES sharedcounter_racy
-                LOCK racy_counter)
-endforeach()
-set_tests_properties(test_threads_racy PROPERTIES
-    PASS_REGULAR_EXPRESSION "counter moved by [0-9]+, expected [0-9]+: [0-9]+ updates lost")
-set_tests_properties(test_linearizable_racy PROPERTIES
-    PASS_REGULAR_EXPRESSION "but the updates before it reached -?[0-9]+: an overlap")
-
-# The build whose writers never wake a waiter (SC_SKIP_WAKE) must fail the
-# rounds of test_wait on a lost wake-up: the test passes only when the
-# output has that message (PASS_REGULAR_EXPRESSION, whatever the exit code;
-# WILL_FAIL would also pass a crash). Its bound per wait is below the DLL's
-# look every second, which would otherwise end each lost wake-up first.
-sc_add_test(test_wait_nowake SOURCES test_wait.c
-            LIBRARIES sharedcounter_nowake LOCK nowake_counter
-            ARGS --expect-lost-wakeups)
-target_compile_definitions(test_wait_nowake PRIVATE
-    SC_TEST_DLL="sharedcounter_nowake.dll")
-set_tests_properties(test_wait_nowake PROPERTIES
-    PASS_REGULAR_EXPRESSION "${SC_LOST_WAKEUP_MESSAGE}")
 
 # When the last process unloads the library, the counter goes with it.
 sc_add_test(test_lifetime SOURCES test_lifetime.c)
@@ -90,7 +62,7 @@ sc_in_tests_folder(probe_counter)
 # It reads bin/sharedcounter.dll's file only, and runs probe_counter with
 # copies of the hardened DLL: only the hardened counter's values matter.
 sc_add_test(test_hardened SOURCES test_hardened.c
-            LIBRARIES sharedcounter_hardened sc_mapping
+            LIBRARIES sharedcounter_hardened sc_mapping sc_test_image
             LOCK hardened_counter)
 add_dependencies(test_hardened sharedcounter probe_counter)
 # The same unit tests as the shared-section build.

@@ -14,10 +14,10 @@ enum { ADD_EVERY = 16, ADD_DELTA = 3, POLL_MS = 20 };
 
 int sc__soak_client_main(const char *lifetime_ms)
 {
-    ULONGLONG end = GetTickCount64() + strtoul(lifetime_ms, NULL, 10);
+    ULONGLONG end = sc__clock_ms() + strtoul(lifetime_ms, NULL, 10);
     int64_t last = INT64_MIN, applied = 0, ops = 0;
 
-    while (GetTickCount64() < end) {
+    while (sc__clock_ms() < end) {
         for (int i = 0; i < ADD_EVERY; i++, ops++) {
             int64_t delta = i == 0 ? ADD_DELTA : 1;
             int64_t now = delta == 1 ? sc_increment() : sc_add(delta);
@@ -125,10 +125,10 @@ DWORD sc__soak_run(const struct sc_soak_plan *plan,
     if (clients == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
     int64_t before = sc_get();
-    ULONGLONG t0 = GetTickCount64();
+    ULONGLONG t0 = sc__clock_ms();
     int started = 0, running = 0;
     for (int w = 0; w < waves || running > 0;) {
-        DWORD now = (DWORD)(GetTickCount64() - t0);
+        DWORD now = (DWORD)(sc__clock_ms() - t0);
         if (w < waves && now >= (DWORD)w * interval) {
             int count = plan->clients - started < plan->wave
                             ? plan->clients - started
@@ -141,10 +141,10 @@ DWORD sc__soak_run(const struct sc_soak_plan *plan,
         running = reap_finished(clients, started, report);
         if (running > report->peak)
             report->peak = running;
-        Sleep(POLL_MS);
+        sc__sleep_ms(POLL_MS);
     }
     report->moved = sc__wrapping_sub(sc_get(), before);
-    report->elapsed_ms = (DWORD)(GetTickCount64() - t0);
+    report->elapsed_ms = (DWORD)(sc__clock_ms() - t0);
     free(clients);
     return 0;
 }

@@ -1,4 +1,6 @@
-/* Unit tests of every API function, in one process. */
+/* Unit tests of every API function, in one process, in one program for
+ * both systems. It runs alone with its build of the library (its lock), so
+ * this process is the only one in the table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,6 +93,23 @@ static void add_wraps_both_ways(void **state)
     assert_int_equal(sc_add(INT64_MAX), -2);
 }
 
+/* This process alone, then 0 in every entry that got no id; nothing
+ * beyond capacity. */
+static void processes_lists_this_process(void **state)
+{
+    uint32_t pids[SC_PROCESS_SLOTS + 1];
+
+    (void)state;
+    for (int i = 0; i <= SC_PROCESS_SLOTS; i++)
+        pids[i] = UINT32_MAX;
+    assert_int_equal(sc_processes(pids, SC_PROCESS_SLOTS), 1);
+    assert_int_equal(pids[0], sc__test_pid());
+    for (int i = 1; i < SC_PROCESS_SLOTS; i++)
+        assert_int_equal(pids[i], 0);
+    assert_int_equal(pids[SC_PROCESS_SLOTS], UINT32_MAX);
+    assert_int_equal(sc_processes(NULL, 0), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -103,6 +122,8 @@ int main(void)
         cmocka_unit_test(compare_exchange_replaces_only_on_match),
         cmocka_unit_test(increment_wraps_at_max),
         cmocka_unit_test(add_wraps_both_ways),
+        cmocka_unit_test(processes_lists_this_process),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, sc__save_counter, sc__restore_counter);
 }

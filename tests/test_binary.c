@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "image.h"
 #include "support.h"
 
 #define SHARED_FLAGS 0xD0000040u

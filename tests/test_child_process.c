@@ -136,7 +136,7 @@ static void start_helper(struct sc_child *child, const char *mode,
 
     assert_non_null(self);
     snprintf(args, sizeof args, "--helper %s", mode);
-    assert_int_equal(sc__child_start(child, self, args, flags), 0);
+    assert_int_equal(sc__child_start_in_job(child, self, args, flags), 0);
     free(self);
 }
 
@@ -281,8 +281,9 @@ static void finish_without_a_child_zeroes_the_output(void **state)
     DWORD code;
     (void)state;
 
-    assert_int_not_equal(sc__child_start(&child, "C:\\no\\such\\program.exe",
-                                         NULL, SC_CHILD_PIPE_OUTPUT),
+    assert_int_not_equal(sc__child_start_in_job(&child,
+                                                "C:\\no\\such\\program.exe",
+                                                NULL, SC_CHILD_PIPE_OUTPUT),
                          0);
     memset(&output, 0xab, sizeof output);
     assert_int_equal(sc__child_finish(&child, TIMEOUT_MS, &code, &output),

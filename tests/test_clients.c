@@ -625,7 +625,7 @@ static void clients_run_from_a_non_ansi_folder(void **state)
     for (size_t i = 0; i < NON_ANSI_FILES; i++) {
         wide_path(to, MAX_PATH, dir, non_ansi_files[i]);
         for (int attempt = 0; attempt < 50 && !DeleteFileW(to); attempt++)
-            Sleep(20);
+            sc__sleep_ms(20);
     }
     assert_true(RemoveDirectoryW(folder));
 }

@@ -1,9 +1,10 @@
 /*
- * counter_wait on Windows: a latch that eight counter_worker processes
- * release, --change, a timeout that expires (and not early), the refusals
- * of bad usage, and --help and --version, which leave the counter alone.
- * The times it took are printed as figures, not held to a bound: Wine on
- * a loaded machine may be slow.
+ * counter_wait, in one program for both systems (on Linux, run from its
+ * build folder on the built library): a latch that eight counter_worker
+ * processes release, --change, a timeout that expires (and not early), a
+ * goal reached already, the refusals of bad usage, and --help and
+ * --version, which leave the counter alone. The times it took are printed
+ * as figures, not held to a bound: the machine may be loaded, Wine slow.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -15,169 +16,176 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <windows.h>
 
 #include "client.h"
 #include "sharedcounter.h"
 #include "support.h"
 
-enum { WORKERS = 8, TIMEOUT_MS = 300 };
+#define COUNTER_WAIT "counter_wait" SC_EXE_SUFFIX
 
-static void start(struct sc_child *child, const char *file, const char *args)
+enum { OUTPUT_SIZE = 4096, WORKERS = 8, TIMEOUT_MS = 300 };
+
+static void eight_workers_release_the_latch(void **state)
 {
-    char path[MAX_PATH];
+    struct sc_test_child waiter, workers[WORKERS];
+    char out[OUTPUT_SIZE], target[32], expected[64];
 
-    sc__test_path(path, sizeof path, NULL, file);
-    assert_int_equal(
-        sc__child_start_in_job(child, path, args, SC_CHILD_PIPE_OUTPUT), 0);
-}
-
-/* Waits for the child; returns its exit code, with its output. */
-static DWORD finish(struct sc_child *child, struct sc_child_output *output)
-{
-    DWORD exit_code;
-
-    assert_int_equal(
-        sc__child_finish(child, SC_TEST_CHILD_TIMEOUT_MS, &exit_code, output),
-        0);
-    sc__child_close(child);
-    return exit_code;
-}
-
-static void wait_run(struct sc_test_run *run, const char *args)
-{
-    char path[MAX_PATH];
-
-    sc__test_path(path, sizeof path, NULL, "counter_wait.exe");
-    sc__test_run(run, path, args, "", 0);
-}
-
-static void test_eight_workers_release_the_latch(void **state)
-{
     (void)state;
-    struct sc_child waiter, workers[WORKERS];
-    struct sc_child_output output;
-    char args[64], expected[64];
-    int64_t target = sc__wrapping_add(sc_get(), WORKERS);
-
-    snprintf(args, sizeof args, "--until %" PRId64 " --timeout 60000", target);
-    start(&waiter, "counter_wait.exe", args);
+    snprintf(target, sizeof target, "%" PRId64,
+             sc__wrapping_add(sc_get(), WORKERS));
+    sc__test_child_start_in(&waiter, NULL, COUNTER_WAIT, "--until", target,
+                            "--timeout", "60000", NULL);
     for (int i = 0; i < WORKERS; i++)
-        start(&workers[i], "counter_worker.exe", "--times 1");
+        sc__test_child_start_in(&workers[i], NULL,
+                                "counter_worker" SC_EXE_SUFFIX, "--times", "1",
+                                NULL);
     for (int i = 0; i < WORKERS; i++)
-        assert_int_equal(finish(&workers[i], NULL), 0);
-    ULONGLONG released = GetTickCount64();
-    assert_int_equal(finish(&waiter, &output), 0);
-    print_message("counter_wait --until returned %lu ms after the last "
-                  "worker was seen to end\n",
-                  (unsigned long)(GetTickCount64() - released));
-    snprintf(expected, sizeof expected, "counter: %" PRId64 "\r\n", target);
-    assert_string_equal(output.out, expected);
-    assert_string_equal(output.err, "");
-    sc__child_output_free(&output);
+        assert_int_equal(sc__test_child_finish(&workers[i], NULL, 0), 0);
+    uint64_t released = sc__clock_ms();
+    assert_int_equal(sc__test_child_finish(&waiter, out, sizeof out), 0);
+    print_message("counter_wait --until returned %" PRIu64
+                  " ms after the last worker was seen to end\n",
+                  sc__clock_ms() - released);
+    snprintf(expected, sizeof expected, "counter: %s\n", target);
+    assert_string_equal(out, expected);
+    assert_string_equal(waiter.errors, "");
 }
 
-/* Changes keep coming until it has seen one, however late it looks. */
-static void test_change_returns_once_the_counter_changes(void **state)
+/* It may look at the counter after the first change: changes keep coming
+ * until it has seen one, however late it looks. */
+static void change_returns_once_the_counter_changes(void **state)
 {
-    (void)state;
-    struct sc_child waiter;
-    struct sc_child_output output;
+    struct sc_test_child waiter;
+    char out[OUTPUT_SIZE];
     int64_t before = sc_get(), value;
-    ULONGLONG changed;
+    uint64_t changed;
 
-    start(&waiter, "counter_wait.exe", "--change --timeout 60000");
+    (void)state;
+    sc__test_child_start_in(&waiter, NULL, COUNTER_WAIT, "--change",
+                            "--timeout", "60000", NULL);
     do {
         sc_increment();
-        changed = GetTickCount64();
-    } while (WaitForSingleObject(waiter.process, 50) == WAIT_TIMEOUT);
-    print_message("counter_wait --change ended %lu ms after the change\n",
-                  (unsigned long)(GetTickCount64() - changed));
-    assert_int_equal(finish(&waiter, &output), 0);
-    assert_int_equal(sc__last_value(output.out, &value), 0);
+        changed = sc__clock_ms();
+    } while (!sc__test_child_ended(&waiter, 50));
+    print_message("counter_wait --change ended %" PRIu64
+                  " ms after the change\n",
+                  sc__clock_ms() - changed);
+    assert_int_equal(sc__test_child_finish(&waiter, out, sizeof out), 0);
+    assert_int_equal(sc__last_value(out, &value), 0);
     assert_true(value != before);
-    sc__child_output_free(&output);
 }
 
-static void test_timeout_expires_and_not_early(void **state)
+static void timeout_expires_and_not_early(void **state)
 {
-    (void)state;
-    static const char *const modes[] = {"--change",
-                                        "--until 9223372036854775807"};
-    char args[64];
-    int64_t value;
+    static const char *const modes[][2] = {{"--change", NULL},
+                                           {"--until", "9223372036854775807"}};
+    char out[OUTPUT_SIZE], timeout[16];
 
+    (void)state;
     sc_exchange(-3);
+    snprintf(timeout, sizeof timeout, "%d", TIMEOUT_MS);
     for (size_t i = 0; i < 2; i++) {
-        struct sc_test_run run;
-        snprintf(args, sizeof args, "%s --timeout %d", modes[i], TIMEOUT_MS);
-        ULONGLONG begin = GetTickCount64();
-        wait_run(&run, args);
-        ULONGLONG took = GetTickCount64() - begin;
-        print_message("counter_wait %s: exit %lu after %lu ms\n", args,
-                      (unsigned long)run.exit_code, (unsigned long)took);
-        assert_int_equal(run.exit_code, 1);
+        struct sc_test_child waiter;
+        uint64_t start = sc__clock_ms();
+        if (modes[i][1] != NULL)
+            sc__test_child_start_in(&waiter, NULL, COUNTER_WAIT, modes[i][0],
+                                    modes[i][1], "--timeout", timeout, NULL);
+        else
+            sc__test_child_start_in(&waiter, NULL, COUNTER_WAIT, modes[i][0],
+                                    "--timeout", timeout, NULL);
+        assert_int_equal(sc__test_child_finish(&waiter, out, sizeof out), 1);
+        uint64_t took = sc__clock_ms() - start;
+        print_message("counter_wait %s --timeout %d: exit 1 after %" PRIu64
+                      " ms\n",
+                      modes[i][0], TIMEOUT_MS, took);
         assert_true(took >= TIMEOUT_MS);
-        assert_int_equal(sc__last_value(run.output.out, &value), 0);
-        assert_int_equal(value, -3);
-        sc__test_run_free(&run);
+        assert_string_equal(out, "counter: -3\n");
     }
 }
 
-static void test_bad_usage_exits_2(void **state)
+static void reached_already_returns_at_once(void **state)
 {
+    struct sc_test_child waiter;
+    char out[OUTPUT_SIZE];
+
     (void)state;
+    sc_exchange(100);
+    sc__test_child_start_in(&waiter, NULL, COUNTER_WAIT, "--until",
+                            "-9223372036854775808", "--timeout", "0", NULL);
+    assert_int_equal(sc__test_child_finish(&waiter, out, sizeof out), 0);
+    assert_string_equal(out, "counter: 100\n");
+}
+
+static void bad_usage_exits_2(void **state)
+{
     static const struct {
-        const char *args, *message;
+        const char *args[3];
+        const char *message;
     } refusals[] = {
-        {"", "counter_wait: give one of --until N and --change"},
-        {"--until 1 --change",
-         "counter_wait: give one of --until N and --change"},
-        {"--until ten", "counter_wait: --until needs a whole number"},
-        {"--change --timeout -1", "counter_wait: --timeout -1 is out of range"},
-        {"--bogus", "counter_wait: unknown option \"--bogus\""},
+        {{NULL}, "counter_wait: give one of --until N and --change\n"},
+        {{"--until", "1", "--change"},
+         "counter_wait: give one of --until N and --change\n"},
+        {{"--until", "ten"}, "counter_wait: --until needs a whole number"},
+        {{"--change", "--timeout", "-1"},
+         "counter_wait: --timeout -1 is out of range"},
+        {{"--change", "--timeout", "4294967295"},
+         "counter_wait: --timeout 4294967295 is out of range"},
+        {{"--bogus"}, "counter_wait: unknown option \"--bogus\"\n"},
     };
     int64_t before = sc_get();
 
+    (void)state;
     for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
-        struct sc_test_run run;
-        wait_run(&run, refusals[i].args);
-        assert_int_equal(run.exit_code, 2);
-        assert_string_equal(run.output.out, "");
-        sc__test_assert_contains(run.output.err, refusals[i].message);
-        sc__test_assert_contains(run.output.err, "Try 'counter_wait --help'.");
-        sc__test_run_free(&run);
+        struct sc_test_child proc;
+        char out[OUTPUT_SIZE];
+        const char *const *args = refusals[i].args;
+        sc__test_child_start_in(&proc, NULL, COUNTER_WAIT, args[0], args[1],
+                                args[2], NULL);
+        assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 2);
+        assert_string_equal(out, "");
+        if (strncmp(proc.errors, refusals[i].message,
+                    strlen(refusals[i].message)) != 0)
+            fail_msg("not \"%s\" at the start of:\n%s", refusals[i].message,
+                     proc.errors);
+        sc__test_assert_contains(proc.errors, "\nTry 'counter_wait --help'.\n");
     }
     assert_int_equal(sc_get(), before);
 }
 
-static void test_help_and_version_change_nothing(void **state)
+static void help_and_version_change_nothing(void **state)
 {
-    (void)state;
-    struct sc_test_run run;
+    static const struct {
+        const char *ask, *parts[2];
+    } asks[] = {
+        {"--help",
+         {"usage: counter_wait --until N",
+          "Exit status: 0 reached; 1 timed out; 2 bad arguments; 3"}},
+        {"--version", {"counter_wait " SC_VERSION_STRING, SC_LIBRARY_NAME}},
+    };
     int64_t before = sc_get();
 
-    wait_run(&run, "--help");
-    assert_int_equal(run.exit_code, 0);
-    sc__test_assert_contains(run.output.out, "usage: counter_wait --until N");
-    sc__test_assert_contains(run.output.out, "0 reached; 1 timed out");
-    sc__test_run_free(&run);
-    wait_run(&run, "--version");
-    assert_int_equal(run.exit_code, 0);
-    sc__test_assert_contains(run.output.out, "counter_wait " SC_VERSION_STRING);
-    sc__test_assert_contains(run.output.out, "sharedcounter.dll");
-    sc__test_run_free(&run);
-    assert_int_equal(sc_get(), before);
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        struct sc_test_child proc;
+        char out[OUTPUT_SIZE];
+        sc__test_child_start_in(&proc, NULL, COUNTER_WAIT, asks[i].ask, NULL);
+        assert_int_equal(sc__test_child_finish(&proc, out, sizeof out), 0);
+        sc__test_assert_contains(out, asks[i].parts[0]);
+        sc__test_assert_contains(out, asks[i].parts[1]);
+        assert_int_equal(sc_get(), before);
+    }
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_eight_workers_release_the_latch),
-        cmocka_unit_test(test_change_returns_once_the_counter_changes),
-        cmocka_unit_test(test_timeout_expires_and_not_early),
-        cmocka_unit_test(test_bad_usage_exits_2),
-        cmocka_unit_test(test_help_and_version_change_nothing),
+        cmocka_unit_test(eight_workers_release_the_latch),
+        cmocka_unit_test(change_returns_once_the_counter_changes),
+        cmocka_unit_test(timeout_expires_and_not_early),
+        cmocka_unit_test(reached_already_returns_at_once),
+        cmocka_unit_test(bad_usage_exits_2),
+        cmocka_unit_test(help_and_version_change_nothing),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, sc__save_counter, sc__restore_counter);
 }

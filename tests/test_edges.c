@@ -252,6 +252,7 @@ static void read_error_mid_line_fails_without_running_it(void **state)
     si.hStdError = open_inheritable(err_path, GENERIC_WRITE, CREATE_ALWAYS);
     sc__test_path(program, sizeof program, NULL, "private_counter.exe");
     snprintf(command_line, sizeof command_line, "\"%s\"", program);
+    assert_int_equal(sc__kill_children_on_exit(), 0);
     assert_true(CreateProcessA(program, command_line, NULL, NULL, TRUE, 0, NULL,
                                NULL, &si, &pi));
     CloseHandle(si.hStdInput);

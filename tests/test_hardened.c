@@ -30,6 +30,7 @@
 #include "mapping_win32.h"
 #include "options.h"
 #include "sharedcounter.h"
+#include "image.h"
 #include "support.h"
 #include "text_paths.h"
 
@@ -380,8 +381,8 @@ static void runs_in_place_of_sharedcounter_dll(void **state)
 
     make_probe_folder(*state, probe, name);
     assert_int_equal(
-        sc__child_start(&child, probe, NULL,
-                        SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        sc__child_start_in_job(&child, probe, NULL,
+                               SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
         0);
     assert_int_equal(sc__child_read_line(&child, line, sizeof line), 0);
     assert_int_equal(sscanf(line, "version %x value %lld", &version, &value),
@@ -422,8 +423,8 @@ static void a_client_of_a_refused_dll_exits_with_init_failed(void **state)
     make_probe_folder(*state, probe, name);
     HANDLE squat = squat_on(name, NULL_DACL, current_user(&user));
     assert_non_null(squat);
-    assert_int_equal(sc__child_start(&child, probe, NULL, SC_CHILD_PIPE_OUTPUT),
-                     0);
+    assert_int_equal(
+        sc__child_start_in_job(&child, probe, NULL, SC_CHILD_PIPE_OUTPUT), 0);
     assert_int_equal(sc__child_finish(&child, 30000, &code, &out), 0);
     sc__child_close(&child);
     printf("[ INFO     ] exit code 0x%08lX, stdout \"%s\"\n",

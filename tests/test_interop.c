@@ -93,6 +93,7 @@ static DWORD run_example(const struct example *example, const char *out,
     started = startup.hStdInput != INVALID_HANDLE_VALUE &&
               startup.hStdOutput != INVALID_HANDLE_VALUE &&
               startup.hStdError != INVALID_HANDLE_VALUE &&
+              sc__kill_children_on_exit() == 0 &&
               CreateProcessA(NULL, command_line, NULL, NULL, TRUE, 0, NULL, cwd,
                              &startup, &process);
     if (!started)

@@ -134,7 +134,7 @@ static int kill_some(struct worker *workers, uint64_t *rng)
     }
     for (int v = 0; v < VICTIMS; v++) {
         struct worker *w = &workers[order[v]];
-        Sleep((DWORD)(next_random(rng) % MAX_KILL_DELAY_MS));
+        sc__sleep_ms((uint32_t)(next_random(rng) % MAX_KILL_DELAY_MS));
         if (WaitForSingleObject(w->child.process, 0) == WAIT_TIMEOUT) {
             assert_true(TerminateProcess(w->child.process, 99));
             w->killed = TRUE;

@@ -78,7 +78,7 @@ static DWORD WINAPI run_worker_thread(void *arg)
          * sleep now and then hands the processor to the other threads, so
          * that the processes take turns even on a busy machine. */
         if (op % PAUSE_EVERY == PAUSE_EVERY - 1)
-            Sleep(1);
+            sc__sleep_ms(1);
         int64_t delta = delta_of(w->plan, w->index, op);
         w->records[op].delta = delta;
         w->records[op].value = delta == 1 ? sc_increment() : sc_add(delta);
@@ -273,7 +273,6 @@ static void run_plan(struct plan plan)
     struct sc_child *children = calloc(plan.processes, sizeof *children);
     size_t total = (size_t)plan.processes * plan.threads * plan.ops;
     struct record *records = calloc(total, sizeof *records);
-    LARGE_INTEGER t0, t1, freq;
 
     assert_non_null(children);
     assert_non_null(records);
@@ -282,17 +281,14 @@ static void run_plan(struct plan plan)
     start_workers(children, &plan, gate.name, line.name);
 
     int64_t before = sc_get();
-    QueryPerformanceCounter(&t0);
+    uint64_t start_us = sc__clock_us();
     SetEvent(gate.event);
     assert_int_equal(collect_records(children, &plan, records), total);
-    QueryPerformanceCounter(&t1);
-    QueryPerformanceFrequency(&freq);
+    uint64_t took_us = sc__clock_us() - start_us;
     int64_t after = sc_get();
 
     size_t handovers = assert_tiles_range(records, total, before, after);
-    print_figures(&plan, before, after, handovers,
-                  1000.0 * (double)(t1.QuadPart - t0.QuadPart) /
-                      (double)freq.QuadPart);
+    print_figures(&plan, before, after, handovers, (double)took_us / 1000.0);
     assert_interleaved(handovers, plan.processes);
     CloseHandle(line.mapping);
     CloseHandle(gate.event);
@@ -336,5 +332,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(increments_of_32_processes_are_exactly_the_range),
         cmocka_unit_test(adds_mixed_in_tile_the_range_exactly),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,7 +119,7 @@ static int make_folder(void)
     /* The time tells this run's folder from any a crashed run left. */
     snprintf(name, sizeof name, "sc-paths-%lu-%llu-",
              (unsigned long)GetCurrentProcessId(),
-             (unsigned long long)GetTickCount64());
+             (unsigned long long)sc__clock_us());
     char *base = join(temp, name);
     free(temp);
     if (base == NULL)
@@ -148,8 +148,9 @@ static void check_usable(void)
 {
     struct sc_child child;
     char *program = join(folder.dir, "private_counter.exe");
-    DWORD err = program != NULL ? sc__child_start(&child, program, "--help", 0)
-                                : ERROR_NOT_ENOUGH_MEMORY;
+    DWORD err = program != NULL
+                    ? sc__child_start_in_job(&child, program, "--help", 0)
+                    : ERROR_NOT_ENOUGH_MEMORY;
 
     static char why[96];
 
@@ -185,7 +186,7 @@ static void delete_file(const char *path)
     for (int attempt = 0; wide != NULL && attempt < 50; attempt++) {
         if (DeleteFileW(wide) || GetLastError() == ERROR_FILE_NOT_FOUND)
             break;
-        Sleep(20);
+        sc__sleep_ms(20);
     }
     free(wide);
 }

@@ -3,7 +3,10 @@
  * with made-up members: a process with the right id but another creation
  * time (a reused id) is not counted and loses the slot; an ended process
  * is not counted and loses its slot; beyond SC_PROCESS_SLOTS members the
- * others are counted but not listed, and take a slot once one is free.
+ * others are counted but not listed, and take a slot once one is free; a
+ * table full of ended processes gives the next one a slot. The
+ * entries of pids that got no id hold 0, so that a caller can tell how many
+ * ids it got when the count includes processes that are not listed.
  * Both builds of the DLL run this same code on their shared storage.
  *
  * The program re-launches itself as a process that waits for its input
@@ -24,9 +27,15 @@
 #include "process_table.h"
 #include "support.h"
 
+/* Room for a few entries more than the table can list. */
+enum { PIDS_SIZE = SC_PROCESS_SLOTS + 8 };
+
+/* What the entries hold before a call: no process's id, and not 0. */
+#define UNWRITTEN UINT32_MAX
+
 static struct sc_process_table table;
 static struct sc_table_member members[SC_PROCESS_SLOTS + 1];
-static uint32_t pids[SC_PROCESS_SLOTS + 1];
+static uint32_t pids[PIDS_SIZE];
 
 static int clear_table(void **state)
 {
@@ -40,6 +49,29 @@ static struct sc_process_id self_id(void)
     struct sc_process_id id;
     assert_int_equal(sc__process_self(&id), 0);
     return id;
+}
+
+/* Lists into the first capacity entries of pids, all UNWRITTEN before;
+ * checks that the entries beyond capacity stay so and that the ids come
+ * first, then zeros. Returns the count, and in *written the ids before the
+ * first 0, as a caller counts them. */
+static uint32_t list(struct sc_table_member *caller, uint32_t capacity,
+                     uint32_t *written)
+{
+    for (uint32_t i = 0; i < PIDS_SIZE; i++)
+        pids[i] = UNWRITTEN;
+    uint32_t count = sc__table_list(&table, caller, pids, capacity);
+    uint32_t i = 0;
+    while (i < capacity && pids[i] != 0) {
+        assert_int_not_equal(pids[i], UNWRITTEN);
+        i++;
+    }
+    *written = i;
+    for (; i < capacity; i++)
+        assert_int_equal(pids[i], 0);
+    for (; i < PIDS_SIZE; i++)
+        assert_int_equal(pids[i], UNWRITTEN);
+    return count;
 }
 
 static uint32_t count_taken_slots(void)
@@ -59,11 +91,16 @@ static void join_as(struct sc_table_member *member, struct sc_process_id id)
 static void running_process_is_listed(void **state)
 {
     struct sc_table_member me;
+    uint32_t written;
     (void)state;
 
     join_as(&me, self_id());
     assert_true(me.slot >= 0);
-    assert_int_equal(sc__table_list(&table, NULL, pids, 1), 1);
+    assert_int_equal(list(NULL, 1, &written), 1);
+    assert_int_equal(written, 1);
+    assert_int_equal(pids[0], GetCurrentProcessId());
+    assert_int_equal(list(NULL, 4, &written), 1);
+    assert_int_equal(written, 1);
     assert_int_equal(pids[0], GetCurrentProcessId());
     assert_int_equal(sc__table_list(&table, NULL, NULL, 0), 1);
     sc__table_leave(&table, &me);
@@ -144,24 +181,33 @@ static struct sc_table_member *fill_table_and_one_more(void)
     return &members[SC_PROCESS_SLOTS];
 }
 
-/* One member more than the table holds is counted but not listed, leaves
- * the overflow when it lists after a slot is freed, and leaves the count
- * on detach. */
+/* One member more than the table holds is counted but not listed (0 where
+ * its id would be), leaves the overflow when it lists after a slot is
+ * freed, and leaves the count on detach. */
 static void full_table_counts_but_does_not_list(void **state)
 {
     struct sc_table_member *extra = fill_table_and_one_more();
+    uint32_t written;
     (void)state;
 
     assert_int_equal(extra->slot, -1);
     assert_int_equal(table.overflow, 1);
-    pids[SC_PROCESS_SLOTS] = 0;
-    assert_int_equal(sc__table_list(&table, NULL, pids, SC_PROCESS_SLOTS + 1),
-                     SC_PROCESS_SLOTS + 1);
-    assert_int_equal(pids[SC_PROCESS_SLOTS], 0);
+    assert_int_equal(list(NULL, PIDS_SIZE, &written), SC_PROCESS_SLOTS + 1);
+    assert_int_equal(written, SC_PROCESS_SLOTS);
+    assert_int_equal(list(NULL, 2, &written), SC_PROCESS_SLOTS + 1);
+    assert_int_equal(written, 2);
 
+    /* A free slot that the member in the overflow has not taken yet: the
+     * count fits in the array, and only the zeros tell that one id is
+     * missing. */
     sc__table_leave(&table, &members[0]);
-    assert_int_equal(sc__table_list(&table, extra, pids, SC_PROCESS_SLOTS + 1),
+    assert_int_equal(list(NULL, SC_PROCESS_SLOTS + 1, &written),
                      SC_PROCESS_SLOTS);
+    assert_int_equal(written, SC_PROCESS_SLOTS - 1);
+
+    assert_int_equal(list(extra, SC_PROCESS_SLOTS + 1, &written),
+                     SC_PROCESS_SLOTS);
+    assert_int_equal(written, SC_PROCESS_SLOTS);
     assert_true(extra->slot >= 0);
     assert_int_equal(table.overflow, 0);
     assert_int_equal(count_taken_slots(), SC_PROCESS_SLOTS);
@@ -170,6 +216,26 @@ static void full_table_counts_but_does_not_list(void **state)
         sc__table_leave(&table, &members[i]);
     assert_int_equal(count_taken_slots(), 0);
     assert_int_equal(sc__table_list(&table, NULL, NULL, 0), 0);
+}
+
+/* A table full of processes that ended without leaving it: the next
+ * process takes one of their slots instead of the overflow. The ids are
+ * above any that the system hands out. */
+static void table_full_of_ended_processes_takes_a_new_one(void **state)
+{
+    struct sc_table_member me;
+    uint32_t written;
+    (void)state;
+
+    for (int i = 0; i < SC_PROCESS_SLOTS; i++)
+        table.slots[i].owner = (int64_t)0x1234567800000000 | (0x7ffff000 + i);
+    join_as(&me, self_id());
+    assert_true(me.slot >= 0);
+    assert_int_equal(table.overflow, 0);
+    assert_int_equal(list(NULL, 4, &written), 1);
+    assert_int_equal(written, 1);
+    assert_int_equal(pids[0], GetCurrentProcessId());
+    sc__table_leave(&table, &me);
 }
 
 /* Leaving from the overflow takes the member out of the count. */
@@ -203,6 +269,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup(full_table_counts_but_does_not_list,
                                clear_table),
         cmocka_unit_test_setup(overflow_member_leaves_the_count, clear_table),
+        cmocka_unit_test_setup(table_full_of_ended_processes_takes_a_new_one,
+                               clear_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

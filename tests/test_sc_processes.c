@@ -3,8 +3,9 @@
  * library (SC_TEST_DLL names the DLL it links): K = 1, 8 and 32 processes
  * hold the DLL and are counted and listed exactly, this program included;
  * half of them are killed with TerminateProcess and the next call is exact
- * again; those that exit normally leave the table; a copy of the DLL at
- * another path has a table of its own.
+ * again, with 0 in the entries of the array that got no id; those that
+ * exit normally leave the table; a copy of the DLL at another path has a
+ * table of its own.
  *
  * The program re-launches itself:
  *     test_sc_processes --hold   says "ready", then holds the DLL until
@@ -26,6 +27,9 @@
 #include "support.h"
 
 enum { MAX_HOLDERS = 32, LIST_SIZE = 64 };
+
+/* What an entry holds before a call: no process's id, and not 0. */
+#define UNWRITTEN UINT32_MAX
 
 /* ---- the children ------------------------------------------------------ */
 
@@ -102,8 +106,13 @@ static void assert_processes(const struct sc_child *holders, int n,
 
     for (int i = 0; i < n; i++)
         expected += alive == NULL || alive[i];
+    for (int i = 0; i < LIST_SIZE; i++)
+        pids[i] = UNWRITTEN;
     uint32_t count = sc_processes(pids, LIST_SIZE);
     assert_int_equal(count, expected);
+    for (uint32_t i = 0; i < LIST_SIZE; i++)
+        assert_true(i < count ? pids[i] != 0 && pids[i] != UNWRITTEN
+                              : pids[i] == 0);
     assert_int_equal(sc_processes(NULL, 0), expected);
     assert_true(contains(pids, count, GetCurrentProcessId()));
     for (int i = 0; i < n; i++)
@@ -159,7 +168,7 @@ static void thirty_two_holders_half_killed(void **state)
 static void count_exceeds_capacity(void **state)
 {
     struct sc_child holders[3];
-    uint32_t pids[3] = {0, 0, 0};
+    uint32_t pids[3] = {UNWRITTEN, UNWRITTEN, UNWRITTEN};
     (void)state;
 
     start_holders(holders, 3, NULL);
@@ -170,7 +179,7 @@ static void count_exceeds_capacity(void **state)
     assert_true(contains(expected, 4, pids[0]));
     assert_true(contains(expected, 4, pids[1]));
     assert_int_not_equal(pids[0], pids[1]);
-    assert_int_equal(pids[2], 0);
+    assert_int_equal(pids[2], UNWRITTEN);
     for (int i = 0; i < 3; i++)
         release_holder(&holders[i]);
 }
@@ -224,5 +233,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(count_exceeds_capacity),
         cmocka_unit_test(dll_copy_has_its_own_table),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

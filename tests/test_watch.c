@@ -223,13 +223,14 @@ static void start_in_console(struct console_watch *w, const char *file,
     sc__test_path(path, sizeof path, NULL, file);
     swprintf(command, sizeof command / sizeof command[0], L"\"%hs\" %hs", path,
              args);
+    assert_int_equal(sc__kill_children_on_exit(), 0);
     assert_true(CreateProcessW(NULL, command, NULL, NULL, FALSE,
                                CREATE_NO_WINDOW, NULL, NULL, &startup,
                                &w->process));
     FreeConsole();
     for (int tries = 0; !AttachConsole(w->process.dwProcessId); tries++) {
         assert_true(tries < 1000);
-        Sleep(10);
+        sc__sleep_ms(10);
     }
 }
 
@@ -282,7 +283,7 @@ static void wait_for_text(const char *part)
         free(text);
         if (found)
             return;
-        Sleep(10);
+        sc__sleep_ms(10);
     }
 }
 
@@ -387,7 +388,7 @@ static void wait_for_frame(int height)
         free(text);
         if (found)
             return;
-        Sleep(10);
+        sc__sleep_ms(10);
     }
 }
 
@@ -419,15 +420,15 @@ static void test_live_view_follows_at_once_and_idles(void **state)
     for (int i = 1; i <= 3; i++) {
         char text[32];
         snprintf(text, sizeof text, "counter     %d ", 500 + i);
-        ULONGLONG changed = GetTickCount64();
+        ULONGLONG changed = sc__clock_ms();
         sc_exchange(500 + i);
         wait_for_text(text);
         print_message("redrawn within %lu ms of a change\n",
-                      (unsigned long)(GetTickCount64() - changed));
+                      (unsigned long)(sc__clock_ms() - changed));
     }
     wait_for_text("ops/s       0 ");
     ULONGLONG before = sc__test_cpu_ms(w.process.hProcess);
-    Sleep(IDLE_MS);
+    sc__sleep_ms(IDLE_MS);
     ULONGLONG used = sc__test_cpu_ms(w.process.hProcess) - before;
     print_message("%llu ms of CPU time over %d ms of no change\n", used,
                   IDLE_MS);

@@ -58,6 +58,7 @@ static void start_window(struct counter_window *w, int index)
     sc__test_path(path, sizeof path, NULL, "counter_window.exe");
     swprintf(command, sizeof command / sizeof command[0],
              L"\"%hs\" --left %d --top %d", path, 20 + 400 * index, 40);
+    assert_int_equal(sc__kill_children_on_exit(), 0);
     if (!CreateProcessW(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL,
                         &startup, &w->process))
         fail_msg("cannot start %s: error %lu", path,
@@ -96,7 +97,7 @@ static void find_window(struct counter_window *w)
         if (waited > START_TIMEOUT_MS)
             fail_msg("no window from counter_window (pid %lu)",
                      (unsigned long)w->process.dwProcessId);
-        Sleep(STEP_MS);
+        sc__sleep_ms(STEP_MS);
         EnumWindows(match_window, (LPARAM)&search);
     }
     w->hwnd = search.found;
@@ -195,20 +196,20 @@ static int shown_value(const struct counter_window *w, int64_t *value)
 /* Waits until every window shows expected. */
 static void assert_all_show(int64_t expected)
 {
-    ULONGLONG start = GetTickCount64();
+    ULONGLONG start = sc__clock_ms();
 
     for (int i = 0; i < WINDOWS; i++) {
         if (windows[i].process.hProcess == NULL)
             continue;
         int64_t shown = 0;
         while (shown_value(&windows[i], &shown) != 0 || shown != expected) {
-            if (GetTickCount64() - start > FOLLOW_TIMEOUT_MS)
+            if (sc__clock_ms() - start > FOLLOW_TIMEOUT_MS)
                 fail_msg("window %d shows %lld, not %lld", i, (long long)shown,
                          (long long)expected);
-            Sleep(STEP_MS);
+            sc__sleep_ms(STEP_MS);
         }
     }
-    DWORD took = (DWORD)(GetTickCount64() - start);
+    DWORD took = (DWORD)(sc__clock_ms() - start);
     if (took > slowest_ms)
         slowest_ms = took;
 }
@@ -325,7 +326,7 @@ static void test_enter_in_the_amount_box_adds_the_amount(void **state)
 static void test_title_counts_the_processes(void **state)
 {
     (void)state;
-    ULONGLONG start = GetTickCount64();
+    ULONGLONG start = sc__clock_ms();
     wchar_t title[128], expected[64];
 
     for (int i = 0; i < WINDOWS; i++) {
@@ -336,10 +337,10 @@ static void test_title_counts_the_processes(void **state)
             GetWindowTextW(windows[i].hwnd, title, 128);
             if (wcsstr(title, expected) != NULL)
                 break;
-            if (GetTickCount64() - start > FOLLOW_TIMEOUT_MS)
+            if (sc__clock_ms() - start > FOLLOW_TIMEOUT_MS)
                 fail_msg("window %d's title is \"%ls\", without \"%ls\"", i,
                          title, expected);
-            Sleep(STEP_MS);
+            sc__sleep_ms(STEP_MS);
         }
     }
 }
@@ -351,7 +352,7 @@ static void test_idle_windows_take_no_cpu_time(void **state)
 
     for (int i = 0; i < WINDOWS; i++)
         before[i] = sc__test_cpu_ms(windows[i].process.hProcess);
-    Sleep(IDLE_MS);
+    sc__sleep_ms(IDLE_MS);
     for (int i = 0; i < WINDOWS; i++) {
         ULONGLONG used =
             sc__test_cpu_ms(windows[i].process.hProcess) - before[i];

@@ -7,6 +7,17 @@
 
 #include "wrapping.h"
 
+enum command_kind {
+    COMMAND_ADD,  /* hand back the new value */
+    COMMAND_SET,  /* hand back the old value */
+    COMMAND_SHOW, /* hand back the value */
+};
+
+struct command {
+    enum command_kind kind;
+    int64_t number; /* ADD: the delta; SET: the new value */
+};
+
 /* ---- the command line ---------------------------------------------------- */
 
 static const char commands_help[] =
@@ -123,12 +134,6 @@ static void print_value(struct sc_client *client, int64_t value, int64_t others)
     }
 }
 
-int sc__client_result(struct sc_client *client, int64_t last)
-{
-    print_value(client, last, 0);
-    return client->failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
-}
-
 /* Parses one line of text, which ends at '\r', '\n' or '\0': the prefix,
  * the number, and nothing else but an optional " (...)" note. */
 static int parse_value_line(const char *line, int64_t *value)
@@ -238,9 +243,9 @@ static int has_control_character(const char *line, size_t len)
 }
 
 static enum parsed parse_line(const char *line, size_t len,
-                              struct sc_command *command, const char **problem)
+                              struct command *command, const char **problem)
 {
-    command->kind = SC_COMMAND_ADD;
+    command->kind = COMMAND_ADD;
     command->number = 1;
     if (has_control_character(line, len)) {
         *problem = "control characters are not allowed";
@@ -258,11 +263,11 @@ static enum parsed parse_line(const char *line, size_t len,
     if (strcmp(line, "help") == 0)
         return PARSED_HELP;
     if (strcmp(line, "=") == 0) {
-        command->kind = SC_COMMAND_SHOW;
+        command->kind = COMMAND_SHOW;
         return PARSED_COMMAND;
     }
     if (line[0] == '=') {
-        command->kind = SC_COMMAND_SET;
+        command->kind = COMMAND_SET;
         return parse_number(
             line + 1, "not a whole number after =", &command->number, problem);
     }
@@ -319,7 +324,8 @@ static void reject(struct sc_client *client, const char *line, size_t len,
               quoted, problem);
 }
 
-void sc__client_begin(struct sc_client *client, int64_t value)
+/* Interactive mode's start: the value the counter has. */
+static void begin(struct sc_client *client, int64_t value)
 {
     if (sc__stdin_is_terminal())
         sc__error(client->name, "%s", COMMANDS_SUMMARY);
@@ -327,7 +333,11 @@ void sc__client_begin(struct sc_client *client, int64_t value)
     print_value(client, value, 0);
 }
 
-int sc__client_next(struct sc_client *client, struct sc_command *command)
+/* Reads lines until one is a command for the counter and returns 1 with it
+ * in *command, or returns 0 at "q", at the end of input, or when stdin or
+ * stdout fails. Lines it cannot accept are reported on stderr and skipped;
+ * "help" is answered here. */
+static int next_command(struct sc_client *client, struct command *command)
 {
     char line[LINE_MAX_CHARS + 1];
     const char *problem;
@@ -367,14 +377,31 @@ int sc__client_next(struct sc_client *client, struct sc_command *command)
     return 0;
 }
 
-void sc__client_reply(struct sc_client *client,
-                      const struct sc_command *command, int64_t returned)
+/* Makes the call command asks for; returns what it returned (see struct
+ * sc_counter_calls). */
+static int64_t call(const struct sc_counter_calls *calls,
+                    const struct command *command)
+{
+    switch (command->kind) {
+    case COMMAND_ADD:
+        return calls->add(command->number);
+    case COMMAND_SET:
+        return calls->exchange(command->number);
+    case COMMAND_SHOW:
+        break;
+    }
+    return calls->get();
+}
+
+/* Prints the value line for command, given what its call returned. */
+static void reply(struct sc_client *client, const struct command *command,
+                  int64_t returned)
 {
     int64_t before = returned, after = returned;
 
-    if (command->kind == SC_COMMAND_ADD)
+    if (command->kind == COMMAND_ADD)
         before = sc__wrapping_sub(returned, command->number);
-    else if (command->kind == SC_COMMAND_SET)
+    else if (command->kind == COMMAND_SET)
         after = command->number;
     /* What this process did not do itself since its previous line. */
     int64_t others = sc__wrapping_sub(before, client->expected);
@@ -382,6 +409,19 @@ void sc__client_reply(struct sc_client *client,
     print_value(client, after, others);
 }
 
+/* 0 when every line was accepted and every write and read worked. */
+static int run_interactive(struct sc_client *client,
+                           const struct sc_counter_calls *calls)
+{
+    struct command command;
+
+    begin(client, calls->get());
+    while (next_command(client, &command))
+        reply(client, &command, call(calls, &command));
+    return client->rejected || client->failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
+}
+
+/* --times N --delta D, then the last value seen. */
 static int run_batch(struct sc_client *client,
                      const struct sc_counter_calls *calls)
 {
@@ -390,36 +430,31 @@ static int run_batch(struct sc_client *client,
 
     for (int64_t i = 0; i < client->times; i++)
         last = calls->add(client->delta);
-    return sc__client_result(client, last);
+    print_value(client, last, 0);
+    return client->failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
 }
 
 int sc__client_run(struct sc_client *client,
                    const struct sc_counter_calls *calls)
 {
-    struct sc_command command;
-
-    if (client->mode == SC_MODE_BATCH)
+    switch (client->mode) {
+    case SC_MODE_VERSION:
+        if (calls->version == NULL)
+            return sc__client_version(client, NULL, 0);
+        return sc__client_version(client, (const void *)calls->get,
+                                  calls->version());
+    case SC_MODE_BATCH:
         return run_batch(client, calls);
-    sc__client_begin(client, calls->get());
-    while (sc__client_next(client, &command)) {
-        int64_t returned = 0;
-        switch (command.kind) {
-        case SC_COMMAND_ADD:
-            returned = calls->add(command.number);
-            break;
-        case SC_COMMAND_SET:
-            returned = calls->exchange(command.number);
-            break;
-        case SC_COMMAND_SHOW:
-            returned = calls->get();
-            break;
-        }
-        sc__client_reply(client, &command, returned);
+    case SC_MODE_INTERACTIVE:
+        break;
     }
-    return sc__client_end(client);
+    return run_interactive(client, calls);
 }
 
-int sc__client_end(struct sc_client *client)
+int sc__client_main(struct sc_client *client,
+                    const struct sc_counter_calls *calls, int argc, char **argv)
 {
-    return client->rejected || client->failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
+    int status = sc__client_parse(client, argc, argv);
+
+    return status == SC_CLIENT_RUN ? sc__client_run(client, calls) : status;
 }

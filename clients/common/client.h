@@ -1,19 +1,13 @@
 /*
  * The client runner: everything a counter client does besides calling its
- * counter. The client keeps the calls; the runner parses the command line,
- * reads and parses commands, and prints what the client hands back:
+ * counter. The client names its calls; the runner parses the command line,
+ * reads and parses commands, makes the call each one asks for, and prints
+ * what it returned:
  *
  *     struct sc_client client = {"counter_client", "the counter in ..."};
- *     int status = sc__client_parse(&client, argc, argv);
- *     if (status != SC_CLIENT_RUN)
- *         return status;                         (--help, bad usage)
- *     ...  client.mode: SC_MODE_VERSION, SC_MODE_BATCH or SC_MODE_INTERACTIVE
- *     sc__client_begin(&client, sc_get());
- *     while (sc__client_next(&client, &command)) {
- *         switch (command.kind) { ... returned = sc_add(command.number) ... }
- *         sc__client_reply(&client, &command, returned);
- *     }
- *     return sc__client_end(&client);
+ *     const struct sc_counter_calls calls = {sc_get, sc_add, sc_exchange,
+ *                                            sc_version};
+ *     return sc__client_main(&client, &calls, argc, argv);
  *
  * The command language, one command per line on stdin:
  *
@@ -69,17 +63,6 @@ enum sc_client_mode {
     SC_MODE_VERSION,     /* --version */
 };
 
-enum sc_command_kind {
-    SC_COMMAND_ADD,  /* hand back the new value */
-    SC_COMMAND_SET,  /* hand back the old value */
-    SC_COMMAND_SHOW, /* hand back the value */
-};
-
-struct sc_command {
-    enum sc_command_kind kind;
-    int64_t number; /* ADD: the delta; SET: the new value */
-};
-
 enum { SC_READ_BUFFER = 4096 };
 
 struct sc_client {
@@ -92,7 +75,7 @@ struct sc_client {
     int64_t times, delta;     /* SC_MODE_BATCH */
     const char *counter_name; /* --name (batch_only), or NULL: the default */
 
-    /* The runner's state; zero before sc__client_begin(). */
+    /* The runner's state; zero at the start. */
     char buffer[SC_READ_BUFFER];
     size_t start, end;
     unsigned long line_number;
@@ -100,14 +83,39 @@ struct sc_client {
     int rejected, failed;
 };
 
+/* The counter's calls. A client of the library names its functions, or the
+ * pointers it found to them when it loads the library at run time; the
+ * other clients name functions of their own. */
+struct sc_counter_calls {
+    int64_t (*get)(void);               /* "=", and the value at the start */
+    int64_t (*add)(int64_t delta);      /* ENTER, N: returns the new value */
+    int64_t (*exchange)(int64_t value); /* "=N": returns the old value */
+    /* --version: the library's sc_version(); NULL when the counter is in
+     * no library. */
+    uint32_t (*version)(void);
+};
+
 /* sc__client_parse()'s answer when the client is to run. */
 enum { SC_CLIENT_RUN = -1 };
 
+/* The whole of a client: sc__client_parse(), then, unless that ended the
+ * program, sc__client_run(). Returns the exit code. */
+int sc__client_main(struct sc_client *client,
+                    const struct sc_counter_calls *calls, int argc,
+                    char **argv);
+
 /* Parses the command line: "--times N [--delta D]" for batch mode, with
  * "--name NAME" for a batch_only client, --version, --help. Returns
- * SC_CLIENT_RUN with client->mode set, or the exit code once --help is printed
- * or bad usage reported. */
+ * SC_CLIENT_RUN with client->mode set, or the exit code once --help is
+ * printed or bad usage reported. For a client that has work to do between
+ * the two, such as loading its library or opening a named counter. */
 int sc__client_parse(struct sc_client *client, int argc, char **argv);
+
+/* Runs the mode sc__client_parse() chose, each command one call: --version
+ * (with the library that holds calls->get), batch or interactive. Returns
+ * the exit code. */
+int sc__client_run(struct sc_client *client,
+                   const struct sc_counter_calls *calls);
 
 /* --version: the program's version and, when library_function is not
  * NULL, the version (library_version: what its sc_version() returned) and
@@ -115,40 +123,6 @@ int sc__client_parse(struct sc_client *client, int argc, char **argv);
  * the DLL's build. Returns the exit code. */
 int sc__client_version(const struct sc_client *client,
                        const void *library_function, uint32_t library_version);
-
-/* Batch mode's end: prints the last value seen; returns the exit code. */
-int sc__client_result(struct sc_client *client, int64_t last);
-
-/* Interactive mode: prints the value the counter has at the start. */
-void sc__client_begin(struct sc_client *client, int64_t value);
-
-/* Reads lines until one is a command for the counter and returns 1 with it
- * in *command, or returns 0 at "q", at the end of input, or when stdin or
- * stdout fails. Lines it cannot accept are reported on stderr and skipped;
- * "help" is answered here. */
-int sc__client_next(struct sc_client *client, struct sc_command *command);
-
-/* Prints the value line for command, given what the counter call returned
- * (see enum sc_command_kind). */
-void sc__client_reply(struct sc_client *client,
-                      const struct sc_command *command, int64_t returned);
-
-/* Returns the exit code: 0 when every line was accepted and every write
- * and read worked, 1 otherwise. */
-int sc__client_end(struct sc_client *client);
-
-/* The counter's calls, for a client that holds them as pointers (one that
- * loads the library at run time). */
-struct sc_counter_calls {
-    int64_t (*get)(void);
-    int64_t (*add)(int64_t delta);      /* returns the new value */
-    int64_t (*exchange)(int64_t value); /* returns the old value */
-};
-
-/* The whole run of such a client once sc__client_parse() said to run in
- * batch or interactive mode, each command one call. Returns the exit code. */
-int sc__client_run(struct sc_client *client,
-                   const struct sc_counter_calls *calls);
 
 /* Finds the last value line in text (a client's whole stdout, "\r\n" or
  * "\n" line endings). Returns 0 with *value set, or -1 if there is none. */

@@ -4,6 +4,7 @@
 #include "client.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "text_paths.h"
@@ -45,10 +46,26 @@ static const char *dll_build(const wchar_t *path)
     return build;
 }
 
+/* A pointer to an imported function can be the program's own import thunk,
+ * jmp [rip + disp32] (FF 25), when the compiler took the function's address
+ * as a link-time constant, as clang does in a constant initializer: the
+ * function is then where the thunk's slot in the import table points. */
+static const void *past_import_thunk(const void *function)
+{
+    const unsigned char *code = function;
+    int32_t displacement;
+
+    if (module_of(function) != GetModuleHandleW(NULL) || code[0] != 0xff ||
+        code[1] != 0x25)
+        return function;
+    memcpy(&displacement, code + 2, sizeof displacement);
+    return *(const void *const *)(code + 6 + displacement);
+}
+
 int sc__print_library(const struct sc_client *client,
                       const void *library_function, uint32_t library_version)
 {
-    HMODULE dll = module_of(library_function);
+    HMODULE dll = module_of(past_import_thunk(library_function));
     wchar_t *wide_path = dll != NULL ? sc__module_path(dll) : NULL;
     char *path = wide_path ? sc__utf8_from_wide(wide_path) : NULL;
     int status = SC_EXIT_FAILURE;

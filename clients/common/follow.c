@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "clock.h"
 #include "sharedcounter.h"
 
 struct sc_follower {
@@ -53,7 +54,7 @@ static void run(void *arg)
         if (result < 0) {
             /* The system refused what sleeping on the counter needs: look
              * every gap_ms, which never fails, rather than show nothing. */
-            sc__follow_sleep_ms(f->gap_ms);
+            sc__sleep_ms(f->gap_ms);
             result = f->wait(f->seen, 0, &now);
         }
         if (result != 1)
@@ -62,7 +63,7 @@ static void run(void *arg)
             return;
         f->seen = now;
         /* Changes in the gap wake the next sc_wait() at once. */
-        sc__follow_sleep_ms(f->gap_ms);
+        sc__sleep_ms(f->gap_ms);
     }
 }
 

@@ -49,6 +49,4 @@ void sc__follow_unlock(struct sc__follow_lock *lock);
  * GetLastError() set. */
 int sc__follow_thread(void (*run)(void *arg), void *arg);
 
-void sc__follow_sleep_ms(unsigned ms);
-
 #endif /* SC_FOLLOW_H */

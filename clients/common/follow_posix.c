@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 struct sc__follow_lock {
     pthread_mutex_t mutex;
@@ -67,12 +66,4 @@ int sc__follow_thread(void (*run)(void *arg), void *arg)
     }
     pthread_detach(thread);
     return 0;
-}
-
-void sc__follow_sleep_ms(unsigned ms)
-{
-    struct timespec left = {ms / 1000, (long)(ms % 1000) * 1000000};
-
-    while (nanosleep(&left, &left) != 0 && errno == EINTR)
-        ;
 }

@@ -66,8 +66,3 @@ int sc__follow_thread(void (*run)(void *arg), void *arg)
     CloseHandle(thread);
     return 0;
 }
-
-void sc__follow_sleep_ms(unsigned ms)
-{
-    Sleep(ms);
-}

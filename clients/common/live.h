@@ -34,7 +34,7 @@ struct sc_rate {
 };
 
 /* Records the counter's value at the time now_ms, on a clock that only
- * moves forward (GetTickCount64(), CLOCK_MONOTONIC). */
+ * moves forward (sc__clock_ms()). */
 void sc__rate_add(struct sc_rate *rate, uint64_t now_ms, int64_t value);
 
 /* The change per second between the newest sample and the oldest one not

@@ -20,16 +20,19 @@
 #include <windows.h>
 #endif
 
+/* What a program's file name ends with. */
+#if defined(_WIN32)
+#define SC_EXE_SUFFIX ".exe"
+#else
+#define SC_EXE_SUFFIX ""
+#endif
+
 /* The full path (UTF-8) of file in the running program's folder; on
  * Windows, with file NULL, of the program itself. A new string for free(),
  * or NULL (see GetLastError() or errno). */
 char *sc__program_path(const char *file);
 
 #if defined(_WIN32)
-
-/* Writes the folder of the running program (UTF-8), with a trailing
- * backslash, into buf. Returns 0, or ERROR_INSUFFICIENT_BUFFER. */
-DWORD sc__program_dir(char *buf, size_t size);
 
 /* ---- text ---------------------------------------------------------------- */
 

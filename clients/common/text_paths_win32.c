@@ -147,15 +147,3 @@ char *sc__program_path(const char *file)
     free(path);
     return joined;
 }
-
-DWORD sc__program_dir(char *buf, size_t size)
-{
-    char *dir = sc__program_path("");
-    DWORD err =
-        dir != NULL && strlen(dir) < size ? 0 : ERROR_INSUFFICIENT_BUFFER;
-
-    if (err == 0)
-        strcpy(buf, dir);
-    free(dir);
-    return err;
-}

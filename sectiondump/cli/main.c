@@ -1,6 +1,7 @@
 /* sectiondump: shows the headers, sections, exports, imports and dynamic
  * symbols of PE/COFF and ELF files, and the members of archives, like
  * dumpbin /headers or readelf -S. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,25 +55,30 @@ static int bad_usage(const char *what, const char *arg)
     return EXIT_USAGE;
 }
 
-/* A byte count: digits and an optional K, M or G. */
-static bool parse_size(const char *text, uint64_t *out)
+/* A byte count from 1 to UINT64_MAX: digits and an optional K, M or G.
+ * Returns NULL, or what is wrong with text, for bad_usage. */
+static const char *parse_size(const char *text, uint64_t *out)
 {
-    char *end;
+    static const char not_a_count[] =
+        "--max-size wants a positive byte count, not";
     if (text[0] < '0' || text[0] > '9')
-        return false;
+        return not_a_count;
+    char *end;
+    errno = 0;
     unsigned long long value = strtoull(text, &end, 10);
+    bool too_large = errno == ERANGE;
     const char *units = "KMG";
     const char *unit = *end != '\0' ? strchr(units, *end) : NULL;
-    if (unit != NULL && end[1] == '\0') {
-        unsigned shift = 10u * (unsigned)(unit - units + 1);
-        if (value > (UINT64_MAX >> shift))
-            return false;
-        value <<= shift;
-    } else if (*end != '\0') {
-        return false;
-    }
-    *out = value;
-    return value > 0;
+    if (*end != '\0' && (unit == NULL || end[1] != '\0'))
+        return not_a_count;
+    unsigned shift = unit != NULL ? 10u * (unsigned)(unit - units + 1) : 0;
+    if (too_large || value > (UINT64_MAX >> shift))
+        return "--max-size is out of range (at most 18446744073709551615 "
+               "bytes):";
+    if (value == 0)
+        return not_a_count;
+    *out = (uint64_t)value << shift;
+    return NULL;
 }
 
 /* The value of option name at argv[*i], as "--name VALUE" or
@@ -119,10 +125,9 @@ static int parse_arguments(int argc, char **argv, struct options *opt)
             opt->check_shared = value;
         } else if ((value = option_value(argc, argv, &i, "--max-size",
                                          &missing)) != NULL) {
-            if (!parse_size(value, &opt->max_size))
-                return bad_usage("--max-size wants a positive byte count, "
-                                 "not",
-                                 value);
+            const char *wrong = parse_size(value, &opt->max_size);
+            if (wrong != NULL)
+                return bad_usage(wrong, value);
         } else {
             return bad_usage(
                 missing ? "option needs a value:" : "unknown option", arg);

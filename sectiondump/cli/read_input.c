@@ -22,7 +22,8 @@ int sd__buffer_reserve(struct sd__buffer *buffer, uint64_t max_size,
     if (buffer->size < buffer->capacity)
         return 0;
     uint64_t wanted = buffer->capacity ? (uint64_t)buffer->capacity * 2 : 65536;
-    if (wanted > max_size + 1)
+    /* Compared so, max_size + 1 cannot wrap: max_size is below wanted. */
+    if (wanted > max_size)
         wanted = max_size + 1;
     if (wanted > SIZE_MAX || wanted <= buffer->capacity)
         return too_large(buffer, max_size, error, error_size);

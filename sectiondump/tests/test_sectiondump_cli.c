@@ -161,6 +161,43 @@ static void refuses_what_it_cannot_read(void **state)
     assert_true(run_contains("--max-size 1M " SD_FIXTURE, 0, "ELF Header:"));
 }
 
+/* --max-size takes every byte count from 1 to UINT64_MAX, and refuses
+ * anything else with exit 2 before reading a file. */
+static void max_size_bounds(void **state)
+{
+    (void)state;
+    static const char not_a_count[] =
+        "sectiondump: --max-size wants a positive byte count, not";
+    static const char out_of_range[] =
+        "sectiondump: --max-size is out of range (at most "
+        "18446744073709551615 bytes)";
+    char path[64], args[256];
+    temp_file(path, "\177ELF\2", 5);
+    snprintf(args, sizeof args, "--max-size 18446744073709551615 %s", path);
+    assert_true(run_contains(args, 1, ": truncated ELF header: 5 of 64 bytes"));
+    unlink(path);
+    assert_true(run_contains("--max-size 18446744073709551615 " SD_FIXTURE, 0,
+                             "ELF Header:"));
+    assert_true(run_contains("--max-size=18446744073709551615 - < " SD_FIXTURE,
+                             0, "ELF Header:"));
+    assert_true(
+        run_contains("--max-size 17179869183G " SD_FIXTURE, 0, "ELF Header:"));
+    expect_run("--max-size 18446744073709551616 " SD_FIXTURE, 2, out_of_range);
+    expect_run("--max-size 99999999999999999999999 " SD_FIXTURE, 2,
+               out_of_range);
+    expect_run("--max-size 17179869184G " SD_FIXTURE, 2, out_of_range);
+    expect_run("--max-size -1 " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size -18446744073709551615 " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size '' " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size= " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size ' 5' " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size '5 ' " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size 5KB " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size 0x10 " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size 0 " SD_FIXTURE, 2, not_a_count);
+    expect_run("--max-size 0K " SD_FIXTURE, 2, not_a_count);
+}
+
 /* Several files: a heading each, the others still dumped when one fails,
  * and exit 1. */
 static void several_files(void **state)
@@ -425,6 +462,7 @@ int main(void)
         cmocka_unit_test(usage_and_exit_codes),
         cmocka_unit_test(malformed_files_fail_in_one_line),
         cmocka_unit_test(refuses_what_it_cannot_read),
+        cmocka_unit_test(max_size_bounds),
         cmocka_unit_test(several_files),
         cmocka_unit_test(reads_standard_input),
         cmocka_unit_test(json_errors_and_verdicts),

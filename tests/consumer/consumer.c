@@ -1,8 +1,9 @@
 /*
  * Built against the installed package: checks that the header and the
- * library it loaded agree on the version, and that the library counts. The
- * library is a copy of its own (beside this program on Windows, in the
- * installed tree on Linux), with a counter no other process uses.
+ * library it loaded agree on the version, and that the library counts, and
+ * says so last. The library is a copy of its own (beside this program on
+ * Windows, in the installed tree on Linux), with a counter no other process
+ * uses.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,17 +16,23 @@ int main(void)
     int64_t before = sc_get();
     int64_t after = sc_increment();
 
+    if (version != SC_VERSION_HEX) {
+        fprintf(stderr,
+                "consumer: the library's version 0x%06x is not the "
+                "header's 0x%06x\n",
+                (unsigned)version, (unsigned)SC_VERSION_HEX);
+        return 1;
+    }
+    if ((uint64_t)after != (uint64_t)before + 1) {
+        fprintf(stderr,
+                "consumer: sc_increment took the counter from %" PRId64
+                " to %" PRId64 "\n",
+                before, after);
+        return 1;
+    }
     printf("consumer: header %s (0x%06x), DLL 0x%06x, counter %" PRId64
            " -> %" PRId64 "\n",
            SC_VERSION_STRING, (unsigned)SC_VERSION_HEX, (unsigned)version,
            before, after);
-    if (version != SC_VERSION_HEX) {
-        fprintf(stderr, "consumer: the library's version is not the header's\n");
-        return 1;
-    }
-    if ((uint64_t)after != (uint64_t)before + 1) {
-        fprintf(stderr, "consumer: sc_increment did not add 1\n");
-        return 1;
-    }
     return 0;
 }

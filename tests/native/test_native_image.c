@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "image.h"
 #include "support.h"
 #include "sc_api_names.h"
 #include "sectiondump.h"

@@ -172,15 +172,17 @@ static _Noreturn void outlive(struct sc_api *api, pid_t parent_pid,
                               int ready_fd, int delta)
 {
     char c;
-    uint64_t limit = sc__now_us() + ORPHANED_WITHIN_US;
+    uint64_t limit = sc__clock_us() + ORPHANED_WITHIN_US;
 
     if (ready_fd >= 0) {
         if (read(ready_fd, &c, 1) != 1)
             _exit(1);
     } else {
-        while (getppid() == parent_pid)
-            if (sc__now_us() > limit || usleep(1000) != 0)
+        while (getppid() == parent_pid) {
+            if (sc__clock_us() > limit)
                 _exit(1);
+            sc__sleep_ms(1);
+        }
     }
     printf(ready_fd >= 0 ? "ready\n" : "orphan\n");
     fflush(stdout);

@@ -17,6 +17,8 @@
  *                          to FILE
  *     --race LIB           waits for one byte, loads LIB, increments,
  *                          prints the value, waits for the end of its input
+ *     --fork-exec LIB      loads LIB, forks a child that execs --count LIB
+ *     --count LIB          loads LIB, prints how many processes have it
  */
 #define _GNU_SOURCE
 
@@ -83,6 +85,25 @@ static int child_run(const char *lib, long ops, const char *file)
     return 0;
 }
 
+/* Forks, and the child execs this program to count the processes that
+ * have the library: a process that exec()s keeps its id and creation
+ * time, so the library must not count the same process twice. */
+static int child_fork_exec(const char *lib)
+{
+    int status;
+
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/proc/self/exe", "test_native_processes", "--count", lib,
+              (char *)NULL);
+        _exit(127);
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return 1;
+    return WEXITSTATUS(status);
+}
+
 static int child_main(int argc, char **argv)
 {
     struct sc_api api;
@@ -101,6 +122,12 @@ static int child_main(int argc, char **argv)
         return 0;
     }
     sc__api_load(&api, lib);
+    if (strcmp(mode, "--fork-exec") == 0)
+        return child_fork_exec(lib);
+    if (strcmp(mode, "--count") == 0) {
+        printf("%u\n", api.processes(NULL, 0));
+        return 0;
+    }
     if (strcmp(mode, "--spin") == 0) {
         printf("ready\n");
         fflush(stdout);
@@ -435,6 +462,47 @@ static void fork_child_shares_as_a_user(void **state)
     assert_false(sc__file_exists(object));
 }
 
+/* More fork children than the table has slots come and go, each ending
+ * with _exit(), which leaves the table no goodbye, and nobody lists the
+ * table meanwhile: the children that come when it is full take the slots
+ * of those that have ended, and none stays counted. */
+static void ended_processes_never_fill_the_table(void **state)
+{
+    enum { CHILDREN = SC_PROCESS_SLOTS + 100 };
+    struct sc_api api;
+    int status;
+
+    (void)state;
+    sc__api_load(&api, library);
+    for (int i = 0; i < CHILDREN; i++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+    }
+    assert_int_equal(api.processes(NULL, 0), 1);
+    sc__api_unload(&api);
+}
+
+/* The test, the child that forks, and its fork after exec(): three. */
+static void fork_then_exec_counts_each_process_once(void **state)
+{
+    struct sc_api api;
+    struct sc_test_child proc;
+    char out[64];
+
+    (void)state;
+    sc__api_load(&api, library);
+    start(&proc, "--fork-exec", library, NULL);
+    int status = sc__test_child_finish(&proc, out, sizeof out);
+    if (status != 0)
+        fail_msg("the child exited with %d: %s", status, proc.errors);
+    assert_string_equal(out, "3\n");
+    assert_int_equal(api.processes(NULL, 0), 1);
+    sc__api_unload(&api);
+}
+
 static void dlopen_dlclose_cycles(void **state)
 {
     struct sc_api api;
@@ -748,6 +816,10 @@ int main(int argc, char **argv)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(fork_child_shares_as_a_user, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(fork_then_exec_counts_each_process_once,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(ended_processes_never_fill_the_table,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(dlopen_dlclose_cycles, setup, teardown),
         cmocka_unit_test_setup_teardown(executable_shares_its_own_section,
                                         setup, teardown),
@@ -768,5 +840,6 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(full_dev_shm_is_refused, setup,
                                         teardown),
     };
+    sc__test_filter_from_environment();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,7 +160,7 @@ static void once_measures_a_running_worker(void **state)
     sc__test_child_start_in(&worker, SC_CLIENTS_DIR, "counter_worker",
                             "--times", "100000000000", NULL);
     while (sc_get() == before)
-        usleep(1000);
+        sc__sleep_ms(1);
     watch(&proc, "--once", "--interval", "200");
     int status = sc__test_child_finish(&proc, out, sizeof out);
     kill(worker.pid, SIGKILL);
@@ -391,11 +391,11 @@ static void live_read(struct live *l, int ms)
 /* Waits for the screen to show part, or (part NULL) a whole frame. */
 static void live_wait_for(struct live *l, const char *part)
 {
-    uint64_t deadline = sc__now_ms() + WAIT_MS;
+    uint64_t deadline = sc__clock_ms() + WAIT_MS;
 
     while (part != NULL ? !screen_shows(&l->screen, part)
                         : !screen_is_frame(&l->screen)) {
-        if (sc__now_ms() > deadline || l->ended) {
+        if (sc__clock_ms() > deadline || l->ended) {
             char dump[MAX_ROWS * (MAX_COLUMNS + 4)];
             screen_dump(&l->screen, dump, sizeof dump);
             fail_msg("no %s \"%s\" on the %dx%d screen:\n%s",
@@ -527,9 +527,9 @@ static void live_view_gives_the_terminal_back_on_sigterm(void **state)
 static size_t live_bytes_within(struct live *l, int ms)
 {
     size_t before = l->transcript_len;
-    uint64_t end = sc__now_ms() + (uint64_t)ms;
+    uint64_t end = sc__clock_ms() + (uint64_t)ms;
 
-    for (uint64_t now = sc__now_ms(); now < end && !l->ended; now = sc__now_ms())
+    for (uint64_t now = sc__clock_ms(); now < end && !l->ended; now = sc__clock_ms())
         live_read(l, (int)(end - now));
     return l->transcript_len - before;
 }
@@ -548,11 +548,11 @@ static void live_view_redraws_on_change_and_idles(void **state)
     for (int i = 0; i < 5; i++) {
         int64_t value = 2000 + i;
         snprintf(text, sizeof text, "counter     2,00%d ", i);
-        uint64_t changed = sc__now_ms();
+        uint64_t changed = sc__clock_ms();
         sc_exchange(value);
         live_wait_for(&l, text);
         print_message("redrawn %" PRIu64 " ms after a change\n",
-                      sc__now_ms() - changed);
+                      sc__clock_ms() - changed);
     }
     live_wait_for(&l, "ops/s       0 ");
     size_t idle = live_bytes_within(&l, 2000);

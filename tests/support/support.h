@@ -1,20 +1,23 @@
 /*
  * What the test programs of tests/ and tests/native/ share, in one module:
- * support.c holds what both platforms do alike, support_win32.c and
- * support_posix.c their own halves.
+ * support.c holds what both systems do alike, support_win32.c and
+ * support_posix.c their own halves. Built images are read by a module of
+ * their own (image.h), which only the tests that read images link.
  *
- * Both: wrapping arithmetic on counter values (wrapping.h), child processes
- * (child_process.h) and the text and path helpers (text_paths.h), the saved
+ * Both systems: wrapping arithmetic on counter values (wrapping.h), the
+ * clock (clock.h), the text and path helpers (text_paths.h), the saved
  * counter, scratch folders, the API's names from dll/sharedcounter.def
- * (sc_api_names.h), and built images read with sectiondump's parser.
- * Windows: the test program itself re-launched as a worker, start gates,
- * the client programs run with pipes, interactive sessions. POSIX: copies
- * of the library and the API loaded from one, its shared-memory object,
- * and children with pipes.
+ * (sc_api_names.h), the project's programs as children with pipes, threads
+ * released together. Windows: the harness that the benchmark shares
+ * (child_process.h: children in a job that kills them with the test, the
+ * test program re-launched as a worker, start gates), the client programs
+ * run with their input, interactive sessions. POSIX: copies of the library
+ * and the API loaded from one, its shared-memory object, and children in
+ * process groups of their own that die with the test.
  *
  * The sc__test_* functions that act fail the running cmocka test when they
- * cannot; on Windows the others return 0 or a Win32 error code, because
- * workers (which run no cmocka test) call them as well.
+ * cannot; the harness's return 0 or an error code, because workers (which
+ * run no cmocka test) and the benchmark call them as well.
  */
 #ifndef SC_TEST_SUPPORT_H
 #define SC_TEST_SUPPORT_H
@@ -24,13 +27,14 @@
 
 #if defined(_WIN32)
 #include <windows.h>
+
+#include "child_process.h"
 #else
 #include <sys/types.h>
 #endif
 
-#include "child_process.h"
+#include "clock.h"
 #include "sc_api_names.h"
-#include "sectiondump.h"
 #include "sharedcounter.h"
 #include "text_paths.h"
 #include "wrapping.h"
@@ -56,6 +60,18 @@ static inline int sc__restore_counter(void **state)
     return 0;
 }
 
+/* This process's id, as sc_processes() lists it. */
+uint32_t sc__test_pid(void);
+
+/* ---- threads ------------------------------------------------------------ */
+
+/* Runs run on count threads at once, the i-th on the i-th of the count
+ * objects of size bytes at args, all released together once every thread
+ * has started; returns when all have ended. Fails the test if a thread
+ * cannot be made. */
+void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
+                          size_t count);
+
 /* ---- scratch folders ---------------------------------------------------- */
 
 /* Makes a new, empty scratch folder (Windows: under %TEMP%, its path with a
@@ -66,26 +82,6 @@ void sc__test_make_dir(char *buf, size_t size);
 /* Removes the folder made by sc__test_make_dir() and the files in it; on
  * Windows a file that cannot go fails the test. */
 void sc__test_remove_dir(const char *dir);
-
-/* ---- built images ------------------------------------------------------- */
-
-/* An image file read whole and parsed by sectiondump's parser. */
-struct sc_test_image {
-    unsigned char *data;
-    size_t size;
-    struct sd_image parsed;
-};
-
-/* Reads and parses the file at path; fails the test if it cannot. */
-void sc__test_image_load_path(struct sc_test_image *image, const char *path);
-void sc__test_image_free(struct sc_test_image *image);
-
-/* Whether any section is named ".shared" or flagged IMAGE_SCN_MEM_SHARED. */
-int sc__test_image_shares(const struct sc_test_image *image);
-
-/* Fails the test unless the image, a PE file, exports exactly the names of
- * dll/sharedcounter.def (sc_api_names), each from a filled slot. */
-void sc__test_assert_exports_api(const struct sc_test_image *image);
 
 /* ---- a library loaded at run time --------------------------------------- */
 
@@ -103,48 +99,17 @@ void sc__test_library_unload(void *library);
 /* Fails the test, showing text, unless part occurs in it. */
 void sc__test_assert_contains(const char *text, const char *part);
 
+/* ---- one case of a suite ------------------------------------------------ */
+
+/* When the environment's SC_TEST_FILTER is set, cmocka runs only the cases
+ * whose names match it (* and ? as in the shell): tests/mutants runs the one
+ * case that catches a broken build. Call it before the cases run. */
+void sc__test_filter_from_environment(void);
+
 /* Long enough for any child that works; a hung one fails the test. */
 enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
 
 #if defined(_WIN32)
-
-/* ---- children ----------------------------------------------------------- */
-
-/* Starts program (a path) with args, as sc__child_start() does, and puts it
- * into a job object that kills it when this test program ends: a failed
- * assertion leaves no child behind, waiting or running. Returns 0 or a
- * Win32 error code. */
-DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
-                             const char *args, unsigned flags);
-
-/* The same for this very program. */
-DWORD sc__child_start_self(struct sc_child *child, const char *args,
-                           unsigned flags);
-
-/* In a worker: tells the parent, on stdout, that it is ready to begin.
- * Returns 0 or a Win32 error code. */
-DWORD sc__say_ready(void);
-
-/* In the parent: waits for a child started with SC_CHILD_PIPE_OUTPUT to say
- * it is ready. Returns 0, or an error code if it said anything else or
- * ended first. */
-DWORD sc__child_wait_ready(struct sc_child *child);
-
-/* A manual-reset event that lets many workers begin at one moment. The
- * parent creates it, hands the name to its workers on the command line, and
- * opens it once every worker has said it is ready. */
-struct sc_start_gate {
-    HANDLE event;
-    char name[64];
-};
-
-/* Creates a closed gate with a name unique to this process and tag.
- * Returns 0 or a Win32 error code. */
-DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag);
-
-/* In a worker: waits until the gate named name opens. Returns 0 or an
- * error code. */
-DWORD sc__gate_wait(const char *name);
 
 /* The CPU time, user and kernel, that process has taken so far, in ms. */
 ULONGLONG sc__test_cpu_ms(HANDLE process);
@@ -226,12 +191,32 @@ int sc__temp_dir_teardown(void **state);
  * bin/, or else one the tests built, from the test program's folder. */
 void sc__test_copy(const char *file, const char *dir, const char *new_name);
 
-/* Reads and parses file (a name found as sc__test_copy finds it, or in dir
- * if dir is given); fails the test if it cannot. */
-void sc__test_image_load(struct sc_test_image *image, const char *dir,
+/* Writes the path of file into buf: in dir, or when dir is NULL, a
+ * program or DLL of the project from bin/, or else one the tests built,
+ * from the test program's folder. */
+void sc__test_find_built(char *buf, size_t size, const char *dir,
                          const char *file);
 
+/* A child with its stdin, stdout and stderr on pipes, in the job of
+ * sc__child_start_in_job() (sc__test_child_start_in() below). */
+struct sc_test_child {
+    struct sc_child child;
+    char errors[4096]; /* what it wrote to stderr, once finished */
+};
+
 #else /* POSIX */
+
+/* A child with its stdin, stdout and stderr on pipes, in a process group
+ * of its own, which the kernel kills when this process ends
+ * (sc__test_child_start_in() below). */
+struct sc_test_child {
+    pid_t pid;
+    int in;  /* its stdin: write to it, close it (and set -1) for EOF */
+    int out; /* its stdout */
+    int err; /* its stderr */
+    char errors[4096];    /* what it wrote there, once finished */
+    uint64_t deadline_us; /* on sc__clock_us(): the test gives up on it then */
+};
 
 /* The API, looked up with dlsym in one library file. */
 struct sc_api {
@@ -246,7 +231,12 @@ struct sc_api {
 void sc__api_load(struct sc_api *api, const char *library);
 void sc__api_unload(struct sc_api *api);
 
-/* Copies the built library to dir/name; path receives the copy's name. */
+/* The library the suites copy and load: the environment's SC_TEST_LIBRARY
+ * when it names one (tests/mutants runs the suites against broken builds
+ * so), or else the one built in this tree. */
+const char *sc__library_file(void);
+
+/* Copies that library to dir/name; path receives the copy's name. */
 void sc__library_copy(const char *dir, const char *name, char *path,
                       size_t size);
 
@@ -257,39 +247,35 @@ void sc__file_copy(const char *file, const char *path);
 void sc__object_path(const char *path, char *object, size_t size);
 int sc__file_exists(const char *path);
 
-/* A child with its stdin, stdout and stderr on pipes, in a process group
- * of its own. */
-struct sc_test_child {
-    pid_t pid;
-    int in;  /* its stdin: write to it, close it (and set -1) for EOF */
-    int out; /* its stdout */
-    int err; /* its stderr */
-    char errors[4096]; /* what it wrote there, once finished */
-    uint64_t deadline_us; /* on sc__now_us(): the test gives up on it then */
-};
-
 /* Writes the full path of the running program into path, for a test that
  * re-launches itself. Returns 0, or -1 if it cannot be read. */
 int sc__test_self_path(char *path, size_t size);
 
 /* Runs argv[0] (a full path) with argv. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[]);
-/* Runs the program name of the folder dir with the arguments that follow,
- * up to a NULL. */
-void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
-                             const char *name, ...);
 /* Gives the child ms from now, instead of SC_TEST_CHILD_TIMEOUT_MS from its
  * start, to do what the test waits for. */
 void sc__test_child_deadline(struct sc_test_child *child, unsigned ms);
-/* Reads one line of its output, without the newline. */
-void sc__test_child_line(struct sc_test_child *child, char *line, size_t size);
-/* Closes its stdin, reads the rest of its output into rest (may be NULL),
- * its stderr into child->errors, and waits: returns the exit status, or
- * 128 + the signal that ended it; then kills what is left of its process
- * group. A child that is not done by its deadline is killed with its group,
- * and the test fails. */
-int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size);
 
 #endif
+
+/* ---- the project's programs as children --------------------------------- */
+
+/* Runs the program name of the folder dir (NULL: the folder of the
+ * project's programs) with the arguments that follow, up to a NULL. Name it
+ * with SC_EXE_SUFFIX. */
+void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
+                             const char *name, ...);
+/* Reads one line of its output, without the line ending. */
+void sc__test_child_line(struct sc_test_child *child, char *line, size_t size);
+/* Waits up to ms for the child to end, and says whether it has; it is
+ * still for sc__test_child_finish() to collect. */
+int sc__test_child_ended(struct sc_test_child *child, unsigned ms);
+/* Closes its stdin, reads the rest of its output into rest (may be NULL),
+ * its stderr into child->errors, both with "\n" line endings, and waits:
+ * returns the exit status (on POSIX systems, 128 + the signal that ended
+ * it); then on POSIX systems kills what is left of its process group. A
+ * child that is not done by its deadline is killed, and the test fails. */
+int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size);
 
 #endif /* SC_TEST_SUPPORT_H */

@@ -1,20 +1,25 @@
 /*
- * Child processes for the launchers, the benchmark and the tests: start a
- * program, talk to it through pipes, wait for it, collect what it printed.
+ * Child processes for the tests and the benchmark: start a program, talk
+ * to it through pipes, wait for it, collect what it printed; what both
+ * systems offer alike comes first.
  *
- * The Windows half (child_process_win32.c) starts a program with
- * CreateProcessW, optionally suspended so that many can be released
- * together, and talks to it through overlapped pipes; every path and
- * argument is UTF-8 (text_paths.h). The POSIX half (child_process_posix.c),
- * for counter_demo, starts it with posix_spawn, optionally behind a gate,
- * and reads its stdout and stderr with poll() until a deadline. What both
- * offer alike comes first.
+ * On Windows (child_process_win32.c) a program starts with CreateProcessW,
+ * optionally suspended so that many can be released together, and talks
+ * through overlapped pipes, with a timeout on every wait; every path and
+ * argument is UTF-8 (text_paths.h). The test program or benchmark
+ * re-launched as its own worker, in a job that kills it when its parent
+ * ends, released with its siblings through a start gate, is
+ * workers_win32.c. On POSIX systems (child_process_posix.c) a program
+ * starts with posix_spawn, optionally behind a gate, and its stdout and
+ * stderr are read with poll() until a deadline.
  */
 #ifndef SC_CHILD_PROCESS_H
 #define SC_CHILD_PROCESS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(_WIN32)
 #include <windows.h>
@@ -22,12 +27,8 @@
 #include <sys/types.h>
 #endif
 
-/* What a program's file name ends with. */
-#if defined(_WIN32)
-#define SC_EXE_SUFFIX ".exe"
-#else
-#define SC_EXE_SUFFIX ""
-#endif
+#include "clock.h"
+#include "text_paths.h"
 
 /* What a finished child printed, NUL-terminated; on Windows "\r\n" is kept
  * as printed. */
@@ -38,12 +39,12 @@ struct sc_child_output {
     size_t err_len;
 };
 
-void sc__child_output_free(struct sc_child_output *output);
-
-/* Microseconds on a clock that only moves forward (QueryPerformanceCounter,
- * CLOCK_MONOTONIC), fine enough to time waits of a millisecond and to
- * never end one early. */
-uint64_t sc__now_us(void);
+static inline void sc__child_output_free(struct sc_child_output *output)
+{
+    free(output->out);
+    free(output->err);
+    memset(output, 0, sizeof *output);
+}
 
 #if defined(_WIN32)
 
@@ -121,6 +122,56 @@ DWORD sc__child_finish(struct sc_child *child, DWORD timeout_ms,
  * operation in progress. Safe to call twice. */
 void sc__child_close(struct sc_child *child);
 
+/* ---- workers: workers_win32.c ------------------------------------------- */
+
+/* Starts program (a path) with args, as sc__child_start() does, in a job
+ * object that kills it when this program ends, however it ends: a failed
+ * assertion or a timeout leaves no child behind, waiting or running. This
+ * program joins the job before its first child starts, so every child is
+ * in it from its creation on, and so is every process started after that,
+ * by any means. Returns 0 or a Win32 error code. */
+DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
+                             const char *args, unsigned flags);
+
+/* Puts this program, and so every child it starts from now on, into the
+ * job of sc__child_start_in_job(), for children started otherwise
+ * (CreateProcessW with a console of its own). Returns 0 or a Win32 error
+ * code. */
+DWORD sc__kill_children_on_exit(void);
+
+/* sc__child_start_in_job() for this very program. */
+DWORD sc__child_start_self(struct sc_child *child, const char *args,
+                           unsigned flags);
+
+/* In a worker: tells the parent, on stdout, that it is ready to begin.
+ * Returns 0 or a Win32 error code. */
+DWORD sc__say_ready(void);
+
+/* In the parent: waits for a child started with SC_CHILD_PIPE_OUTPUT to say
+ * it is ready. Returns 0, or an error code if it said anything else or
+ * ended first. */
+DWORD sc__child_wait_ready(struct sc_child *child);
+
+/* A manual-reset event that lets many workers begin at one moment. The
+ * parent creates it, hands the name to its workers on the command line, and
+ * opens it once every worker has said it is ready. */
+struct sc_start_gate {
+    HANDLE event;
+    char name[64];
+};
+
+/* Creates a closed gate with a name unique to this process and tag.
+ * Returns 0 or a Win32 error code. */
+DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag);
+
+/* In a worker: waits until the gate named name opens. Returns 0 or an
+ * error code. */
+DWORD sc__gate_wait(const char *name);
+
+/* Writes the folder of the running program (UTF-8), with a trailing
+ * backslash, into buf. Returns 0, or ERROR_INSUFFICIENT_BUFFER. */
+DWORD sc__program_dir(char *buf, size_t size);
+
 #else /* POSIX */
 
 /* Children started behind a gate wait, before their program even starts,
@@ -149,7 +200,7 @@ int sc__child_start(struct sc_child *child, const char *program,
 
 /* Reads stdout and stderr to their ends (both at once, so that a chatty
  * child cannot block on a full pipe) and waits for the child, all until
- * deadline_ms (sc__now_ms()). Returns 0 with *exit_code set (128 + the
+ * deadline_ms (sc__clock_ms()). Returns 0 with *exit_code set (128 + the
  * signal for a child a signal ended); ETIMEDOUT when the child was not done
  * by then (it is then killed); or an errno value. output is filled only on
  * success, and freed with sc__child_output_free(). */
@@ -158,9 +209,6 @@ int sc__child_finish(struct sc_child *child, uint64_t deadline_ms,
 
 /* Kills a child that has not been finished, and waits for it. */
 void sc__child_kill(struct sc_child *child);
-
-/* Milliseconds on CLOCK_MONOTONIC. */
-uint64_t sc__now_ms(void);
 
 #endif
 

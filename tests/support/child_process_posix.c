@@ -7,21 +7,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "spawn_posix.h"
 
-enum { READ_CHUNK = 65536, MAX_ARGS = 16, EXIT_POLL_MS = 1 };
-
-/* The gate: a shell that reads its stdin, the gate's pipe, to the end of
- * file, which comes when the parent closes the other end, and then becomes
- * the program itself, with the same pid and stdin on /dev/null. */
-static const char GATE_SCRIPT[] = "read gate; exec \"$0\" \"$@\" </dev/null";
+enum { READ_CHUNK = 65536 };
 
 static void close_fd(int *fd)
 {
@@ -53,68 +46,20 @@ void sc__gate_close(struct sc_gate *gate)
     close_fd(&gate->open_end);
 }
 
-/* argv for posix_spawn: the program and args, behind the gate's shell. */
-static int make_argv(const char *argv[], const char *program,
-                     const char *const args[], const struct sc_gate *gate)
-{
-    size_t n = 0;
-
-    if (gate != NULL) {
-        argv[n++] = "/bin/sh";
-        argv[n++] = "-c";
-        argv[n++] = GATE_SCRIPT;
-    }
-    argv[n++] = program;
-    for (size_t i = 0; args[i] != NULL; i++) {
-        if (n + 1 >= MAX_ARGS)
-            return E2BIG;
-        argv[n++] = args[i];
-    }
-    argv[n] = NULL;
-    return 0;
-}
-
-/* Every pipe end here is close-on-exec, so a child inherits exactly the
- * three its file actions give it, not a sibling's. */
-static int spawn(struct sc_child *child, const char *argv[], int stdin_fd,
-                 const int out[2], const int err[2])
-{
-    posix_spawn_file_actions_t actions;
-    int error = posix_spawn_file_actions_init(&actions);
-
-    if (error != 0)
-        return error;
-    if (stdin_fd >= 0)
-        error = posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
-    else
-        error = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null",
-                                                 O_RDONLY, 0);
-    if (error == 0)
-        error = posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    if (error == 0)
-        error = posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    if (error == 0)
-        error = posix_spawn(&child->pid, argv[0], &actions, NULL,
-                            (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    return error;
-}
-
 int sc__child_start(struct sc_child *child, const char *program,
                     const char *const args[], const struct sc_gate *gate)
 {
-    const char *argv[MAX_ARGS];
     int out[2] = {-1, -1}, err[2] = {-1, -1};
-    int error = make_argv(argv, program, args, gate);
+    int error = 0;
 
     child->pid = 0;
     child->out = child->err = -1;
-    if (error == 0 &&
-        (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0))
+    /* Close-on-exec, so that a child inherits only its own ends. */
+    if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
         error = errno;
     if (error == 0)
-        error =
-            spawn(child, argv, gate != NULL ? gate->wait_end : -1, out, err);
+        error = sc__spawn(&child->pid, program, args,
+                          gate != NULL ? gate->wait_end : -1, out[1], err[1]);
     close_fd(&out[1]);
     close_fd(&err[1]);
     if (error != 0) {
@@ -127,25 +72,9 @@ int sc__child_start(struct sc_child *child, const char *program,
     return 0;
 }
 
-uint64_t sc__now_us(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
-}
-
-uint64_t sc__now_ms(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
 static int ms_until(uint64_t deadline_ms)
 {
-    uint64_t now = sc__now_ms();
+    uint64_t now = sc__clock_ms();
 
     if (now >= deadline_ms)
         return 0;
@@ -200,36 +129,17 @@ static int read_outputs(struct sc_child *child, uint64_t deadline_ms,
     return 0;
 }
 
-/* The outputs end as the child exits; it is reaped soon after. */
-static int wait_for_exit(struct sc_child *child, uint64_t deadline_ms,
-                         int *exit_code)
-{
-    int status;
-
-    for (;;) {
-        pid_t done = waitpid(child->pid, &status, WNOHANG);
-        if (done == child->pid)
-            break;
-        if (done < 0 && errno != EINTR)
-            return errno;
-        if (ms_until(deadline_ms) == 0)
-            return ETIMEDOUT;
-        nanosleep(&(struct timespec){0, EXIT_POLL_MS * 1000000L}, NULL);
-    }
-    child->pid = 0;
-    *exit_code =
-        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return 0;
-}
-
 int sc__child_finish(struct sc_child *child, uint64_t deadline_ms,
                      int *exit_code, struct sc_child_output *output)
 {
     struct text texts[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
     int error = read_outputs(child, deadline_ms, texts);
 
+    /* The outputs end as the child exits; it is reaped soon after. */
     if (error == 0)
-        error = wait_for_exit(child, deadline_ms, exit_code);
+        error = sc__wait_exit(child->pid, deadline_ms, exit_code);
+    if (error == 0)
+        child->pid = 0;
     for (int i = 0; i < 2 && error == 0; i++)
         if (texts[i].data == NULL && (texts[i].data = calloc(1, 1)) == NULL)
             error = ENOMEM; /* no byte came, yet it is a string */

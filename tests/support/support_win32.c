@@ -11,105 +11,51 @@
 
 #include "client.h"
 
-/* ---- children ----------------------------------------------------------- */
-
-/* This program joins a job before it starts its first child, and every
- * child is in that job from its creation on: a child can never run outside
- * it, not even for a moment. The job's only handle closes when the program
- * ends, however it ends, and the system then kills whatever child is still
- * in it. A child that starts children of its own does the same with a job
- * nested in this one. */
-static DWORD join_kill_on_exit_job(void)
+uint32_t sc__test_pid(void)
 {
-    static BOOL joined;
-    JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {0};
+    return (uint32_t)GetCurrentProcessId();
+}
 
-    if (joined)
-        return 0;
-    HANDLE job = CreateJobObjectA(NULL, NULL);
-    if (job == NULL)
-        return GetLastError();
-    limits.BasicLimitInformation.LimitFlags =
-        JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation,
-                                 &limits, sizeof limits) ||
-        !AssignProcessToJobObject(job, GetCurrentProcess())) {
-        DWORD err = GetLastError();
-        CloseHandle(job);
-        return err;
-    }
-    joined = TRUE;
+/* ---- threads ------------------------------------------------------------ */
+
+struct thread_start {
+    void (*run)(void *arg);
+    void *arg;
+    HANDLE go; /* manual-reset: set once every thread has started */
+};
+
+static DWORD WINAPI thread_main(void *param)
+{
+    struct thread_start *start = param;
+
+    WaitForSingleObject(start->go, INFINITE);
+    start->run(start->arg);
     return 0;
 }
 
-DWORD sc__child_start_in_job(struct sc_child *child, const char *program,
-                             const char *args, unsigned flags)
+/* One wait takes all the threads: the tests run far fewer than
+ * MAXIMUM_WAIT_OBJECTS. */
+void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
+                          size_t count)
 {
-    DWORD err = join_kill_on_exit_job();
+    HANDLE threads[MAXIMUM_WAIT_OBJECTS];
+    struct thread_start starts[MAXIMUM_WAIT_OBJECTS];
+    HANDLE go = CreateEventW(NULL, TRUE, FALSE, NULL);
 
-    return err != 0 ? err : sc__child_start(child, program, args, flags);
-}
-
-DWORD sc__child_start_self(struct sc_child *child, const char *args,
-                           unsigned flags)
-{
-    char self[MAX_PATH];
-    DWORD len = GetModuleFileNameA(NULL, self, sizeof self);
-
-    if (len == 0 || len >= sizeof self)
-        return ERROR_BAD_PATHNAME;
-    return sc__child_start_in_job(child, self, args, flags);
-}
-
-/* WriteFile, not stdio: a worker may write binary data to stdout after it. */
-DWORD sc__say_ready(void)
-{
-    DWORD written;
-    return WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "ready\n", 6, &written,
-                     NULL) &&
-                   written == 6
-               ? 0
-               : ERROR_WRITE_FAULT;
-}
-
-DWORD sc__child_wait_ready(struct sc_child *child)
-{
-    char line[16];
-    DWORD err = sc__child_read_line(child, line, sizeof line);
-
-    if (err == 0 && strcmp(line, "ready") != 0)
-        err = ERROR_INVALID_DATA;
-    return err;
-}
-
-/* A new name each time: a gate that a failed test left open must not let
- * the next test's workers start early. */
-DWORD sc__gate_create(struct sc_start_gate *gate, const char *tag)
-{
-    static LONG serial;
-
-    snprintf(gate->name, sizeof gate->name, "Local\\sc-gate-%lu-%ld-%s",
-             (unsigned long)GetCurrentProcessId(),
-             InterlockedIncrement(&serial), tag);
-    gate->event = CreateEventA(NULL, TRUE, FALSE, gate->name);
-    if (gate->event == NULL)
-        return GetLastError();
-    if (GetLastError() == ERROR_ALREADY_EXISTS) {
-        CloseHandle(gate->event);
-        return ERROR_ALREADY_EXISTS;
+    assert_true(count <= MAXIMUM_WAIT_OBJECTS);
+    assert_non_null(go);
+    for (size_t i = 0; i < count; i++) {
+        starts[i] = (struct thread_start){run, (char *)args + i * size, go};
+        threads[i] = CreateThread(NULL, 0, thread_main, &starts[i], 0, NULL);
+        assert_non_null(threads[i]);
     }
-    return 0;
-}
-
-DWORD sc__gate_wait(const char *name)
-{
-    HANDLE event = OpenEventA(SYNCHRONIZE, FALSE, name);
-
-    if (event == NULL)
-        return GetLastError();
-    DWORD waited = WaitForSingleObject(event, INFINITE);
-    CloseHandle(event);
-    return waited == WAIT_OBJECT_0 ? 0 : GetLastError();
+    SetEvent(go);
+    assert_int_equal(
+        WaitForMultipleObjects((DWORD)count, threads, TRUE, INFINITE),
+        WAIT_OBJECT_0);
+    for (size_t i = 0; i < count; i++)
+        CloseHandle(threads[i]);
+    CloseHandle(go);
 }
 
 /* ---- a library loaded at run time --------------------------------------- */
@@ -154,7 +100,7 @@ int sc__test_attach_own_console(void)
     }
     FreeConsole();
     while (!AttachConsole(holder.pid) && ++tries < ATTACH_TRIES)
-        Sleep(10);
+        sc__sleep_ms(10);
     TerminateProcess(holder.process, 0);
     sc__child_close(&holder);
     if (tries == ATTACH_TRIES) {
@@ -208,6 +154,67 @@ void sc__test_run_alone(struct sc_test_run *run, const char *program,
 void sc__test_run_free(struct sc_test_run *run)
 {
     sc__child_output_free(&run->output);
+}
+
+void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
+                             const char *name, ...)
+{
+    char path[MAX_PATH], args[1024];
+    size_t used = 0;
+    va_list list;
+
+    sc__test_path(path, sizeof path, dir, name);
+    va_start(list, name);
+    for (const char *arg; (arg = va_arg(list, const char *)) != NULL;) {
+        const char *quote = strchr(arg, ' ') != NULL ? "\"" : "";
+        int n = snprintf(args + used, sizeof args - used, "%s%s%s%s",
+                         used > 0 ? " " : "", quote, arg, quote);
+        assert_true(n >= 0 && (size_t)n < sizeof args - used);
+        used += (size_t)n;
+    }
+    va_end(list);
+    child->errors[0] = '\0';
+    assert_int_equal(
+        sc__child_start_in_job(&child->child, path, used > 0 ? args : NULL,
+                               SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
+}
+
+void sc__test_child_line(struct sc_test_child *child, char *line, size_t size)
+{
+    assert_int_equal(sc__child_read_line(&child->child, line, size), 0);
+}
+
+int sc__test_child_ended(struct sc_test_child *child, unsigned ms)
+{
+    return WaitForSingleObject(child->child.process, ms) == WAIT_OBJECT_0;
+}
+
+/* Copies text into to (size bytes), its "\r\n" line endings as "\n". */
+static void copy_lines(char *to, size_t size, const char *text)
+{
+    size_t n = 0;
+
+    for (; *text != '\0' && n + 1 < size; text++)
+        if (!(text[0] == '\r' && text[1] == '\n'))
+            to[n++] = *text;
+    to[n] = '\0';
+}
+
+int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
+{
+    struct sc_child_output output;
+    DWORD exit_code;
+
+    assert_int_equal(sc__child_finish(&child->child, SC_TEST_CHILD_TIMEOUT_MS,
+                                      &exit_code, &output),
+                     0);
+    sc__child_close(&child->child);
+    copy_lines(child->errors, sizeof child->errors, output.err);
+    if (rest != NULL && size > 0)
+        copy_lines(rest, size, output.out);
+    sc__child_output_free(&output);
+    return (int)exit_code;
 }
 
 int64_t sc__test_session_start(struct sc_child *child, const char *program)
@@ -281,7 +288,7 @@ static DWORD delete_with_retry(const char *path)
     for (int attempt = 0; attempt < 50; attempt++) {
         if (DeleteFileA(path))
             return 0;
-        Sleep(20);
+        sc__sleep_ms(20);
     }
     return GetLastError();
 }
@@ -348,38 +355,25 @@ void sc__test_remove_dir(const char *dir)
     assert_int_equal(sc__temp_dir_remove(dir), 0);
 }
 
-/* A program or DLL of the project, from bin/, or else one the tests built,
- * from the test program's own folder. */
-static void find_built(char *path, size_t size, const char *file)
+void sc__test_find_built(char *buf, size_t size, const char *dir,
+                         const char *file)
 {
     char tests[MAX_PATH];
 
-    sc__test_path(path, size, NULL, file);
-    if (GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES)
+    sc__test_path(buf, size, dir, file);
+    if (dir != NULL || GetFileAttributesA(buf) != INVALID_FILE_ATTRIBUTES)
         return;
     assert_int_equal(sc__program_dir(tests, sizeof tests), 0);
-    sc__test_path(path, size, tests, file);
+    sc__test_path(buf, size, tests, file);
 }
 
 void sc__test_copy(const char *file, const char *dir, const char *new_name)
 {
     char from[MAX_PATH], to[MAX_PATH];
 
-    find_built(from, sizeof from, file);
+    sc__test_find_built(from, sizeof from, NULL, file);
     sc__test_path(to, sizeof to, dir, new_name);
     assert_true(CopyFileA(from, to, TRUE));
-}
-
-void sc__test_image_load(struct sc_test_image *image, const char *dir,
-                         const char *file)
-{
-    char path[MAX_PATH];
-
-    if (dir == NULL)
-        find_built(path, sizeof path, file);
-    else
-        sc__test_path(path, sizeof path, dir, file);
-    sc__test_image_load_path(image, path);
 }
 
 ULONGLONG sc__test_cpu_ms(HANDLE process)

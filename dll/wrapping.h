@@ -1,6 +1,7 @@
 /*
  * Wrapping (two's-complement) arithmetic on int64_t, the one home of it for
- * the clients, the benchmark and the tests: the counter wraps at INT64_MAX
+ * the library, the clients, the benchmark and the tests: the counter wraps
+ * at INT64_MAX
  * and INT64_MIN, and so must every sum of its updates and every distance
  * between two of its values.
  *

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text_paths.h"
-
 enum {
     PIPE_BUFFER = 65536, /* each pipe's buffer, and the largest write */
     READ_CHUNK = 65536,  /* the most one read takes from a pipe */
@@ -145,12 +143,12 @@ static void settle(struct sc_child *child, int i)
 
 static ULONGLONG deadline_after(DWORD ms)
 {
-    return ms == INFINITE ? UINT64_MAX : GetTickCount64() + ms;
+    return ms == INFINITE ? UINT64_MAX : sc__clock_ms() + ms;
 }
 
 static DWORD ms_left(ULONGLONG deadline)
 {
-    ULONGLONG now = GetTickCount64();
+    ULONGLONG now = sc__clock_ms();
 
     if (deadline == UINT64_MAX)
         return INFINITE;
@@ -603,15 +601,4 @@ void sc__child_close(struct sc_child *child)
     sc__close_handle(&child->stderr_read);
     sc__close_handle(&child->thread);
     sc__close_handle(&child->process);
-}
-
-uint64_t sc__now_us(void)
-{
-    LARGE_INTEGER frequency, now;
-
-    QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&now);
-    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000 +
-                      now.QuadPart % frequency.QuadPart * 1000000 /
-                          frequency.QuadPart);
 }

@@ -1,24 +1,36 @@
-/* What the test support does alike on every platform; see support.h. */
-#include "support.h"
+/* Built images read with sectiondump's parser; see image.h. */
+#include "image.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "platform.h"
+#include "support.h"
 
-/* ---- built images ------------------------------------------------------- */
+/* The images are files the build made, at plain paths. */
+static void read_file(const char *path, struct sc_test_image *image)
+{
+    FILE *file = fopen(path, "rb");
+    long size = -1;
+
+    if (file != NULL && fseek(file, 0, SEEK_END) == 0)
+        size = ftell(file);
+    if (size < 0 || fseek(file, 0, SEEK_SET) != 0)
+        fail_msg("%s: cannot read it", path);
+    image->size = (size_t)size;
+    image->data = malloc(image->size > 0 ? image->size : 1);
+    assert_non_null(image->data);
+    assert_int_equal(fread(image->data, 1, image->size, file), image->size);
+    fclose(file);
+}
 
 void sc__test_image_load_path(struct sc_test_image *image, const char *path)
 {
-    char error[128];
-
-    if (sd__read_file(path, &image->data, &image->size, error, sizeof error) !=
-        0)
-        fail_msg("%s: %s", path, error);
+    read_file(path, image);
     if (sd_parse(&image->parsed, image->data, image->size) != 0)
         fail_msg("%s: %s", path, image->parsed.error);
 }
@@ -60,10 +72,13 @@ void sc__test_assert_exports_api(const struct sc_test_image *image)
     assert_int_equal(filled, SC_API_COUNT);
 }
 
-/* ---- text ---------------------------------------------------------------- */
-
-void sc__test_assert_contains(const char *text, const char *part)
+#if defined(_WIN32)
+void sc__test_image_load(struct sc_test_image *image, const char *dir,
+                         const char *file)
 {
-    if (strstr(text, part) == NULL)
-        fail_msg("\"%s\" not found in:\n%s", part, text);
+    char path[MAX_PATH];
+
+    sc__test_find_built(path, sizeof path, dir, file);
+    sc__test_image_load_path(image, path);
 }
+#endif

@@ -9,20 +9,19 @@
 #include <ftw.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
-
-extern char **environ;
 
 static void *symbol(void *handle, const char *name)
 {
@@ -54,6 +53,47 @@ void sc__api_unload(struct sc_api *api)
     api->handle = NULL;
 }
 
+/* ---- threads ------------------------------------------------------------ */
+
+enum { MAX_THREADS = 64 };
+
+struct thread_start {
+    void (*run)(void *arg);
+    void *arg;
+    pthread_barrier_t *go; /* every thread, and the one that starts them */
+};
+
+static void *thread_main(void *param)
+{
+    struct thread_start *start = param;
+
+    pthread_barrier_wait(start->go);
+    start->run(start->arg);
+    return NULL;
+}
+
+void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
+                          size_t count)
+{
+    pthread_t threads[MAX_THREADS];
+    struct thread_start starts[MAX_THREADS];
+    pthread_barrier_t go;
+
+    assert_true(count <= MAX_THREADS);
+    assert_int_equal(pthread_barrier_init(&go, NULL, (unsigned)count + 1), 0);
+    for (size_t i = 0; i < count; i++) {
+        starts[i] = (struct thread_start){run, (char *)args + i * size, &go};
+        assert_int_equal(
+            pthread_create(&threads[i], NULL, thread_main, &starts[i]), 0);
+    }
+    pthread_barrier_wait(&go);
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+    pthread_barrier_destroy(&go);
+}
+
+/* ---- a library loaded at run time ---------------------------------------- */
+
 void *sc__test_library_load(const char *path)
 {
     return dlopen(path, RTLD_NOW);
@@ -68,6 +108,8 @@ void sc__test_library_unload(void *library)
 {
     dlclose(library);
 }
+
+/* ---- scratch folders and copies ------------------------------------------ */
 
 void sc__test_make_dir(char *path, size_t size)
 {
@@ -90,11 +132,18 @@ void sc__test_remove_dir(const char *path)
     nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+const char *sc__library_file(void)
+{
+    const char *named = getenv("SC_TEST_LIBRARY");
+
+    return named != NULL && named[0] != '\0' ? named : SC_LIBRARY_FILE;
+}
+
 void sc__library_copy(const char *dir, const char *name, char *path,
                       size_t size)
 {
     assert_true((size_t)snprintf(path, size, "%s/%s", dir, name) < size);
-    sc__file_copy(SC_LIBRARY_FILE, path);
+    sc__file_copy(sc__library_file(), path);
 }
 
 void sc__file_copy(const char *file, const char *path)
@@ -128,6 +177,11 @@ int sc__file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+uint32_t sc__test_pid(void)
+{
+    return (uint32_t)getpid();
+}
+
 int sc__test_self_path(char *path, size_t size)
 {
     ssize_t n = readlink("/proc/self/exe", path, size - 1);
@@ -138,43 +192,94 @@ int sc__test_self_path(char *path, size_t size)
     return 0;
 }
 
+/* The process groups of the children started and not yet finished. A case
+ * that fails on an assertion leaves its children behind, and cmocka goes on
+ * with the next case: they are killed when this program exits, so that
+ * none outlives it (a --spin child would run for ever), nor what they
+ * started themselves. */
+enum { TRACKED_GROUPS = 256 };
+static pid_t live_groups[TRACKED_GROUPS];
+static pid_t tracker; /* the process whose children these are */
+
+/* A fork child of the test that exits leaves the test's children alone. */
+static void kill_live_groups(void)
+{
+    if (getpid() != tracker)
+        return;
+    for (int i = 0; i < TRACKED_GROUPS; i++)
+        if (live_groups[i] > 0)
+            kill(-live_groups[i], SIGKILL);
+}
+
+/* Writes group into the entry that holds was (0: a free one), if any. */
+static void track_group(pid_t was, pid_t group)
+{
+    if (tracker == 0 && atexit(kill_live_groups) == 0)
+        tracker = getpid();
+    for (int i = 0; i < TRACKED_GROUPS; i++) {
+        if (live_groups[i] == was) {
+            live_groups[i] = group;
+            return;
+        }
+    }
+}
+
+/* In the child, between vfork and exec: system calls only, on the
+ * parent's memory, while the parent waits, as in posix_spawn's own child.
+ * PR_SET_PDEATHSIG outlives the exec; the parent's pid, read before the
+ * vfork, tells whether the parent ended before the request. A failed exec
+ * leaves its errno in *error. */
+static _Noreturn void exec_child(char *const argv[], pid_t parent,
+                                 const int fds[3], volatile int *error)
+{
+    if (setpgid(0, 0) == 0 && prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 &&
+        getppid() == parent && dup2(fds[0], 0) == 0 && dup2(fds[1], 1) == 1 &&
+        dup2(fds[2], 2) == 2)
+        execv(argv[0], argv);
+    *error = errno != 0 ? errno : ESRCH;
+    _exit(127);
+}
+
 /* The child leads a process group of its own, which its forks join: a
- * test that gives up on it kills them all at once. */
+ * test that gives up on it kills them all at once. The kernel kills the
+ * child when this process ends, however it ends (a CTest timeout
+ * included): the tests start their children from their main thread, whose
+ * end the request watches. vfork, not fork: a fork child would run the
+ * library's fork handlers, which enter it into the process table. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[])
 {
     int in[2], out[2], err[2];
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
+    volatile int error = 0;
+    pid_t parent = getpid();
 
     assert_int_equal(pipe2(in, O_CLOEXEC), 0);
     assert_int_equal(pipe2(out, O_CLOEXEC), 0);
     assert_int_equal(pipe2(err, O_CLOEXEC), 0);
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    int failed =
-        posix_spawn(&child->pid, argv[0], &actions, &attributes, argv, environ);
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
-    if (failed != 0)
-        fail_msg("posix_spawn %s: %s", argv[0], strerror(failed));
+    const int fds[3] = {in[0], out[1], err[1]};
+    child->pid = vfork();
+    if (child->pid == 0)
+        exec_child(argv, parent, fds, &error);
+    int failed = child->pid < 0 ? errno : error;
     close(in[0]);
     close(out[1]);
     close(err[1]);
+    if (failed != 0) {
+        if (child->pid > 0)
+            waitpid(child->pid, NULL, 0);
+        fail_msg("cannot run %s: %s", argv[0], strerror(failed));
+    }
+    track_group(0, child->pid);
     child->in = in[1];
     child->out = out[0];
     child->err = err[0];
     child->errors[0] = '\0';
-    child->deadline_us = sc__now_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000;
+    child->deadline_us =
+        sc__clock_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000;
 }
 
 void sc__test_child_deadline(struct sc_test_child *child, unsigned ms)
 {
-    child->deadline_us = sc__now_us() + (uint64_t)ms * 1000;
+    child->deadline_us = sc__clock_us() + (uint64_t)ms * 1000;
 }
 
 /* Kills the child and its process group, and fails the test. */
@@ -184,6 +289,7 @@ static void give_up(struct sc_test_child *child, const char *waiting_for)
 
     kill(-child->pid, SIGKILL);
     waitpid(child->pid, &status, 0);
+    track_group(child->pid, 0);
     fail_msg("child %ld: no %s by its deadline; killed with its process group",
              (long)child->pid, waiting_for);
 }
@@ -195,7 +301,7 @@ static void await_input(struct sc_test_child *child, int fd,
     struct pollfd ready = {fd, POLLIN, 0};
 
     for (;;) {
-        uint64_t now = sc__now_us();
+        uint64_t now = sc__clock_us();
         if (now >= child->deadline_us)
             give_up(child, waiting_for);
         uint64_t left_ms = (child->deadline_us - now + 999) / 1000;
@@ -210,6 +316,8 @@ static void await_input(struct sc_test_child *child, int fd,
 void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
                              const char *name, ...)
 {
+    if (dir == NULL)
+        dir = SC_PROGRAMS_DIR;
     enum { MAX_ARGS = 12 };
     char path[4096];
     char *argv[MAX_ARGS] = {path};
@@ -224,6 +332,23 @@ void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
     va_end(args);
     argv[n] = NULL;
     sc__test_child_start(child, argv);
+}
+
+/* WNOWAIT leaves the child to sc__test_child_finish(). */
+int sc__test_child_ended(struct sc_test_child *child, unsigned ms)
+{
+    uint64_t end = sc__clock_ms() + ms;
+
+    for (;;) {
+        siginfo_t info = {0};
+        if (waitid(P_PID, (id_t)child->pid, &info,
+                   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            info.si_pid != 0)
+            return 1;
+        if (sc__clock_ms() >= end)
+            return 0;
+        sc__sleep_ms(1);
+    }
 }
 
 void sc__test_child_line(struct sc_test_child *child, char *line, size_t size)
@@ -279,11 +404,12 @@ int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
     read_all(child, child->err, child->errors, sizeof child->errors);
     close(child->err);
     while (waitpid(child->pid, &status, WNOHANG) == 0) {
-        if (sc__now_us() >= child->deadline_us)
+        if (sc__clock_us() >= child->deadline_us)
             give_up(child, "exit");
-        usleep(1000);
+        sc__sleep_ms(1);
     }
     /* Whatever it left behind in its group goes with it. */
     kill(-child->pid, SIGKILL);
+    track_group(child->pid, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

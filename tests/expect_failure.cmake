@@ -1,0 +1,35 @@
+# cmake -DEXIT=<code> -DMESSAGE=<regex> -P expect_failure.cmake -- <command>...
+# A test of a program that must fail, and fail in one way: it passes when
+# the command exits with EXIT and what it printed (stdout and stderr)
+# matches MESSAGE, and says so last; any other exit or output fails it.
+foreach(var EXIT MESSAGE)
+    if(NOT DEFINED ${var})
+        message(FATAL_ERROR "expect_failure.cmake: set -D${var}")
+    endif()
+endforeach()
+set(command "")
+set(after_dashes FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE ${last})
+    if(after_dashes)
+        # An argument's own semicolons stay in it.
+        string(REPLACE ";" "\\;" argument "${CMAKE_ARGV${i}}")
+        list(APPEND command "${argument}")
+    elseif(CMAKE_ARGV${i} STREQUAL "--")
+        set(after_dashes TRUE)
+    endif()
+endforeach()
+if(NOT command)
+    message(FATAL_ERROR "expect_failure.cmake: no command after --")
+endif()
+
+execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                ERROR_VARIABLE out)
+message("${out}")
+if(NOT rc STREQUAL "${EXIT}")
+    message(FATAL_ERROR "exit ${rc}, not ${EXIT}")
+endif()
+if(NOT out MATCHES "${MESSAGE}")
+    message(FATAL_ERROR "the output does not match \"${MESSAGE}\"")
+endif()
+message("exit ${rc} and the message expected: passed")
