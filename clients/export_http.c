@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "child_process.h"
+#include "clock.h"
 #include "options.h"
 
 enum {
@@ -186,7 +186,7 @@ enum stage { READING, SENDING, DRAINING };
 struct connection {
     sc_socket socket; /* SC_NO_SOCKET: a free slot */
     enum stage stage;
-    uint64_t deadline_us; /* on sc__now_us(): dropped then */
+    uint64_t deadline_us; /* on sc__clock_us(): dropped then */
     size_t received;
     char *answer;
     size_t length, sent;
@@ -260,7 +260,7 @@ static void answer(struct connection *c, int status, int head_only,
     c->length = (size_t)length + body_length;
     c->sent = 0;
     c->stage = SENDING;
-    c->deadline_us = sc__now_us() + (uint64_t)TIMEOUT_MS * 1000;
+    c->deadline_us = sc__clock_us() + (uint64_t)TIMEOUT_MS * 1000;
 }
 
 /* Reads more of the head; answers once it is whole, or too long. A client
@@ -346,7 +346,7 @@ static void accept_all(sc_socket listener, struct connection *connections)
             return;
         c->stage = READING;
         c->received = 0;
-        c->deadline_us = sc__now_us() + (uint64_t)TIMEOUT_MS * 1000;
+        c->deadline_us = sc__clock_us() + (uint64_t)TIMEOUT_MS * 1000;
     }
 }
 
@@ -387,7 +387,7 @@ static int serve(const char *program, sc_socket listener,
         size_t count = open;
         if (open < MOST_CONNECTIONS)
             waits[count++] = (struct sc_net_wait){.socket = listener};
-        if (sc__net_wait(waits, count, ms_until(soonest, sc__now_us())) != 0) {
+        if (sc__net_wait(waits, count, ms_until(soonest, sc__clock_us())) != 0) {
             char why[300];
             sc__error(program, "cannot wait for clients: %s",
                       sc__last_error_text(why, sizeof why));
@@ -396,7 +396,7 @@ static int serve(const char *program, sc_socket listener,
         for (size_t w = 0; w < open; w++)
             if (waits[w].ready)
                 step(&connections[slots[w]], metrics);
-        uint64_t now = sc__now_us();
+        uint64_t now = sc__clock_us();
         for (size_t i = 0; i < MOST_CONNECTIONS; i++)
             if (connections[i].socket != SC_NO_SOCKET &&
                 connections[i].deadline_us <= now)

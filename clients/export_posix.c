@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "child_process.h"
+#include "clock.h"
 
 /* ---- stopping -------------------------------------------------------------
  */
@@ -59,11 +59,11 @@ int sc__export_stop_asked(void)
 
 void sc__export_sleep(uint32_t ms)
 {
-    uint64_t end = sc__now_us() + (uint64_t)ms * 1000;
+    uint64_t end = sc__clock_us() + (uint64_t)ms * 1000;
     struct pollfd wake = {.fd = wake_pipe[0], .events = POLLIN};
 
-    for (uint64_t now = sc__now_us(); !stop_asked && now < end;
-         now = sc__now_us())
+    for (uint64_t now = sc__clock_us(); !stop_asked && now < end;
+         now = sc__clock_us())
         poll(&wake, 1, (int)((end - now + 999) / 1000));
 }
 

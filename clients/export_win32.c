@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "options.h"
 #include "text_paths.h"
 
@@ -152,7 +153,7 @@ static BOOL replace(const wchar_t *from, const wchar_t *to)
              error != ERROR_SHARING_VIOLATION) ||
             tries == 40)
             return FALSE;
-        Sleep(50);
+        sc__sleep_ms(50);
     }
 }
 

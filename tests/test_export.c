@@ -324,7 +324,7 @@ static void exporter_start(const struct fixture *f, struct exporter *e,
         .in = in[1],
         .out = out[0],
         .err = err[0],
-        .deadline_us = sc__now_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000,
+        .deadline_us = sc__clock_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000,
     };
     e->running = 1;
 }
@@ -753,12 +753,12 @@ static void reader_without_share_delete_holds_up_the_rename(void **state)
 static uint64_t until_the_file_says(const char *path, const char *line)
 {
     static char text[FILE_MAX];
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
 
     for (;;) {
         if (read_whole(path, text, sizeof text) > 0 && strstr(text, line))
-            return (sc__now_us() - start) / 1000;
-        if (sc__now_us() - start > (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000)
+            return (sc__clock_us() - start) / 1000;
+        if (sc__clock_us() - start > (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000)
             fail_msg("the file never said \"%s\":\n%s", line, text);
         sleep_ms(20);
     }
@@ -991,20 +991,20 @@ static void silent_and_stalled_clients_are_dropped(void **state)
     sock silent = connect_to("127.0.0.1", port);
     sock stalled = connect_to("127.0.0.1", port);
     send_all(stalled, get_metrics, 10);
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
     ask("127.0.0.1", port, get_metrics, strlen(get_metrics), answer,
         sizeof answer);
     assert_answer(answer, "HTTP/1.1 200 OK\r\n", METRICS_TYPE, known_text, 0);
-    uint64_t served = sc__now_us();
+    uint64_t served = sc__clock_us();
     /* Served while the two still hold their connections, not after they
      * were dropped. */
     assert_false(readable_now(silent));
     assert_false(readable_now(stalled));
     /* Dropped: the end of the data, before this side's own timeout. */
     assert_int_equal(recv(silent, scrap, sizeof scrap, 0), 0);
-    uint64_t silent_dropped = sc__now_us();
+    uint64_t silent_dropped = sc__clock_us();
     assert_int_equal(recv(stalled, scrap, sizeof scrap, 0), 0);
-    uint64_t stalled_dropped = sc__now_us();
+    uint64_t stalled_dropped = sc__clock_us();
     close_sock(silent);
     close_sock(stalled);
     printf("[ FIGURES  ] served another client after %" PRIu64
@@ -1035,7 +1035,7 @@ static void many_clients_at_once_and_in_a_row(void **state)
         assert_answer(answer, "HTTP/1.1 200 OK\r\n", METRICS_TYPE, known_text,
                       0);
     }
-    uint64_t start = sc__now_us();
+    uint64_t start = sc__clock_us();
     for (int i = 0; i < IN_A_ROW; i++) {
         ask("127.0.0.1", port, get_metrics, strlen(get_metrics), answer,
             sizeof answer);
@@ -1044,7 +1044,7 @@ static void many_clients_at_once_and_in_a_row(void **state)
     }
     printf("[ FIGURES  ] %d clients at once, each answered; then %d in a row "
            "in %" PRIu64 " ms\n",
-           AT_ONCE, IN_A_ROW, (sc__now_us() - start) / 1000);
+           AT_ONCE, IN_A_ROW, (sc__clock_us() - start) / 1000);
     stop_and_expect_0(e);
 }
 

@@ -46,12 +46,16 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #endif
 
 #include "counter_storage.h"
+#if defined(_WIN32)
+#include "image.h"
+#endif
 #include "sharedcounter.h"
 #include "support.h"
 
@@ -274,6 +278,7 @@ struct fixture {
     char path[4200];
     struct lib lib;
     struct sc_shared_storage *storage;
+    size_t storage_size; /* as the library has it, whatever this program's */
 };
 
 static unsigned copies;
@@ -281,7 +286,7 @@ static unsigned copies;
 #if defined(_WIN32) && defined(SC_TEST_HARDENED)
 
 /* The hardened copy's named mapping, as the DLL names it. */
-static struct sc_shared_storage *storage_of(const char *path)
+static struct sc_shared_storage *storage_of(const char *path, size_t *size)
 {
     union sc_user_sid user;
     WCHAR wide[MAX_PATH], name[SC_MAPPING_NAME_SIZE];
@@ -294,13 +299,14 @@ static struct sc_shared_storage *storage_of(const char *path)
     void *view = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, 0);
     assert_non_null(view);
     CloseHandle(mapping);
+    *size = sizeof(struct sc_shared_storage);
     return view;
 }
 
 #elif defined(_WIN32)
 
 /* The copy's .shared section, where this process has it loaded. */
-static struct sc_shared_storage *storage_of(const char *path)
+static struct sc_shared_storage *storage_of(const char *path, size_t *size)
 {
     struct sc_test_image image;
     HMODULE module = GetModuleHandleA(path);
@@ -310,22 +316,25 @@ static struct sc_shared_storage *storage_of(const char *path)
     long shared = sd_pe_find_section(&image.parsed.pe, ".shared");
     assert_true(shared >= 0);
     uint32_t rva = image.parsed.pe.sections[shared].virtual_address;
+    *size = image.parsed.pe.sections[shared].virtual_size;
     sc__test_image_free(&image);
     return (struct sc_shared_storage *)((char *)module + rva);
 }
 
 #else
 
-/* The copy's shared-memory object. */
-static struct sc_shared_storage *storage_of(const char *path)
+/* The copy's shared-memory object: its pages, as the library made them. */
+static struct sc_shared_storage *storage_of(const char *path, size_t *size)
 {
     char object[512];
+    struct stat st;
 
     sc__object_path(path, object, sizeof object);
     int fd = open(object, O_RDWR | O_CLOEXEC);
     assert_true(fd >= 0);
-    void *view = mmap(NULL, sizeof(struct sc_shared_storage),
-                      PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    *size = (size_t)st.st_size;
+    void *view = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     assert_true(view != MAP_FAILED);
     close(fd);
     return view;
@@ -348,13 +357,18 @@ static int setup(void **state)
 #endif
     );
 #if defined(_WIN32)
-    sc__test_copy(SC_TEST_DLL, f->dir, name);
+    /* The DLL this program has loaded, which is the one beside it when a
+     * broken build is tried (tests/mutants). */
+    char built[MAX_PATH];
+    assert_true(GetModuleFileNameA(GetModuleHandleA(SC_TEST_DLL), built,
+                                   sizeof built) > 0);
     sc__test_path(f->path, sizeof f->path, f->dir, name);
+    assert_true(CopyFileA(built, f->path, TRUE));
 #else
     sc__library_copy(f->dir, name, f->path, sizeof f->path);
 #endif
     assert_int_equal(lib_open(&f->lib, f->path), 0);
-    f->storage = storage_of(f->path);
+    f->storage = storage_of(f->path, &f->storage_size);
     *state = f;
     return 0;
 }
@@ -662,6 +676,50 @@ static void waiter_wakes_on_its_own_counter_only(void **state)
     assert_int_equal(w.now, after);
 }
 
+/* ---- each counter's cache line ------------------------------------------- */
+
+/* Where the library keeps the value of counter id, found by the value
+ * itself: a number written with sc_counter_exchange(), looked for in the
+ * library's storage as the library lays it out, not as this program's
+ * header says. Returns its offset, or fails the test. */
+static size_t value_offset(const struct fixture *f, int32_t id)
+{
+    const int64_t mark = (int64_t)0x5ca1ab1e00000000 + id;
+    const volatile int64_t *words = (const volatile int64_t *)f->storage;
+    size_t found = SIZE_MAX;
+
+    f->lib.exchange(id, mark);
+    for (size_t i = 0; i < f->storage_size / sizeof *words; i++) {
+        if (words[i] != mark)
+            continue;
+        assert_int_equal(found, SIZE_MAX);
+        found = i * sizeof *words;
+    }
+    assert_int_not_equal(found, SIZE_MAX);
+    return found;
+}
+
+/* Each counter's value starts a cache line of its own: updates of two
+ * counters never take the same line from each other. */
+static void each_counter_has_a_cache_line_of_its_own(void **state)
+{
+    enum { COUNTERS = 16, LINE = 64 };
+    struct fixture *f = *state;
+    size_t lines[COUNTERS];
+    char name[32];
+
+    for (int k = 0; k < COUNTERS; k++) {
+        snprintf(name, sizeof name, "line_%d", k);
+        int32_t id = f->lib.open(name);
+        assert_true(id >= 0);
+        size_t offset = value_offset(f, id);
+        assert_int_equal(offset % LINE, 0);
+        lines[k] = offset / LINE;
+        for (int j = 0; j < k; j++)
+            assert_int_not_equal(lines[j], lines[k]);
+    }
+}
+
 /* ---- a claim left half done ---------------------------------------------- */
 
 /* The owner word of a process that no longer runs: an id above any that
@@ -696,7 +754,11 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--race") == 0)
         return race_main(argv + 2);
-#if !defined(_WIN32)
+#if defined(_WIN32)
+    /* The build of the DLL that the copies are made of, loaded. */
+    if (sc_version() != SC_VERSION_HEX)
+        return 1;
+#else
     if (sc__test_self_path(self_path, sizeof self_path) != 0)
         return 1;
 #endif
@@ -711,6 +773,8 @@ int main(int argc, char **argv)
                                         teardown),
         cmocka_unit_test_setup_teardown(waiter_wakes_on_its_own_counter_only,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            each_counter_has_a_cache_line_of_its_own, setup, teardown),
         cmocka_unit_test_setup_teardown(claim_of_a_killed_process_is_taken_over,
                                         setup, teardown),
     };
