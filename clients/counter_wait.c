@@ -107,7 +107,6 @@ int main(int argc, char **argv)
         [CHANGE] = SC_FLAG_OPTION("--change"),
         [TIMEOUT] = SC_INT_OPTION("--timeout", 0, MAX_TIMEOUT_MS, 0),
     };
-    struct sc_client client = {.name = PROGRAM};
 
     switch (sc__parse_args(argc, argv, PROGRAM, options, COUNT)) {
     case SC_ARGS_HELP:
@@ -115,7 +114,7 @@ int main(int argc, char **argv)
         return fflush(stdout) == 0 ? SC_EXIT_OK : EXIT_ERROR;
     case SC_ARGS_VERSION:
         /* 1 would read as "timed out". */
-        return sc__client_version(&client, (const void *)sc_wait,
+        return sc__print_versions(PROGRAM, (const void *)sc_wait,
                                   sc_version()) == SC_EXIT_OK
                    ? SC_EXIT_OK
                    : EXIT_ERROR;

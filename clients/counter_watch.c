@@ -359,7 +359,7 @@ static const char *run_view(struct sc_watch_screen *screen,
     struct due due = {start + SC_RATE_WINDOW_MS + interval_ms,
                       start + PROCESSES_MS};
     struct sc_follower *follower =
-        sc__follow_start(sc_wait, sc_get(), interval_ms, on_change, screen);
+        sc__follow_start(sc_get(), interval_ms, on_change, screen);
     const char *failure = NULL;
     int take = 2;
 
@@ -448,8 +448,8 @@ int main(int argc, char **argv)
                                    MAX_INTERVAL_MS, DEFAULT_INTERVAL_MS),
     };
 
-    int status = sc__live_parse(PROGRAM, argc, argv, options, COUNT, print_help,
-                                (const void *)sc_get, sc_version());
+    int status =
+        sc__live_parse(PROGRAM, argc, argv, options, COUNT, print_help);
     if (status != SC_LIVE_RUN)
         return status;
     if (options[ONCE].given && options[JSON].given)

@@ -332,8 +332,7 @@ static int start_following(struct window *w)
 
     show_value(w, value);
     show_processes(w);
-    w->follower =
-        sc__follow_start(sc_wait, value, FRAME_MS, on_change, w->hwnd);
+    w->follower = sc__follow_start(value, FRAME_MS, on_change, w->hwnd);
     if (w->follower == NULL)
         return -1;
     SetTimer(w->hwnd, PROCESSES_TIMER, PROCESSES_MS, NULL);
@@ -517,8 +516,8 @@ int WINAPI WinMain(HINSTANCE instance, HINSTANCE previous, LPSTR command_line,
     (void)previous;
     (void)command_line;
     find_console();
-    int status = sc__live_parse(PROGRAM, __argc, __argv, options, COUNT,
-                                print_help, (const void *)sc_get, sc_version());
+    int status =
+        sc__live_parse(PROGRAM, __argc, __argv, options, COUNT, print_help);
     if (status != SC_LIVE_RUN)
         return status;
     if (options[LEFT].given != options[TOP].given)

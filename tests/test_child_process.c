@@ -1,5 +1,5 @@
 /*
- * The child-process module (clients/common/child_process_win32.c): pipes
+ * The child-process module (tests/support/child_process_win32.c): pipes
  * that cannot deadlock, deadlines that kill, errors that are errors, output
  * that is zeroed whenever it is not filled; and the UTF-8 paths of
  * text_paths_win32.c.

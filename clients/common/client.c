@@ -104,18 +104,6 @@ int sc__client_parse(struct sc_client *client, int argc, char **argv)
     return SC_CLIENT_RUN;
 }
 
-/* ---- versions ------------------------------------------------------------ */
-
-int sc__client_version(const struct sc_client *client,
-                       const void *library_function, uint32_t library_version)
-{
-    if (sc__print_program_version(client->name) != 0)
-        return SC_EXIT_FAILURE;
-    if (library_function == NULL)
-        return SC_EXIT_OK;
-    return sc__print_library(client, library_function, library_version);
-}
-
 /* ---- the value line ------------------------------------------------------ */
 
 /* Prints the value line and flushes it, so that a program reading the
@@ -324,15 +312,6 @@ static void reject(struct sc_client *client, const char *line, size_t len,
               quoted, problem);
 }
 
-/* Interactive mode's start: the value the counter has. */
-static void begin(struct sc_client *client, int64_t value)
-{
-    if (sc__stdin_is_terminal())
-        sc__error(client->name, "%s", COMMANDS_SUMMARY);
-    client->expected = value;
-    print_value(client, value, 0);
-}
-
 /* Reads lines until one is a command for the counter and returns 1 with it
  * in *command, or returns 0 at "q", at the end of input, or when stdin or
  * stdout fails. Lines it cannot accept are reported on stderr and skipped;
@@ -377,32 +356,23 @@ static int next_command(struct sc_client *client, struct command *command)
     return 0;
 }
 
-/* Makes the call command asks for; returns what it returned (see struct
- * sc_counter_calls). */
-static int64_t call(const struct sc_counter_calls *calls,
-                    const struct command *command)
+/* Makes the call command asks for (see struct sc_counter_calls), then
+ * prints the value line. */
+static void run_command(struct sc_client *client,
+                        const struct sc_counter_calls *calls,
+                        const struct command *command)
 {
-    switch (command->kind) {
-    case COMMAND_ADD:
-        return calls->add(command->number);
-    case COMMAND_SET:
-        return calls->exchange(command->number);
-    case COMMAND_SHOW:
-        break;
-    }
-    return calls->get();
-}
+    int64_t before, after;
 
-/* Prints the value line for command, given what its call returned. */
-static void reply(struct sc_client *client, const struct command *command,
-                  int64_t returned)
-{
-    int64_t before = returned, after = returned;
-
-    if (command->kind == COMMAND_ADD)
-        before = sc__wrapping_sub(returned, command->number);
-    else if (command->kind == COMMAND_SET)
+    if (command->kind == COMMAND_ADD) {
+        after = calls->add(command->number);
+        before = sc__wrapping_sub(after, command->number);
+    } else if (command->kind == COMMAND_SET) {
+        before = calls->exchange(command->number);
         after = command->number;
+    } else {
+        before = after = calls->get();
+    }
     /* What this process did not do itself since its previous line. */
     int64_t others = sc__wrapping_sub(before, client->expected);
     client->expected = after;
@@ -415,9 +385,12 @@ static int run_interactive(struct sc_client *client,
 {
     struct command command;
 
-    begin(client, calls->get());
+    if (sc__stdin_is_terminal())
+        sc__error(client->name, "%s", COMMANDS_SUMMARY);
+    client->expected = calls->get();
+    print_value(client, client->expected, 0);
     while (next_command(client, &command))
-        reply(client, &command, call(calls, &command));
+        run_command(client, calls, &command);
     return client->rejected || client->failed ? SC_EXIT_FAILURE : SC_EXIT_OK;
 }
 
@@ -440,8 +413,8 @@ int sc__client_run(struct sc_client *client,
     switch (client->mode) {
     case SC_MODE_VERSION:
         if (calls->version == NULL)
-            return sc__client_version(client, NULL, 0);
-        return sc__client_version(client, (const void *)calls->get,
+            return sc__print_versions(client->name, NULL, 0);
+        return sc__print_versions(client->name, (const void *)calls->get,
                                   calls->version());
     case SC_MODE_BATCH:
         return run_batch(client, calls);

@@ -1,31 +1,19 @@
 /*
  * The client runner: everything a counter client does besides calling its
  * counter. The client names its calls; the runner parses the command line,
- * reads and parses commands, makes the call each one asks for, and prints
- * what it returned:
+ * reads one command per line on stdin (the language is in client.c's
+ * help), makes the call each one asks for, and prints what it returned:
  *
  *     struct sc_client client = {"counter_client", "the counter in ..."};
  *     const struct sc_counter_calls calls = {sc_get, sc_add, sc_exchange,
  *                                            sc_version};
  *     return sc__client_main(&client, &calls, argc, argv);
  *
- * The command language, one command per line on stdin:
- *
- *     (empty line)  add 1             =      show the value
- *     +N, -N, N     add N or -N       =N     set the value to N
- *     help          list these        q, quit  quit (so does end of input)
- *
- * N is a decimal int64_t; "-9223372036854775808" is valid. Nothing else is
- * accepted: no spaces, no control characters, no trailing characters.
- * From a pipe or a file, stdin is read as bytes: a Ctrl+Z (0x1A) byte is
- * a character like any other, not the end of input. A Windows console is
- * read as the characters typed, in UTF-8 whatever its code page, so that a
- * refused line is quoted as the same text through a pipe is; there, Ctrl+Z
- * at the start of a line, then ENTER, is the end of input, as for the
- * programs of cmd.exe (the rest of that line is dropped). Elsewhere in a
- * line Ctrl+Z is a control character: the line is refused. Under Wine in a
- * Unix terminal, the terminal keeps Ctrl+Z as its suspend key and only the
- * ENTER after it arrives (docs/reliability.md).
+ * A pipe or a file is read as bytes, Ctrl+Z (0x1A) a character like any
+ * other. A Windows console is read as the characters typed, in UTF-8
+ * whatever its code page, so that a refused line is quoted as the same
+ * text through a pipe is; there, Ctrl+Z at the start of a line, then
+ * ENTER, ends the input, as for the programs of cmd.exe.
  *
  * After each command the client prints the value line "counter: <value>",
  * followed by " (+N from other processes)" when other processes changed
@@ -117,30 +105,24 @@ int sc__client_parse(struct sc_client *client, int argc, char **argv);
 int sc__client_run(struct sc_client *client,
                    const struct sc_counter_calls *calls);
 
-/* --version: the program's version and, when library_function is not
- * NULL, the version (library_version: what its sc_version() returned) and
- * full path of the loaded library that holds that function, and on Windows
- * the DLL's build. Returns the exit code. */
-int sc__client_version(const struct sc_client *client,
-                       const void *library_function, uint32_t library_version);
-
 /* Finds the last value line in text (a client's whole stdout, "\r\n" or
  * "\n" line endings). Returns 0 with *value set, or -1 if there is none. */
 int sc__last_value(const char *text, int64_t *value);
 
 /* ---- the platform's part: client_win32.c, client_posix.c ---------------- */
 
-/* Reads what stdin has into client->buffer: the bytes of a pipe or a file,
- * or the UTF-8 of what was typed on a console, where a Ctrl+Z that starts a
- * line ends the input. Returns 1 when the buffer holds new bytes, 0 at the
- * end of input, -1 after reporting an error. */
+/* --version: the program's version and, when library_function is not
+ * NULL, the version (library_version: what its sc_version() returned) and
+ * full path of the loaded library that holds that function, and on Windows
+ * the DLL's build. Returns the exit code. */
+int sc__print_versions(const char *program, const void *library_function,
+                       uint32_t library_version);
+
+/* Reads what stdin has into client->buffer. Returns 1 when the buffer
+ * holds new bytes, 0 at the end of input, -1 after reporting an error. */
 int sc__client_refill(struct sc_client *client);
 
 /* Whether stdin is a console or terminal (not a pipe or a file). */
 int sc__stdin_is_terminal(void);
-
-/* The library lines of --version; see sc__client_version(). */
-int sc__print_library(const struct sc_client *client,
-                      const void *library_function, uint32_t library_version);
 
 #endif /* SC_CLIENT_H */

@@ -12,13 +12,17 @@
 
 /* dladdr names the file as the loader opened it: through the SONAME link,
  * or as dlopen was given it. realpath shows the file itself. */
-int sc__print_library(const struct sc_client *client,
-                      const void *library_function, uint32_t library_version)
+int sc__print_versions(const char *program, const void *library_function,
+                       uint32_t library_version)
 {
     Dl_info info;
 
+    if (sc__print_program_version(program) != 0)
+        return SC_EXIT_FAILURE;
+    if (library_function == NULL)
+        return SC_EXIT_OK;
     if (dladdr(library_function, &info) == 0 || info.dli_fname == NULL) {
-        sc__error(client->name, "cannot find the path of the library");
+        sc__error(program, "cannot find the path of the library");
         return SC_EXIT_FAILURE;
     }
     char *path = realpath(info.dli_fname, NULL);

@@ -62,9 +62,13 @@ static const void *past_import_thunk(const void *function)
     return *(const void *const *)(code + 6 + displacement);
 }
 
-int sc__print_library(const struct sc_client *client,
-                      const void *library_function, uint32_t library_version)
+int sc__print_versions(const char *program, const void *library_function,
+                       uint32_t library_version)
 {
+    if (sc__print_program_version(program) != 0)
+        return SC_EXIT_FAILURE;
+    if (library_function == NULL)
+        return SC_EXIT_OK;
     HMODULE dll = module_of(past_import_thunk(library_function));
     wchar_t *wide_path = dll != NULL ? sc__module_path(dll) : NULL;
     char *path = wide_path ? sc__utf8_from_wide(wide_path) : NULL;
@@ -80,7 +84,7 @@ int sc__print_library(const struct sc_client *client,
                      ? SC_EXIT_OK
                      : SC_EXIT_FAILURE;
     } else {
-        sc__error(client->name, "cannot find the path of the DLL");
+        sc__error(program, "cannot find the path of the DLL");
     }
     free(path);
     free(wide_path);
@@ -158,7 +162,5 @@ int sc__client_refill(struct sc_client *client)
 
 int sc__stdin_is_terminal(void)
 {
-    DWORD mode;
-
-    return GetConsoleMode(GetStdHandle(STD_INPUT_HANDLE), &mode) != 0;
+    return sc__is_console(GetStdHandle(STD_INPUT_HANDLE));
 }

@@ -8,8 +8,7 @@
 
 #include "sharedcounter.h"
 
-/* ---- numbers --------------------------------------------------------------
- */
+/* ---- numbers ------------------------------------------------------------ */
 
 enum sc_parse_status sc__parse_int64(const char *text, int64_t *value)
 {
@@ -41,8 +40,7 @@ enum sc_parse_status sc__parse_int64(const char *text, int64_t *value)
     return SC_PARSE_OK;
 }
 
-/* ---- messages -------------------------------------------------------------
- */
+/* ---- messages ----------------------------------------------------------- */
 
 SC_PRINTF(2, 0)
 static void report(const char *program, const char *format, va_list args)
@@ -66,20 +64,14 @@ void sc__error(const char *program, const char *format, ...)
     va_end(args);
 }
 
-SC_PRINTF(2, 0)
-static void report_usage(const char *program, const char *format, va_list args)
-{
-    report(program, format, args);
-    fprintf(stderr, "Try '%s --help'.\n", program);
-}
-
 int sc__usage_error(const char *program, const char *format, ...)
 {
     va_list args;
 
     va_start(args, format);
-    report_usage(program, format, args);
+    report(program, format, args);
     va_end(args);
+    fprintf(stderr, "Try '%s --help'.\n", program);
     return SC_EXIT_USAGE;
 }
 
@@ -89,19 +81,10 @@ int sc__print_program_version(const char *program)
     return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
-/* ---- the command line -----------------------------------------------------
- */
+/* ---- the command line --------------------------------------------------- */
 
-SC_PRINTF(2, 3)
-static enum sc_args_result bad(const char *program, const char *format, ...)
-{
-    va_list args;
-
-    va_start(args, format);
-    report_usage(program, format, args);
-    va_end(args);
-    return SC_ARGS_BAD;
-}
+/* The parser's helpers return 0, or SC_EXIT_USAGE once they have reported
+ * bad usage. */
 
 /* Finds the option arg names, alone ("--times") or with "=value". */
 static struct sc_option *find_option(const char *arg, struct sc_option *options,
@@ -119,23 +102,21 @@ static struct sc_option *find_option(const char *arg, struct sc_option *options,
     return NULL;
 }
 
-/* One number of an INT or INT_LIST option: text is the number alone, shown
- * is what the user typed, for the message. */
-static enum sc_args_result parse_number(const char *program,
-                                        const struct sc_option *option,
-                                        const char *text, int64_t *value)
+/* One number of an INT or INT_LIST option, text alone. */
+static int parse_number(const char *program, const struct sc_option *option,
+                        const char *text, int64_t *value)
 {
     enum sc_parse_status status = sc__parse_int64(text, value);
 
     if (status == SC_PARSE_NOT_NUMBER)
-        return bad(program, "%s needs a whole number, not \"%s\"", option->name,
-                   text);
+        return sc__usage_error(program, "%s needs a whole number, not \"%s\"",
+                               option->name, text);
     if (status == SC_PARSE_OUT_OF_RANGE || *value < option->min ||
         *value > option->max)
-        return bad(program,
-                   "%s %s is out of range (%" PRId64 " to %" PRId64 ")",
-                   option->name, text, option->min, option->max);
-    return SC_ARGS_OK;
+        return sc__usage_error(
+            program, "%s %s is out of range (%" PRId64 " to %" PRId64 ")",
+            option->name, text, option->min, option->max);
+    return 0;
 }
 
 static int listed(const struct sc_option *option, int64_t value)
@@ -147,8 +128,8 @@ static int listed(const struct sc_option *option, int64_t value)
 }
 
 /* "1,2,4": each item a number in range, none twice, at most list_max. */
-static enum sc_args_result
-parse_list(const char *program, struct sc_option *option, const char *text)
+static int parse_list(const char *program, struct sc_option *option,
+                      const char *text)
 {
     char item[32];
 
@@ -156,32 +137,36 @@ parse_list(const char *program, struct sc_option *option, const char *text)
     for (const char *p = text;; p++) {
         size_t len = strcspn(p, ",");
         if (len == 0 || len >= sizeof item)
-            return bad(program,
-                       "%s needs whole numbers separated by commas, not "
-                       "\"%s\"",
-                       option->name, text);
+            return sc__usage_error(
+                program,
+                "%s needs whole numbers separated by commas, not \"%s\"",
+                option->name, text);
         memcpy(item, p, len);
         item[len] = '\0';
         int64_t value;
-        if (parse_number(program, option, item, &value) != SC_ARGS_OK)
-            return SC_ARGS_BAD;
+        if (parse_number(program, option, item, &value) != 0)
+            return SC_EXIT_USAGE;
         if (listed(option, value))
-            return bad(program, "%s lists %s twice", option->name, item);
+            return sc__usage_error(program, "%s lists %s twice", option->name,
+                                   item);
         if (option->list_len == option->list_max)
-            return bad(program, "%s takes at most %lu numbers", option->name,
-                       (unsigned long)option->list_max);
+            return sc__usage_error(program, "%s takes at most %lu numbers",
+                                   option->name,
+                                   (unsigned long)option->list_max);
         option->list[option->list_len++] = value;
         p += len;
         if (*p == '\0')
-            return SC_ARGS_OK;
+            return 0;
     }
 }
 
-static enum sc_args_result set_value(const char *program,
-                                     struct sc_option *option, const char *text)
+/* Gives option the value text: NULL for a flag alone. */
+static int set_value(const char *program, struct sc_option *option,
+                     const char *text)
 {
     if (option->given)
-        return bad(program, "%s given more than once", option->name);
+        return sc__usage_error(program, "%s given more than once",
+                               option->name);
     option->given = 1;
     switch (option->kind) {
     case SC_OPTION_INT:
@@ -190,38 +175,47 @@ static enum sc_args_result set_value(const char *program,
         return parse_list(program, option, text);
     case SC_OPTION_STRING:
         if (*text == '\0')
-            return bad(program, "%s needs a value, not \"\"", option->name);
+            return sc__usage_error(program, "%s needs a value, not \"\"",
+                                   option->name);
         option->text = text;
-        return SC_ARGS_OK;
+        return 0;
     case SC_OPTION_FLAG:
         break;
     }
-    return bad(program, "%s takes no value", option->name);
+    return text == NULL
+               ? 0
+               : sc__usage_error(program, "%s takes no value", option->name);
+}
+
+/* The option argv[*i] names, with its value: after its '=', or the next
+ * argument, past which *i then moves. */
+static int take_option(const char *program, int argc, char **argv, int *i,
+                       struct sc_option *options, size_t count)
+{
+    const char *arg = argv[*i], *value;
+    struct sc_option *option = find_option(arg, options, count, &value);
+
+    if (option == NULL)
+        return sc__usage_error(
+            program, "%s \"%s\"",
+            arg[0] == '-' ? "unknown option" : "unexpected argument", arg);
+    if (value == NULL && option->kind != SC_OPTION_FLAG) {
+        if (*i + 1 == argc)
+            return sc__usage_error(program, "%s needs a value", option->name);
+        value = argv[++*i];
+    }
+    return set_value(program, option, value);
 }
 
 enum sc_args_result sc__parse_args(int argc, char **argv, const char *program,
                                    struct sc_option *options, size_t count)
 {
     for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *value;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return SC_ARGS_HELP;
-        if (strcmp(arg, "--version") == 0)
+        if (strcmp(argv[i], "--version") == 0)
             return SC_ARGS_VERSION;
-        struct sc_option *option = find_option(arg, options, count, &value);
-        if (option == NULL)
-            return bad(program, "%s \"%s\"",
-                       arg[0] == '-' ? "unknown option" : "unexpected argument",
-                       arg);
-        if (option->kind == SC_OPTION_FLAG && value == NULL) {
-            if (option->given)
-                return bad(program, "%s given more than once", option->name);
-            option->given = 1;
-            continue;
-        }
-        if (value == NULL && i + 1 == argc)
-            return bad(program, "%s needs a value", option->name);
-        if (set_value(program, option, value ? value : argv[++i]) != SC_ARGS_OK)
+        if (take_option(program, argc, argv, &i, options, count) != 0)
             return SC_ARGS_BAD;
     }
     return SC_ARGS_OK;

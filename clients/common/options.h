@@ -6,8 +6,7 @@
  *     "--name value" and "--name=value" both work;
  *   - strict int64_t parsing;
  *   - messages "<program>: <what>" on stderr, UTF-8 text written so that a
- *     console shows it right, and on Windows Win32 error codes as text
- *     (options_win32.h);
+ *     console shows it right, and on Windows Win32 error codes as text;
  *   - exit codes.
  *
  * Bad usage is reported as
@@ -25,7 +24,7 @@
 #include <stdio.h>
 
 #if defined(_WIN32)
-#include "options_win32.h"
+#include <windows.h>
 #endif
 
 /* Exit codes every program shares. */
@@ -135,5 +134,16 @@ const char *sc__last_error_text(char *buf, size_t size);
  * whatever the console's code page; into a pipe or a file, and on POSIX
  * systems, the bytes go as they are. Returns 0, or -1 on a write error. */
 int sc__write_text(FILE *out, const char *text);
+
+#if defined(_WIN32)
+/* Writes "<system text> (error <code>)" into buf, always NUL-terminated and
+ * UTF-8, on one line and with no "%1" left where the system text expects
+ * the caller to fill in a name. Just "error <code>" when the system has no
+ * text. Returns buf. */
+const char *sc__win32_message(DWORD error, char *buf, size_t size);
+
+/* Whether handle is a console (rather than a pipe or a file). */
+int sc__is_console(HANDLE handle);
+#endif
 
 #endif /* SC_OPTIONS_H */

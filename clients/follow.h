@@ -5,17 +5,11 @@
  * calls the view's notify after each change, then lets gap_ms pass before
  * it tells of the next one: a counter that changes all the time is shown
  * at that rate, one that does not change costs no CPU time at all.
- *
- * The clients pass sc_wait itself: this module does not link the library,
- * so that the programs that do not use it need not either.
  */
 #ifndef SC_FOLLOW_H
 #define SC_FOLLOW_H
 
 #include <stdint.h>
-
-typedef int (*sc_wait_function)(int64_t seen, uint32_t timeout_ms,
-                                int64_t *now);
 
 /* Called on the follower's thread: it should only hand the news over to
  * the view (post a message, write to a pipe, set an event). The view reads
@@ -24,12 +18,11 @@ typedef void (*sc_follow_notify)(void *context);
 
 struct sc_follower;
 
-/* Starts following from the value seen. Returns NULL when the thread
- * cannot be made (errno or GetLastError() says why). Should sc_wait()
- * ever fail, the thread looks at the counter every gap_ms instead. */
-struct sc_follower *sc__follow_start(sc_wait_function wait, int64_t seen,
-                                     unsigned gap_ms, sc_follow_notify notify,
-                                     void *context);
+/* Starts following from the value seen. Returns NULL when there is no
+ * memory or no thread for it. Should sc_wait() ever fail, the thread looks
+ * at the counter every gap_ms instead. */
+struct sc_follower *sc__follow_start(int64_t seen, unsigned gap_ms,
+                                     sc_follow_notify notify, void *context);
 
 /* Once it returns, notify is never called again. Nothing can end a
  * sc_wait() early, so the thread itself stays asleep until the next change
@@ -38,15 +31,16 @@ void sc__follow_stop(struct sc_follower *follower);
 
 /* ---- the platform's part: follow_win32.c, follow_posix.c ---------------- */
 
-struct sc__follow_lock;
+/* One lock for every follower of the process: what it guards is brief, and
+ * a process has one follower, two at most. */
+void sc__follow_lock(void);
+void sc__follow_unlock(void);
 
-struct sc__follow_lock *sc__follow_lock_new(void);
-void sc__follow_lock_free(struct sc__follow_lock *lock);
-void sc__follow_lock(struct sc__follow_lock *lock);
-void sc__follow_unlock(struct sc__follow_lock *lock);
+/* Runs sc__follow_run(follower) on a detached thread; returns 0, or -1 with
+ * errno or GetLastError() set. */
+int sc__follow_thread(struct sc_follower *follower);
 
-/* Runs run(arg) on a detached thread; returns 0, or -1 with errno or
- * GetLastError() set. */
-int sc__follow_thread(void (*run)(void *arg), void *arg);
+/* The thread's loop (follow.c). */
+void sc__follow_run(struct sc_follower *follower);
 
 #endif /* SC_FOLLOW_H */

@@ -6,21 +6,19 @@
 #include <string.h>
 
 #include "client.h"
+#include "sharedcounter.h"
 #include "wrapping.h"
 
 int sc__live_parse(const char *program, int argc, char **argv,
                    struct sc_option *options, size_t count,
-                   void (*print_help)(void), const void *library_function,
-                   uint32_t dll_version)
+                   void (*print_help)(void))
 {
-    struct sc_client client = {.name = program};
-
     switch (sc__parse_args(argc, argv, program, options, count)) {
     case SC_ARGS_HELP:
         print_help();
         return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
     case SC_ARGS_VERSION:
-        return sc__client_version(&client, library_function, dll_version);
+        return sc__print_versions(program, (const void *)sc_get, sc_version());
     case SC_ARGS_BAD:
         return SC_EXIT_USAGE;
     case SC_ARGS_OK:

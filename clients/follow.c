@@ -7,14 +7,12 @@
 #include "sharedcounter.h"
 
 struct sc_follower {
-    sc_wait_function wait;
     int64_t seen;
     unsigned gap_ms;
     sc_follow_notify notify;
     void *context;
     /* The view and the thread both hold the follower; the last to let go
      * frees it. The lock makes a stop and a notify exclude each other. */
-    struct sc__follow_lock *lock;
     int stopped, holders;
 };
 
@@ -24,38 +22,34 @@ static void let_go(struct sc_follower *f)
 {
     int last = --f->holders == 0;
 
-    sc__follow_unlock(f->lock);
-    if (last) {
-        sc__follow_lock_free(f->lock);
+    sc__follow_unlock();
+    if (last)
         free(f);
-    }
 }
 
 /* Returns 0 once the view has stopped following. */
 static int tell(struct sc_follower *f)
 {
-    sc__follow_lock(f->lock);
+    sc__follow_lock();
     if (f->stopped) {
         let_go(f);
         return 0;
     }
     f->notify(f->context);
-    sc__follow_unlock(f->lock);
+    sc__follow_unlock();
     return 1;
 }
 
-static void run(void *arg)
+void sc__follow_run(struct sc_follower *f)
 {
-    struct sc_follower *f = arg;
-
     for (;;) {
         int64_t now;
-        int result = f->wait(f->seen, SC_WAIT_FOREVER, &now);
+        int result = sc_wait(f->seen, SC_WAIT_FOREVER, &now);
         if (result < 0) {
             /* The system refused what sleeping on the counter needs: look
              * every gap_ms, which never fails, rather than show nothing. */
             sc__sleep_ms(f->gap_ms);
-            result = f->wait(f->seen, 0, &now);
+            result = sc_wait(f->seen, 0, &now);
         }
         if (result != 1)
             continue;
@@ -67,19 +61,15 @@ static void run(void *arg)
     }
 }
 
-struct sc_follower *sc__follow_start(sc_wait_function wait, int64_t seen,
-                                     unsigned gap_ms, sc_follow_notify notify,
-                                     void *context)
+struct sc_follower *sc__follow_start(int64_t seen, unsigned gap_ms,
+                                     sc_follow_notify notify, void *context)
 {
-    struct sc_follower *f = calloc(1, sizeof *f);
+    struct sc_follower *f = malloc(sizeof *f);
 
     if (f == NULL)
         return NULL;
-    *f = (struct sc_follower){
-        wait, seen, gap_ms, notify, context, sc__follow_lock_new(), 0, 2};
-    if (f->lock == NULL || sc__follow_thread(run, f) != 0) {
-        if (f->lock != NULL)
-            sc__follow_lock_free(f->lock);
+    *f = (struct sc_follower){seen, gap_ms, notify, context, 0, 2};
+    if (sc__follow_thread(f) != 0) {
         free(f);
         return NULL;
     }
@@ -88,7 +78,7 @@ struct sc_follower *sc__follow_start(sc_wait_function wait, int64_t seen,
 
 void sc__follow_stop(struct sc_follower *f)
 {
-    sc__follow_lock(f->lock);
+    sc__follow_lock();
     f->stopped = 1;
     let_go(f);
 }

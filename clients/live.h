@@ -16,13 +16,12 @@ enum { SC_LIVE_RUN = -1 };
 
 /* Parses the command line of a live view of the library's counter:
  * options[0..count-1], --help (print_help prints it) and --version (with
- * the version, build and path of the library that holds
- * library_function, whose sc_version() returned dll_version). Returns SC_LIVE_RUN, or the exit
- * code once the help or the versions are printed or bad usage is reported. */
+ * the library's version and path, and on Windows its build). Returns
+ * SC_LIVE_RUN, or the exit code once the help or the versions are printed
+ * or bad usage is reported. */
 int sc__live_parse(const char *program, int argc, char **argv,
                    struct sc_option *options, size_t count,
-                   void (*print_help)(void), const void *library_function,
-                   uint32_t dll_version);
+                   void (*print_help)(void));
 
 enum { SC_RATE_SAMPLES = 64, SC_RATE_WINDOW_MS = 1000 };
 
