@@ -272,7 +272,6 @@ int main(int argc, char **argv)
         [INTERVAL] = SC_INT_OPTION("--interval", 1, MAX_INTERVAL_S, 0),
         [LISTEN] = SC_STRING_OPTION("--listen", NULL),
     };
-    struct sc_client client = {.name = PROGRAM};
     struct sc_export_address address;
 
     switch (sc__parse_args(argc, argv, PROGRAM, options, COUNT)) {
@@ -280,7 +279,7 @@ int main(int argc, char **argv)
         print_help();
         return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
     case SC_ARGS_VERSION:
-        return sc__client_version(&client, (const void *)sc_counter_next,
+        return sc__print_versions(PROGRAM, (const void *)sc_counter_next,
                                   sc_version());
     case SC_ARGS_BAD:
         return SC_EXIT_USAGE;
