@@ -10,6 +10,8 @@
 #                the suites named there must catch (docs/reliability.md)
 #   make soak    a long soak of both library builds (docs/reliability.md)
 #   make bench   the benchmark: table, CSV and plot (docs/performance.md)
+#   make bench-prometheus  the named counters beside Python's prometheus_client
+#                (docs/performance.md), natively
 #   make fuzz    fuzz sectiondump's parser for FUZZ_SECONDS (docs/binary-analysis.md)
 #   make screenshot  the README's picture, in build/screenshot/; with
 #                SCREENSHOT_OUT=docs/img/counter_window.png it updates the docs
@@ -38,6 +40,7 @@ DEMO_ARGS  ?=
 SOAK_ARGS  ?= --seconds 30 --clients 64 --wave 8
 BENCH_TREE ?= gcc
 BENCH_ARGS ?=
+PROMETHEUS_BENCH_ARGS ?=
 FUZZ_SECONDS ?= 600
 
 # A persistent wineserver while soak or bench run, stopped afterwards: one
@@ -45,8 +48,8 @@ FUZZ_SECONDS ?= 600
 WINESERVER = $(WINE_RUN) cmake -DWINE=wine -DWINESERVER=wineserver \
     -P cmake/wineserver.cmake
 
-.PHONY: all deps deps-demo build demo demo-linux test mutants soak bench fuzz \
-        screenshot install package clean
+.PHONY: all deps deps-demo build demo demo-linux test mutants soak bench \
+        bench-prometheus fuzz screenshot install package clean
 # One tree, and one cmake, at a time: each uses every CPU.
 .NOTPARALLEL:
 
@@ -137,6 +140,22 @@ bench: deps $(BUILD)/$(BENCH_TREE)/CMakeCache.txt $(WINE_PREFIX)/system.reg
 	test $$status -eq 0 || exit $$status; \
 	gnuplot -c bench/plot.gp $(BUILD)/bench || exit 1; \
 	echo "bench: wrote bench.csv, runs.csv, machine.txt and bench.svg in $(BUILD)/bench"
+
+# The named counters beside prometheus_client, in the native tree: an update
+# from C beside an inline atomic (counter_bench_native, whose "named" variant
+# is sc_counter_add), then bench/prometheus_bench.py on Debian's python3, where
+# python3-prometheus-client is: updates from Python and scrapes after many
+# short-lived writers. Its table goes to the terminal, its CSV to
+# $(BUILD)/bench/prometheus.csv. Run it alone, like bench.
+bench-prometheus: deps $(BUILD)/native/CMakeCache.txt
+	cmake --build --preset native -j $(JOBS) --target sharedcounter \
+	    counter_export counter_bench_native
+	@mkdir -p $(BUILD)/bench
+	$(BUILD)/native/bench/counter_bench_native --runs 11 --wakes 0
+	/usr/bin/python3 bench/prometheus_bench.py \
+	    --library $(BUILD)/native/dll/libsharedcounter.so.0 \
+	    --export $(BUILD)/native/clients/counter_export \
+	    --csv $(BUILD)/bench/prometheus.csv $(PROMETHEUS_BENCH_ARGS)
 
 # libFuzzer on sectiondump's parser, with ASan and UBSan. It starts from the
 # checked-in regression corpus and adds what it finds to $(BUILD)/fuzz/corpus;

@@ -40,7 +40,7 @@
 enum {
     SC_BENCH_MAX_PROCS = 64,   /* largest process count */
     SC_BENCH_MAX_COUNTS = 8,   /* process counts in one run */
-    SC_BENCH_MAX_VARIANTS = 8, /* entries of a system's variant table */
+    SC_BENCH_MAX_VARIANTS = 9, /* entries of a system's variant table */
     SC_BENCH_MAX_REPETITIONS = 1000,
     SC_BENCH_BUSY_WRITERS = 2, /* beside the second wake latency */
 };
@@ -110,6 +110,7 @@ struct sc_bench_library {
  * calls as linked, those through the builds above, and a plain ++ in this
  * program's own shared section. */
 extern const struct sc_bench_variant sc__bench_sharedcounter;
+extern const struct sc_bench_variant sc__bench_named;
 extern const struct sc_bench_variant sc__bench_runtime;
 extern const struct sc_bench_variant sc__bench_hardened;
 extern const struct sc_bench_variant sc__bench_nowake;

@@ -311,7 +311,7 @@ static const struct sc_bench_variant mutex = {
 };
 
 const struct sc_bench_variant *const sc__bench_variants[] = {
-    &limit, &local_call, &sc__bench_sharedcounter, &sc__bench_runtime,
+    &limit, &local_call, &sc__bench_sharedcounter, &sc__bench_named, &sc__bench_runtime,
     &shm,   &mutex,      &sc__bench_unsafe,        &sc__bench_nowake,
 };
 const int sc__bench_variant_count =

@@ -40,6 +40,45 @@ const struct sc_bench_variant sc__bench_sharedcounter = {
     .read = read_imported,
 };
 
+/* A named counter, as linked: what an update of the named API costs beside
+ * sc_increment() and the limit. Every process opens the same name. */
+static int32_t named_id(void)
+{
+    static int32_t id = -1;
+
+    if (id < 0)
+        id = sc_counter_open("counter_bench_named_total");
+    return id;
+}
+
+static int run_named(struct sc_bench_targets *t, uint32_t n)
+{
+    int32_t id = named_id();
+
+    (void)t;
+    if (id < 0)
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        sc_counter_add(id, 1);
+    return 0;
+}
+
+static int64_t read_named(const struct sc_bench_targets *t)
+{
+    (void)t;
+    return sc_counter_get(named_id());
+}
+
+const struct sc_bench_variant sc__bench_named = {
+    .name = "named",
+    .what = "sc_counter_add(id, 1) on a named counter, as linked",
+    .safe = 1,
+    .shared = 1,
+    .batch = 65536,
+    .run = run_named,
+    .read = read_named,
+};
+
 /* ---- The builds loaded at run time ---- */
 
 static int call_n(const struct sc_bench_targets *t, enum sc_bench_build build,

@@ -158,7 +158,8 @@ else()
     # (counter_dynamic through dlopen); counter_demo starts the worker and
     # the baseline from its own folder.
     set(sc_clients counter_client counter_dynamic counter_worker
-        counter_wait counter_demo counter_watch counter_bench_native)
+        counter_wait counter_demo counter_watch counter_export
+        counter_bench_native)
     cmake_path(RELATIVE_PATH CMAKE_INSTALL_LIBDIR
                BASE_DIRECTORY ${CMAKE_INSTALL_BINDIR} OUTPUT_VARIABLE sc_rpath)
     set_target_properties(${sc_clients} PROPERTIES

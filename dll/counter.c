@@ -44,58 +44,12 @@ int64_t sc_get(void)
     return sc__load_acquire64(counter());
 }
 
-/* The writers' half of waiting (see "Waiting for a change" below): after
- * the locked instruction, which has taken the counter's cache line, one
- * plain load on that same line. Only a writer that finds waiters armed pays
- * for a wake. The sharedcounter_nowake build (SC_SKIP_WAKE) leaves this
- * out, for the benchmark to show what the look costs. */
-#if defined(SC_SKIP_WAKE)
-
-static void wake_waiters(void)
-{
-}
-
-#else
-
-/* The test-only sharedcounter_paused build (SC_PAUSE_BEFORE_WAKE) can stop
- * a writer at the worst moment for the waiters (tests/support_pause.c). */
-#if defined(SC_PAUSE_BEFORE_WAKE)
-void sc__pause_before_wake(void);
-#else
-static void sc__pause_before_wake(void)
-{
-}
-#endif
-
-/* Out of line, so that what every update runs stays one load and a
- * branch, inlined into each operation. */
-#if defined(_MSC_VER)
-#define SC_OUT_OF_LINE __declspec(noinline)
-#else
-#define SC_OUT_OF_LINE __attribute__((noinline, cold))
-#endif
-
-/* Moves the generation on, wakes its sleepers, and only then lowers the
- * arms, if no waiter has armed since the move. */
-static SC_OUT_OF_LINE void wake_armed(struct sc_shared_storage *storage)
-{
-    int64_t moved = sc__fetch_add64(&storage->wait_word, 1) + 1;
-
-    sc__pause_before_wake();
-    sc__waiters_wake(storage);
-    sc__compare_exchange64(&storage->wait_word, moved,
-                           (int64_t)sc__wait_generation(moved));
-}
-
 static void wake_waiters(void)
 {
     struct sc_shared_storage *storage = sc__storage();
 
-    if (sc__wait_armed(sc__load_seq_cst64(&storage->wait_word)))
-        wake_armed(storage);
+    sc__wake_waiters(storage, &storage->wait_word);
 }
-
-#endif
 
 /* The exported functions call this, not each other: on ELF a call to an
  * exported function goes through the PLT, since another image could
@@ -163,6 +117,15 @@ uint32_t sc_processes(uint32_t *pids, uint32_t capacity)
     return sc__table_list(table(), &self, pids, pids != NULL ? capacity : 0);
 }
 
+int64_t sc__self_owner(void)
+{
+    struct sc_process_id id = self.id;
+
+    if (id.pid == 0)
+        id = (struct sc_process_id){sc__process_pid(), 0};
+    return sc__owner_word(&id);
+}
+
 /* Once the storage is in place. GetProcessTimes on the current process
  * touches no other module and takes no lock: safe under the loader lock.
  * Should it fail all the same, the process is counted in the overflow rather
@@ -219,6 +182,25 @@ static void processes_detach(void)
  * be seen. Every other change wakes the waiters at once. */
 enum { RECHECK_MS = 1000 };
 
+/* The test-only sharedcounter_paused build (SC_PAUSE_BEFORE_WAKE) can stop
+ * a writer at the worst moment for the waiters (tests/support_pause.c). */
+#if defined(SC_PAUSE_BEFORE_WAKE)
+void sc__pause_before_wake(void);
+#else
+static void sc__pause_before_wake(void)
+{
+}
+#endif
+
+void sc__wake_armed(struct sc_shared_storage *storage, sc__atomic64 *word)
+{
+    int64_t moved = sc__fetch_add64(word, 1) + 1;
+
+    sc__pause_before_wake();
+    sc__waiters_wake(storage, word);
+    sc__compare_exchange64(word, moved, (int64_t)sc__wait_generation(moved));
+}
+
 static int wait_result(int64_t *now, int64_t value, int result)
 {
     if (now != NULL)
@@ -270,17 +252,16 @@ struct wait_call {
     uint32_t ticket;
 };
 
-static int arm(struct wait_call *call, struct sc_shared_storage *storage)
+static int arm(struct wait_call *call, sc__atomic64 *word)
 {
     if (!call->entered) {
-        if (sc__waiter_enter(&call->waiter, storage, &self) != 0)
+        if (sc__waiter_enter(&call->waiter, sc__storage(), word, &self) != 0)
             return -1;
         call->entered = 1;
     }
-    if (!call->armed || sc__wait_generation(sc__load_seq_cst64(
-                            &storage->wait_word)) != call->ticket) {
-        call->ticket = sc__wait_generation(
-            sc__fetch_add64(&storage->wait_word, SC_WAIT_ARM));
+    if (!call->armed ||
+        sc__wait_generation(sc__load_seq_cst64(word)) != call->ticket) {
+        call->ticket = sc__wait_generation(sc__fetch_add64(word, SC_WAIT_ARM));
         call->armed = 1;
     }
     return 0;
@@ -294,30 +275,38 @@ static int end_wait(struct wait_call *call, int64_t *now, int64_t value,
     return wait_result(now, value, result);
 }
 
-int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now)
+int sc__wait_for_change(sc__atomic64 *counter, sc__atomic64 *word, int64_t seen,
+                        uint32_t timeout_ms, int64_t *now)
 {
-    struct sc_shared_storage *storage = sc__storage();
     uint64_t start = timeout_ms == SC_WAIT_FOREVER ? 0 : sc__clock_us();
     struct wait_call call = {.entered = 0, .armed = 0};
 
     for (;;) {
-        int64_t value = sc__load_acquire64(&storage->counter);
+        int64_t value = sc__load_acquire64(counter);
         if (value != seen)
             return end_wait(&call, now, value, 1);
         uint32_t left = time_left(start, timeout_ms);
         if (left == 0)
             return end_wait(&call, now, value, 0);
-        if (changes_soon(&storage->counter, seen, &value))
+        if (changes_soon(counter, seen, &value))
             return end_wait(&call, now, value, 1);
-        if (arm(&call, storage) != 0)
+        if (arm(&call, word) != 0)
             return end_wait(&call, now, value, -1);
-        value = sc__load_seq_cst64(&storage->counter);
+        value = sc__load_seq_cst64(counter);
         if (value != seen)
             return end_wait(&call, now, value, 1);
         if (sc__waiter_sleep(&call.waiter, call.ticket,
                              left < RECHECK_MS ? left : RECHECK_MS) != 0)
             return end_wait(&call, now, value, -1);
     }
+}
+
+int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now)
+{
+    struct sc_shared_storage *storage = sc__storage();
+
+    return sc__wait_for_change(&storage->counter, &storage->wait_word, seen,
+                               timeout_ms, now);
 }
 
 /* ---- Loading and unloading --------------------------------------------- */

@@ -21,6 +21,22 @@
 #include "clock.h"
 #include "process_table.h"
 
+/* A named counter (named_counters.c): its value, its waiters' word (as the
+ * default counter's) and the state of its slot, on a cache line of its
+ * own, so that updates of two counters never contend. The state is written
+ * only while the slot is claimed, and read by every operation on the same
+ * line as the value it then updates. */
+struct sc_named_counter {
+    _Alignas(64) sc__atomic64 value;
+    sc__atomic64 wait_word;
+    /* 0: free; SC_COUNTER_READY: in use, its name published; otherwise the
+     * owner word (process_table.h) of the process that is claiming it. */
+    sc__atomic64 state;
+};
+
+/* No owner word is this one: its process id, the low half, is 0. */
+#define SC_COUNTER_READY ((int64_t)1 << 32)
+
 /* The counter has a cache line to itself, so that processes attaching and
  * detaching do not take it away from the callers that update the counter.
  * What waiting needs of every update shares that line (counter.c, "Waiting
@@ -35,6 +51,11 @@ struct sc_shared_storage {
      * the waiters' events, so that copies of the DLL never meet. */
     sc__atomic64 waiters_id;
     _Alignas(64) struct sc_process_table processes;
+    struct sc_named_counter named[SC_COUNTERS];
+    /* The names of the named counters, apart from the values: written once
+     * per counter, read by the lookups and listings, so that they never
+     * take a value's cache line from its writers. */
+    char names[SC_COUNTERS][SC_NAME_MAX + 1];
 };
 
 /* One arm in the high half of wait_word: the generation in the low half
@@ -58,17 +79,19 @@ static inline int sc__wait_armed(int64_t word)
     return sc__wait_arms(word) != 0;
 }
 
-/* One call of sc_wait while it may sleep (wait_win32.c, wait_posix.c). */
+/* One call of a wait while it may sleep (wait_win32.c, wait_posix.c). */
 struct sc_waiter {
     struct sc_shared_storage *storage;
+    sc__atomic64 *word;    /* the waiters' word of the counter it waits on */
     sc__atomic32 *counted; /* Windows: the slot's count of sleepers, or NULL */
     void *node;            /* Windows: this thread in the process's list */
 };
 
-/* Makes the calling thread findable by a wake of storage, before it arms
- * the word. member is this process's place in the table. Returns 0, or -1
- * with errno or GetLastError() set. */
-int sc__waiter_enter(struct sc_waiter *waiter, struct sc_shared_storage *storage,
+/* Makes the calling thread findable by a wake of word, a waiters' word of
+ * storage, before it arms the word. member is this process's place in the
+ * table. Returns 0, or -1 with errno or GetLastError() set. */
+int sc__waiter_enter(struct sc_waiter *waiter,
+                     struct sc_shared_storage *storage, sc__atomic64 *word,
                      const struct sc_table_member *member);
 
 /* Undoes sc__waiter_enter, when the call returns. */
@@ -83,9 +106,56 @@ int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ticket, uint32_t ms);
  * freed, so that the event's name goes with its last handle. */
 void sc__waiter_close(void);
 
-/* Wakes every thread that sleeps on storage's generation: called after the
- * generation has moved on. */
-void sc__waiters_wake(struct sc_shared_storage *storage);
+/* Wakes every thread that sleeps on the generation of word, a waiters'
+ * word of storage: called after the generation has moved on. */
+void sc__waiters_wake(struct sc_shared_storage *storage, sc__atomic64 *word);
+
+/* Waits, as sc_wait() does, until value differs from seen, with word as its
+ * waiters' word (counter.c). */
+int sc__wait_for_change(sc__atomic64 *value, sc__atomic64 *word, int64_t seen,
+                        uint32_t timeout_ms, int64_t *now);
+
+/* Moves the generation of word on, wakes its sleepers, and only then lowers
+ * the arms, if no waiter has armed since the move (counter.c). Out of line,
+ * so that what every update runs stays one load and a branch, inlined:
+ * only a writer that finds waiters armed calls it. */
+#if defined(_MSC_VER)
+__declspec(noinline)
+#else
+__attribute__((noinline, cold))
+#endif
+    void sc__wake_armed(struct sc_shared_storage *storage, sc__atomic64 *word);
+
+/* What every update runs after its locked instruction, which has taken the
+ * value's cache line: one plain load of the waiters' word on that same
+ * line. Only a writer that finds waiters armed pays for a wake. The
+ * test-only sharedcounter_nowake build (SC_SKIP_WAKE) leaves it out, to
+ * show that the tests catch a lost wake-up. */
+static inline void sc__wake_waiters(struct sc_shared_storage *storage,
+                                    sc__atomic64 *word)
+{
+#if defined(SC_SKIP_WAKE)
+    (void)storage;
+    (void)word;
+#else
+    if (sc__wait_armed(sc__load_seq_cst64(word)))
+        sc__wake_armed(storage, word);
+#endif
+}
+
+/* The calling process's owner word (process_table.h), which a claim of a
+ * named counter's slot holds (counter.c). */
+int64_t sc__self_owner(void);
+
+/* The API's failures that set errno or GetLastError(). */
+enum sc_error {
+    SC_ERROR_INVALID_NAME, /* EINVAL; ERROR_INVALID_NAME */
+    SC_ERROR_TABLE_FULL,   /* ENOSPC; ERROR_DISK_FULL */
+    SC_ERROR_INVALID_ID,   /* EINVAL; ERROR_INVALID_PARAMETER */
+};
+
+/* Sets errno (wait_posix.c) or the last error (wait_win32.c). */
+void sc__set_error(enum sc_error error);
 
 #if defined(SC_STORAGE_MAPPING)
 

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-static int64_t owner_word(const struct sc_process_id *id)
+int64_t sc__owner_word(const struct sc_process_id *id)
 {
     return (int64_t)(((uint64_t)(uint32_t)id->created << 32) | id->pid);
 }
@@ -15,7 +15,7 @@ static int64_t owner_word(const struct sc_process_id *id)
 static int32_t claim(struct sc_process_table *table,
                      const struct sc_process_id *id)
 {
-    int64_t word = owner_word(id);
+    int64_t word = sc__owner_word(id);
     uint32_t start = (id->pid / 4) % SC_PROCESS_SLOTS;
 
     for (uint32_t i = 0; i < SC_PROCESS_SLOTS; i++) {
@@ -39,27 +39,41 @@ static int32_t claim(struct sc_process_table *table,
 static void release(struct sc_process_table *table, int32_t n,
                     const struct sc_process_id *id)
 {
-    sc__compare_exchange64(&table->slots[n].owner, owner_word(id), 0);
+    sc__compare_exchange64(&table->slots[n].owner, sc__owner_word(id), 0);
 }
 
-/* Whether the process named by a slot still runs. A process with the same id
- * but another creation time is a new one that got the old id. The whole
- * creation time is compared once the owner has written it; during the few
- * instructions of a claim before that, the low 32 bits in the owner word
- * must do. */
+/* The liveness of the process an owner word names, and if it runs, its
+ * whole creation time. */
+static enum sc_liveness query_owner(int64_t owner, uint64_t *created)
+{
+    uint32_t low = (uint32_t)((uint64_t)owner >> 32);
+    enum sc_liveness state = sc__process_query((uint32_t)owner, created);
+
+    if (state != SC_RUNNING || low == 0)
+        return state;
+    return (uint32_t)*created == low ? SC_RUNNING : SC_GONE;
+}
+
+enum sc_liveness sc__owner_liveness(int64_t owner)
+{
+    uint64_t created = 0;
+
+    return query_owner(owner, &created);
+}
+
+/* Whether the process named by a slot still runs. The whole creation time
+ * is compared once the owner has written it; during the few instructions of
+ * a claim before that, the low 32 bits in the owner word must do. */
 static enum sc_liveness slot_state(int64_t owner, int64_t created_word)
 {
     uint32_t low = (uint32_t)((uint64_t)owner >> 32);
     uint64_t created = 0;
-    enum sc_liveness state = sc__process_query((uint32_t)owner, &created);
+    enum sc_liveness state = query_owner(owner, &created);
 
-    if (state != SC_RUNNING)
-        return state;
-    if ((uint32_t)created != low)
+    if (state == SC_RUNNING && (uint32_t)created_word == low &&
+        (uint64_t)created_word != created)
         return SC_GONE;
-    if ((uint32_t)created_word == low && (uint64_t)created_word != created)
-        return SC_GONE;
-    return SC_RUNNING;
+    return state;
 }
 
 /* Frees the slot if the process that holds it has ended, and returns
@@ -102,7 +116,7 @@ void sc__table_join(struct sc_process_table *table,
 bool sc__table_take_over(struct sc_process_table *table,
                          struct sc_table_member *member)
 {
-    int64_t word = owner_word(&member->id);
+    int64_t word = sc__owner_word(&member->id);
 
     for (int32_t n = 0; n < SC_PROCESS_SLOTS; n++) {
         struct sc_process_slot *slot = &table->slots[n];

@@ -61,6 +61,18 @@ struct sc_table_member {
  * or the system's error code (process_table_win32.c, process_table_posix.c). */
 int sc__process_self(struct sc_process_id *self);
 
+/* The calling process's id, which cannot fail. */
+uint32_t sc__process_pid(void);
+
+/* The word a slot holds for a process: its id in the low 32 bits and the
+ * low 32 bits of its creation time in the high 32 bits. */
+int64_t sc__owner_word(const struct sc_process_id *id);
+
+/* Whether the process an owner word names still runs. A process with the
+ * same id but another creation time is a new one that got the old id; a
+ * word whose creation half is 0 names a process by its id alone. */
+enum sc_liveness sc__owner_liveness(int64_t owner);
+
 /* Whether process pid runs, and if so its creation time. A process this
  * user may not query counts as running: SC_UNKNOWN. */
 enum sc_liveness sc__process_query(uint32_t pid, uint64_t *created);

@@ -42,6 +42,11 @@ static int read_stat(uint32_t pid, char *state, uint64_t *start)
     return 0;
 }
 
+uint32_t sc__process_pid(void)
+{
+    return (uint32_t)getpid();
+}
+
 int sc__process_self(struct sc_process_id *self)
 {
     char state;

@@ -8,6 +8,11 @@ static uint64_t filetime_value(FILETIME t)
     return ((uint64_t)t.dwHighDateTime << 32) | t.dwLowDateTime;
 }
 
+uint32_t sc__process_pid(void)
+{
+    return GetCurrentProcessId();
+}
+
 int sc__process_self(struct sc_process_id *self)
 {
     FILETIME created, exited, kernel, user;

@@ -172,12 +172,14 @@ static struct thread_waiter *take_spare(void)
 
 /* A process that has no slot (beyond SC_PROCESS_SLOTS) cannot be found by
  * a writer: it sleeps in short steps instead. */
-int sc__waiter_enter(struct sc_waiter *waiter, struct sc_shared_storage *storage,
+int sc__waiter_enter(struct sc_waiter *waiter,
+                     struct sc_shared_storage *storage, sc__atomic64 *word,
                      const struct sc_table_member *member)
 {
     int32_t slot = member->slot;
 
     waiter->storage = storage;
+    waiter->word = word;
     waiter->counted = NULL;
     waiter->node = NULL;
     if (slot < 0)
@@ -234,8 +236,7 @@ int sc__waiter_sleep(struct sc_waiter *waiter, uint32_t ticket, uint32_t ms)
         sc__sleep_ms(ms < POLL_MS ? ms : POLL_MS);
         return 0;
     }
-    if (sc__wait_generation(sc__load_seq_cst64(
-            &waiter->storage->wait_word)) != ticket)
+    if (sc__wait_generation(sc__load_seq_cst64(waiter->word)) != ticket)
         return 0;
     HANDLE events[2] = {doorbell, node->event};
     DWORD result = WaitForMultipleObjects(2, events, FALSE, ms);
@@ -270,8 +271,12 @@ void sc__waiter_close(void)
     close_list(nodes);
 }
 
-void sc__waiters_wake(struct sc_shared_storage *storage)
+/* The doorbells are per process, not per counter: a thread that waits on
+ * another counter wakes, finds its own generation unmoved, and sleeps
+ * again. */
+void sc__waiters_wake(struct sc_shared_storage *storage, sc__atomic64 *word)
 {
+    (void)word;
     int64_t id = sc__load_acquire64(&storage->waiters_id);
     WCHAR name[NAME_SIZE];
 
@@ -289,4 +294,14 @@ void sc__waiters_wake(struct sc_shared_storage *storage)
             CloseHandle(ring);
         }
     }
+}
+
+void sc__set_error(enum sc_error error)
+{
+    static const DWORD codes[] = {
+        [SC_ERROR_INVALID_NAME] = ERROR_INVALID_NAME,
+        [SC_ERROR_TABLE_FULL] = ERROR_DISK_FULL,
+        [SC_ERROR_INVALID_ID] = ERROR_INVALID_PARAMETER,
+    };
+    SetLastError(codes[error]);
 }

@@ -28,7 +28,7 @@
 #define SHAREDCOUNTER_H
 
 #define SC_VERSION_MAJOR 0
-#define SC_VERSION_MINOR 3
+#define SC_VERSION_MINOR 4
 #define SC_VERSION_PATCH 0
 
 /* 0x00MMmmpp: compare with sc_version() to detect a header/DLL mismatch. */
@@ -75,6 +75,12 @@
 
 /* sc_wait()'s timeout that never ends. */
 #define SC_WAIT_FOREVER UINT32_MAX
+
+/* How many named counters one DLL file's table holds (sc_counter_open). */
+#define SC_COUNTERS 1024
+
+/* The most bytes in a named counter's name, without the terminating NUL. */
+#define SC_NAME_MAX 127
 
 #ifdef __cplusplus
 extern "C" {
@@ -199,6 +205,89 @@ SC_API uint32_t sc_processes(uint32_t *pids, uint32_t capacity);
  * second.
  */
 SC_API int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now);
+
+/*
+ * Named counters (since 0.4). Beside the counter above, the DLL keeps a table
+ * of up to SC_COUNTERS counters, each with a name, shared like it by every
+ * process that loads the same DLL file, and living as long as it. A counter
+ * is made by the first sc_counter_open() of its name, starts at 0, and stays
+ * until the table goes with the last process; there is no removing one.
+ *
+ * A name is a series of the Prometheus text format: a metric name
+ * ([a-zA-Z_:][a-zA-Z0-9_:]*), optionally followed by labels in braces,
+ * name="value" pairs separated by commas, for example
+ *     http_requests_total{method="get",code="200"}
+ * A label name is [a-zA-Z_][a-zA-Z0-9_]* and does not start with "__"; no
+ * label appears twice. A label value is UTF-8, with a backslash, a double
+ * quote and a line feed written \\, \" and \n, and no other control
+ * character. No spaces, no trailing comma, no empty braces; at most
+ * SC_NAME_MAX bytes. Labels in another order name the same counter:
+ * sc_counter_next() gives them sorted by label name.
+ *
+ * The operations below take an id that sc_counter_open() returned. An id it
+ * did not return (negative, SC_COUNTERS or more, or a slot not in use)
+ * changes nothing: sc_counter_add(), sc_counter_get() and
+ * sc_counter_exchange() return 0 and sc_counter_wait() returns -1.
+ * Like the counter above, every update is atomic and wraps in two's
+ * complement.
+ */
+
+/*
+ * sc_counter_open() : finds the counter called name, or makes it.
+ * @return its id, from 0 to SC_COUNTERS - 1: the same in every process and
+ *         for every call with the same name, however many processes open it
+ *         at once. -1 when name is NULL or not a valid name (errno EINVAL;
+ *         Windows: GetLastError() ERROR_INVALID_NAME), or when the table is
+ *         full (ENOSPC; ERROR_DISK_FULL); nothing is changed then.
+ *         A process killed while it opens a name leaves nothing held: the
+ *         next open of any name takes its place over.
+ */
+SC_API int32_t sc_counter_open(const char *name);
+
+/*
+ * sc_counter_add() : adds delta (which may be negative) to counter id.
+ * @return the new value; 0 for an id sc_counter_open() did not return.
+ */
+SC_API int64_t sc_counter_add(int32_t id, int64_t delta);
+
+/*
+ * sc_counter_get() : reads counter id, without writing to it.
+ * @return its value; 0 for an id sc_counter_open() did not return.
+ */
+SC_API int64_t sc_counter_get(int32_t id);
+
+/*
+ * sc_counter_exchange() : sets counter id to value.
+ * @return the value it held just before; 0 for an id sc_counter_open() did
+ *         not return.
+ */
+SC_API int64_t sc_counter_exchange(int32_t id, int64_t value);
+
+/*
+ * sc_counter_wait() : sc_wait() for counter id: waits, asleep, until it
+ *         differs from seen or timeout_ms milliseconds have passed. Only an
+ *         update of counter id ends the wait.
+ * @return as sc_wait(); also -1 for an id sc_counter_open() did not return
+ *         (errno EINVAL; Windows: ERROR_INVALID_PARAMETER), with *now
+ *         untouched.
+ */
+SC_API int sc_counter_wait(int32_t id, int64_t seen, uint32_t timeout_ms,
+                           int64_t *now);
+
+/*
+ * sc_counter_next() : lists the table, one counter per call.
+ * @param after -1 for the first counter, then the id the previous call
+ *         returned.
+ * @param name receives the counter's name and a NUL, cut to size - 1 bytes
+ *         if it is longer (a buffer of SC_NAME_MAX + 1 bytes always holds
+ *         it); may be NULL when size is 0.
+ * @param value receives its value, unless it is NULL.
+ * @return the id of the first counter in use after the id after, in
+ *         increasing order; -1 after the last one. Counters made during a
+ *         listing may or may not be listed. Cannot fail.
+ */
+SC_API int32_t sc_counter_next(int32_t after, char *name, uint32_t size,
+                               int64_t *value);
 
 #ifdef __cplusplus
 }

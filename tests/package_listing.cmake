@@ -95,7 +95,7 @@ if(PACKAGE MATCHES "win64$")
 else()
     set(binaries lib/libsharedcounter.so.${VERSION})
     foreach(program counter_bench_native counter_client counter_demo
-            counter_dynamic counter_wait counter_watch counter_worker
+            counter_dynamic counter_export counter_wait counter_watch counter_worker
             private_counter sectiondump shared_exe_counter)
         list(APPEND binaries bin/${program})
     endforeach()

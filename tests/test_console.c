@@ -24,42 +24,14 @@
 #include "support.h"
 
 enum { CTRL_Z = 0x1a };
-/* How long the console's host may take to start: 10 ms a try. */
-enum { ATTACH_TRIES = 1000 };
 
 /* ---- the console ----------------------------------------------------------
  */
 
-/* The console's first process. It only has to run until this program has
- * attached to the console, which then lives on with this program; it runs
- * in the test's job, so it cannot outlive the test either. */
-static int hold_console(void)
-{
-    Sleep(INFINITE);
-    return 0;
-}
-
 static int attach_to_a_console_of_its_own(void **state)
 {
-    struct sc_child holder;
-    DWORD err =
-        sc__child_start_self(&holder, "--hold-console", SC_CHILD_OWN_CONSOLE);
-    int tries = 0;
-
-    if (err != 0) {
-        fprintf(stderr, "cannot start the console's holder: error %lu\n",
-                (unsigned long)err);
+    if (sc__test_attach_own_console() != 0)
         return -1;
-    }
-    FreeConsole();
-    while (!AttachConsole(holder.pid) && ++tries < ATTACH_TRIES)
-        sc__sleep_ms(10);
-    TerminateProcess(holder.process, 0);
-    sc__child_close(&holder);
-    if (tries == ATTACH_TRIES) {
-        fprintf(stderr, "cannot attach to the new console\n");
-        return -1;
-    }
     return sc__save_counter(state);
 }
 
@@ -208,8 +180,8 @@ static void typed_characters_arrive_in_utf8(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "--hold-console") == 0)
-        return hold_console();
+    if (argc == 2 && strcmp(argv[1], SC_TEST_HOLD_CONSOLE) == 0)
+        return sc__test_hold_console();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ctrl_z_at_the_start_of_a_line_ends_the_input),
         cmocka_unit_test(ctrl_z_inside_a_line_is_refused),

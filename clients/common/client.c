@@ -28,6 +28,11 @@ static const char commands_help[] =
     "  help          list these commands\n"
     "  q, quit       quit (so does the end of input)\n";
 
+static const char name_help[] =
+    "--name NAME\n"
+    "           work on the named counter NAME (sc_counter_open) instead\n"
+    "           of the default one, for example 'jobs_total{queue=\"a\"}'\n";
+
 #define COMMANDS_SUMMARY                                                       \
     "ENTER adds 1, N/+N/-N adds N, = shows, =N sets, q quits, help lists "     \
     "them"
@@ -37,7 +42,7 @@ static void print_help(const struct sc_client *client)
     const char *name = client->name;
 
     if (client->batch_only)
-        printf("usage: %s [--times N] [--delta D]\n", name);
+        printf("usage: %s [--times N] [--delta D] [--name NAME]\n", name);
     else
         printf("usage: %s\n       %s --times N [--delta D]\n", name, name);
     printf("       %s --help | --version\n\nWorks on %s.\n\n", name,
@@ -53,24 +58,30 @@ static void print_help(const struct sc_client *client)
     printf("--times N  add D to the counter N times (N >= 0, default 1),\n"
            "           then print the last value seen\n"
            "--delta D  the amount to add each time (default 1)\n"
+           "%s"
            "--version  show the version of this program, and of the DLL it\n"
            "           uses, if any; changes no counter\n"
            "--help     show this help\n\n"
            "Exit status: 0 success; 1 %s; 2 bad arguments.\n",
-           client->batch_only ? "the counter is unavailable"
+           client->batch_only ? name_help : "",
+           client->batch_only ? "the counter is unavailable, or NAME is\n"
+                                "not a valid name or the table is full"
                               : "a line was rejected, input or output\n"
                                 "failed, or the counter is unavailable");
 }
 
 int sc__client_parse(struct sc_client *client, int argc, char **argv)
 {
-    enum { TIMES, DELTA, COUNT };
+    enum { TIMES, DELTA, NAME, COUNT };
     struct sc_option options[COUNT] = {
         [TIMES] = SC_INT_OPTION("--times", 0, INT64_MAX, 1),
         [DELTA] = SC_INT_OPTION("--delta", INT64_MIN, INT64_MAX, 1),
+        [NAME] = SC_STRING_OPTION("--name", NULL),
     };
+    /* Only the batch client knows --name. */
+    size_t count = client->batch_only ? COUNT : NAME;
 
-    switch (sc__parse_args(argc, argv, client->name, options, COUNT)) {
+    switch (sc__parse_args(argc, argv, client->name, options, count)) {
     case SC_ARGS_HELP:
         print_help(client);
         return fflush(stdout) == 0 ? SC_EXIT_OK : SC_EXIT_FAILURE;
@@ -89,6 +100,7 @@ int sc__client_parse(struct sc_client *client, int argc, char **argv)
                        : SC_MODE_INTERACTIVE;
     client->times = options[TIMES].value;
     client->delta = options[DELTA].value;
+    client->counter_name = options[NAME].text;
     return SC_CLIENT_RUN;
 }
 

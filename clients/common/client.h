@@ -60,7 +60,8 @@ struct sc_client {
 
     /* Set by sc__client_parse(). */
     enum sc_client_mode mode;
-    int64_t times, delta; /* SC_MODE_BATCH */
+    int64_t times, delta;     /* SC_MODE_BATCH */
+    const char *counter_name; /* --name (batch_only), or NULL: the default */
 
     /* The runner's state; zero at the start. */
     char buffer[SC_READ_BUFFER];
@@ -91,10 +92,11 @@ int sc__client_main(struct sc_client *client,
                     const struct sc_counter_calls *calls, int argc,
                     char **argv);
 
-/* Parses the command line: "--times N [--delta D]" for batch mode,
- * --version, --help. Returns SC_CLIENT_RUN with client->mode set, or the
- * exit code once --help is printed or bad usage reported. For a client
- * that has work to do between the two, such as loading its library. */
+/* Parses the command line: "--times N [--delta D]" for batch mode, with
+ * "--name NAME" for a batch_only client, --version, --help. Returns
+ * SC_CLIENT_RUN with client->mode set, or the exit code once --help is
+ * printed or bad usage reported. For a client that has work to do between
+ * the two, such as loading its library or opening a named counter. */
 int sc__client_parse(struct sc_client *client, int argc, char **argv);
 
 /* Runs the mode sc__client_parse() chose, each command one call: --version

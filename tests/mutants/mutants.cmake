@@ -68,7 +68,7 @@ sc_mutant(NAME compare_exchange_forgets_wake FILE counter.c
 
 # A wake that moves the generation on and wakes nobody.
 sc_mutant(NAME wake_wakes_nobody FILE counter.c
-    FIND "    sc__waiters_wake(storage);\n"
+    FIND "    sc__waiters_wake(storage, word);\n"
     REPLACE ""
     WINDOWS test_wait/two_processes_ping_pong
     LINUX test_native_wait/two_processes_ping_pong)
@@ -129,3 +129,21 @@ sc_mutant(NAME timeout_returns_1 FILE counter.c
     REPLACE "        if (left == 0)\n            return end_wait(&call, now, value, 1);"
     WINDOWS test_wait/timeouts_end_never_early
     LINUX test_native_wait/timeouts_end_never_early)
+
+# ---- the named counters -------------------------------------------------------
+
+# A lookup that never recognises a name already in the table: each open of
+# it claims another slot, so that one name counts in several places.
+sc_mutant(NAME name_claims_a_second_slot FILE named_counters.c
+    FIND "                       ? SLOT_MATCH\n"
+    REPLACE "                       ? SLOT_OTHER\n"
+    WINDOWS test_named/valid_names_open_and_bad_ones_are_refused
+    LINUX test_native_named/valid_names_open_and_bad_ones_are_refused)
+
+# The counters packed together: several share a cache line, and each update
+# takes it from the writers of the others.
+sc_mutant(NAME counters_share_a_cache_line FILE counter_storage.h
+    FIND "    _Alignas(64) sc__atomic64 value;\n"
+    REPLACE "    sc__atomic64 value;\n"
+    WINDOWS test_named/each_counter_has_a_cache_line_of_its_own
+    LINUX test_native_named/each_counter_has_a_cache_line_of_its_own)

@@ -2,9 +2,10 @@
  * The programs of clients/ built for Linux, run as child processes from
  * their build folder: counter_demo's exact totals and its time limit, two
  * counter_client sessions on one value, counter_dynamic beside a linked
- * client, private_counter against shared_exe_counter, and every program's
- * --help, --version and bad usage. They use the built libsharedcounter.so,
- * as the programs do, so the suite holds the lock native_counter.
+ * client, counter_worker on a named counter, private_counter against
+ * shared_exe_counter, and every program's --help, --version and bad usage.
+ * They use the built libsharedcounter.so, as the programs do, so the suite
+ * holds the lock native_counter.
  */
 #define _GNU_SOURCE
 
@@ -164,6 +165,40 @@ static void dynamic_client_shares_with_a_linked_one(void **state)
     finish_ok(&holder);
 }
 
+/* counter_worker --name adds to that named counter and leaves the default
+ * one alone; a name the table refuses exits 1 and prints nothing. A
+ * counter_client session holds the library, so that the table stays between
+ * the workers. */
+static void worker_adds_to_a_named_counter(void **state)
+{
+    struct sc_test_child holder, worker;
+    char out[256], reply[128];
+    int64_t seen[2];
+
+    (void)state;
+    sc__test_child_start_in(&holder, SC_CLIENTS_DIR, "counter_client", NULL);
+    int64_t start_value = first_value(&holder);
+    for (int i = 0; i < 2; i++) {
+        sc__test_child_start_in(&worker, SC_CLIENTS_DIR, "counter_worker",
+                                "--name", "jobs_total{queue=\"a\"}", "--times",
+                                "3", "--delta", "5", NULL);
+        assert_int_equal(sc__test_child_finish(&worker, out, sizeof out), 0);
+        seen[i] = value_of(out);
+    }
+    assert_true(seen[1] == sc__wrapping_add(seen[0], 15));
+    assert_true(command(&holder, "=", reply, sizeof reply) == start_value);
+
+    sc__test_child_start_in(&worker, SC_CLIENTS_DIR, "counter_worker", "--name",
+                            "jobs_total{queue=a}", NULL);
+    assert_int_equal(sc__test_child_finish(&worker, out, sizeof out), 1);
+    assert_string_equal(out, "");
+    assert_string_equal(worker.errors,
+                        "counter_worker: cannot open the counter "
+                        "\"jobs_total{queue=a}\": not a valid name, or the "
+                        "table is full\n");
+    finish_ok(&holder);
+}
+
 /* Two of the same program at once, each adding 5 interactively: how far
  * the counter each saw moved from where the first started. The second
  * sees the first's 5 only when the variable is shared. */
@@ -265,6 +300,7 @@ int main(void)
         cmocka_unit_test(demo_kills_at_the_time_limit),
         cmocka_unit_test(two_client_sessions_share_the_value),
         cmocka_unit_test(dynamic_client_shares_with_a_linked_one),
+        cmocka_unit_test(worker_adds_to_a_named_counter),
         cmocka_unit_test(private_counters_never_share_and_shared_exe_ones_do),
         cmocka_unit_test(every_program_answers_help_and_version),
         cmocka_unit_test(bad_usage_exits_2),

@@ -3,7 +3,8 @@
  * and services do: stdin, stdout or stderr closed (each and all), a low
  * RLIMIT_NOFILE, umask 0777, a fork without exec, many threads at load.
  * In each case this program holds the library and checks that the
- * counter moved by exactly what the child added; where the library must
+ * counter, and a named counter beside it, moved by exactly what the child
+ * added; where the library must
  * refuse to load, the child says why and the counter does not move.
  *
  * The program re-launches itself:
@@ -66,11 +67,45 @@ enum { FORK_CASE_MS = 20000, ORPHANED_WITHIN_US = 10000000 };
 static char self_path[4096];
 static char clients_dir[4096];
 
+/* The named counter that the children of --use, --hold and --fork add to,
+ * as they add to the default one. */
+#define NAMED "process_states_total"
+
+/* A named counter of a loaded library, through dlsym. */
+struct named {
+    int32_t id;
+    int64_t (*add)(int32_t id, int64_t delta);
+    int64_t (*get)(int32_t id);
+};
+
 struct fixture {
     char scratch[64];
     char library[256];
     struct sc_api api;
+    struct named named;
 };
+
+/* Opens NAMED in the library api has loaded; returns -1 if it cannot. */
+static int named_open(const struct sc_api *api, struct named *named)
+{
+    int32_t (*open_name)(const char *name);
+
+    *(void **)&open_name = dlsym(api->handle, "sc_counter_open");
+    *(void **)&named->add = dlsym(api->handle, "sc_counter_add");
+    *(void **)&named->get = dlsym(api->handle, "sc_counter_get");
+    if (open_name == NULL || named->add == NULL || named->get == NULL)
+        return -1;
+    named->id = open_name(NAMED);
+    return named->id < 0 ? -1 : 0;
+}
+
+/* Adds delta to the default counter and to NAMED. */
+static int64_t add_both(struct sc_api *api, const struct named *named,
+                        int64_t delta)
+{
+    named->add(named->id, delta);
+    return api->add(delta);
+}
 
 /* ---- child processes ---------------------------------------------------- */
 
@@ -110,22 +145,22 @@ static void use_streams(int64_t value)
         continue;
 }
 
-static int child_fork(struct sc_api *api)
+static int child_fork(struct sc_api *api, const struct named *named)
 {
     int status;
 
-    api->add(5);
+    add_both(api, named, 5);
     pid_t pid = fork();
     if (pid < 0)
         return 1;
     if (pid == 0) {
-        api->add(3);
+        add_both(api, named, 3);
         _exit(0);
     }
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0)
         return 1;
-    api->add(2);
+    add_both(api, named, 2);
     return 0;
 }
 
@@ -297,8 +332,11 @@ static int child_main(int argc, char **argv)
     if (strcmp(mode, "--threads") == 0)
         return child_threads(argv[2]);
     sc__api_load(&api, argv[2]);
+    struct named named;
+    if (named_open(&api, &named) != 0)
+        return 3;
     if (strcmp(mode, "--fork") == 0)
-        return child_fork(&api);
+        return child_fork(&api, &named);
     if (strcmp(mode, "--fork-exit") == 0)
         return child_fork_exit(&api);
     if (strcmp(mode, "--fork-dlclose") == 0)
@@ -309,7 +347,7 @@ static int child_main(int argc, char **argv)
         return child_double_fork(&api, 1);
     if (strcmp(mode, "--fork-no-proc") == 0)
         return child_fork_no_proc(&api);
-    int64_t value = api.add(argc > 3 ? atoll(argv[3]) : 0);
+    int64_t value = add_both(&api, &named, argc > 3 ? atoll(argv[3]) : 0);
     if (strcmp(mode, "--hold") == 0) {
         printf("%lld\n", (long long)value);
         fflush(stdout);
@@ -331,6 +369,7 @@ static int setup(void **state)
     sc__library_copy(f->scratch, "libsharedcounter.so", f->library,
                      sizeof f->library);
     sc__api_load(&f->api, f->library);
+    assert_int_equal(named_open(&f->api, &f->named), 0);
     *state = f;
     return 0;
 }
@@ -372,6 +411,9 @@ static void expect_child(struct fixture *f, const char *state, const char *mode,
     struct sc_test_child proc;
     const char *argv[] = {self_path, mode, f->library, delta, NULL};
     int64_t before = f->api.get();
+    int64_t named_before = f->named.get(f->named.id);
+    int both = strcmp(mode, "--use") == 0 || strcmp(mode, "--hold") == 0 ||
+               strcmp(mode, "--fork") == 0;
 
     int got = run_in_state(&proc, state, argv);
     if (got != status)
@@ -379,6 +421,8 @@ static void expect_child(struct fixture *f, const char *state, const char *mode,
                  state, got, status, proc.errors);
     assert_int_equal(f->api.get(), sc__wrapping_add(before, moved));
     assert_int_equal(f->api.increment(), sc__wrapping_add(before, moved + 1));
+    assert_int_equal(f->named.get(f->named.id),
+                     sc__wrapping_add(named_before, both ? moved : 0));
 }
 
 static void expect_refused(struct fixture *f, const char *state)
@@ -489,8 +533,8 @@ static void expect_outliving(struct fixture *f, const char *mode,
 {
     struct sc_test_child proc;
     char line[64];
-    char *argv[] = {self_path, "--in-state", "", self_path,
-                    (char *)mode, f->library, NULL};
+    char *argv[] = {self_path,    "--in-state", "",  self_path,
+                    (char *)mode, f->library,   NULL};
     int64_t before = f->api.get();
 
     sc__test_child_start(&proc, argv);

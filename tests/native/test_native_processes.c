@@ -3,9 +3,10 @@
  * scratch folder: linearizable with K = 2, 8 and 32 processes, exact
  * sc_processes after kill -9, the init race, copies and hard links, the
  * lifetime after a normal exit and after kill -9 of every process, fork,
- * dlopen cycles, other users' squatters on the object's names, which the
- * library steps past, and every condition under which the counter cannot
- * be shared, which must stop the process with a message.
+ * dlopen cycles, the Python example beside a C process and its worker pool
+ * through counter_export, other users' squatters on the object's names, which
+ * the library steps past, and every condition under which the counter cannot be
+ * shared, which must stop the process with a message.
  *
  * The program re-launches itself as the child processes:
  *     --add LIB DELTA      loads LIB, adds DELTA, prints the new value
@@ -594,6 +595,57 @@ static void python_example_shares_with_a_c_client(void **state)
 #endif
 }
 
+/* examples/python/counter.py --pool: four worker processes count 2,000
+ * requests in three named counters of the library a C process holds, and
+ * counter_export, loading the same file, prints each code's exact total:
+ * 500 for request numbers 99 mod 100, 404 for the other 9 mod 10, 200 for
+ * the rest (examples/python/README.md). */
+static void python_pool_counts_exactly_through_counter_export(void **state)
+{
+#ifdef SC_PYTHON
+    enum { REQUESTS = 2000 };
+    static const char *const codes[] = {"200", "404", "500"};
+    struct sc_test_child holder, python, export;
+    char soname[300], out[4096], line[128];
+    long totals[3] = {0, 0, 0};
+
+    (void)state;
+    for (long r = 0; r < REQUESTS; r++)
+        totals[r % 100 == 99 ? 2 : r % 10 == 9 ? 1 : 0]++;
+    assert_int_equal(hold_in_child(&holder, library, "0"), 0);
+    char *argv[] = {
+        SC_PYTHON, SC_PYTHON_EXAMPLE, "--library", library, "--pool",
+        "4",       "--requests",      "2000",      NULL};
+    sc__test_child_start(&python, argv);
+    int status = sc__test_child_finish(&python, out, sizeof out);
+    if (status != 0)
+        fail_msg("counter.py --pool exited with %d: %s", status, python.errors);
+    sc__test_assert_contains(out, "pool: 4 workers handled 2000 requests\n");
+    /* counter_export finds the library by its soname: a hard link to the
+     * copy, which shares its table, in the folder LD_LIBRARY_PATH names. */
+    snprintf(soname, sizeof soname, "%s/libsharedcounter.so.0", scratch);
+    assert_int_equal(link(library, soname), 0);
+    assert_int_equal(setenv("LD_LIBRARY_PATH", scratch, 1), 0);
+    sc__test_child_start_in(&export, SC_CLIENTS_DIR, "counter_export", NULL);
+    unsetenv("LD_LIBRARY_PATH");
+    status = sc__test_child_finish(&export, out, sizeof out);
+    if (status != 0)
+        fail_msg("counter_export exited with %d: %s", status, export.errors);
+    sc__test_assert_contains(out, "# TYPE app_requests_total counter\n");
+    for (int c = 0; c < 3; c++) {
+        snprintf(line, sizeof line, "\napp_requests_total{code=\"%s\"} %ld\n",
+                 codes[c], totals[c]);
+        sc__test_assert_contains(out, line);
+    }
+    /* The pool's workers have gone; the holder and counter_export remain. */
+    sc__test_assert_contains(out, "\nsharedcounter_processes 2\n");
+    finish_ok(&holder);
+#else
+    (void)state;
+    skip(); /* no python3 when the tree was configured */
+#endif
+}
+
 /* ---- what cannot be shared ----------------------------------------------- */
 
 /* A --add child must exit with 1 and say why on stderr. */
@@ -773,6 +825,8 @@ int main(int argc, char **argv)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(python_example_shares_with_a_c_client,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            python_pool_counts_exactly_through_counter_export, setup, teardown),
         cmocka_unit_test_setup_teardown(squatter_with_another_mode_is_refused,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(

@@ -83,6 +83,17 @@ void sc__test_make_dir(char *buf, size_t size);
  * Windows a file that cannot go fails the test. */
 void sc__test_remove_dir(const char *dir);
 
+/* ---- a library loaded at run time --------------------------------------- */
+
+/* The library file at path, loaded (LoadLibrary, dlopen); NULL if it cannot
+ * be. */
+void *sc__test_library_load(const char *path);
+
+/* What the loaded library exports as name, or NULL. */
+void *sc__test_library_symbol(void *library, const char *name);
+
+void sc__test_library_unload(void *library);
+
 /* ---- text ---------------------------------------------------------------- */
 
 /* Fails the test, showing text, unless part occurs in it. */
@@ -102,6 +113,25 @@ enum { SC_TEST_CHILD_TIMEOUT_MS = 120000 };
 
 /* The CPU time, user and kernel, that process has taken so far, in ms. */
 ULONGLONG sc__test_cpu_ms(HANDLE process);
+
+/* ---- a console of its own ----------------------------------------------- */
+
+/* What the test program is started with to hold a console for
+ * sc__test_attach_own_console(): its main then returns
+ * sc__test_hold_console(). */
+#define SC_TEST_HOLD_CONSOLE "--hold-console"
+
+/* Starts this very program with SC_TEST_HOLD_CONSOLE in a console of its
+ * own without a window (which needs no display), attaches this program to
+ * that console and ends the holder: the console lives on with this
+ * program, and the children it starts without SC_CHILD_DETACHED share it.
+ * Returns 0, or -1 after saying why on stderr. */
+int sc__test_attach_own_console(void);
+
+/* The holder's whole run: it only has to run until the test program has
+ * attached to its console. It runs in the test's job, so it cannot outlive
+ * the test either. */
+int sc__test_hold_console(void);
 
 /* ---- client programs ---------------------------------------------------- */
 

@@ -92,6 +92,23 @@ void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
     pthread_barrier_destroy(&go);
 }
 
+/* ---- a library loaded at run time ---------------------------------------- */
+
+void *sc__test_library_load(const char *path)
+{
+    return dlopen(path, RTLD_NOW);
+}
+
+void *sc__test_library_symbol(void *library, const char *name)
+{
+    return dlsym(library, name);
+}
+
+void sc__test_library_unload(void *library)
+{
+    dlclose(library);
+}
+
 /* ---- scratch folders and copies ------------------------------------------ */
 
 void sc__test_make_dir(char *path, size_t size)

@@ -58,6 +58,58 @@ void sc__test_threads_run(void (*run)(void *arg), void *args, size_t size,
     CloseHandle(go);
 }
 
+/* ---- a library loaded at run time --------------------------------------- */
+
+void *sc__test_library_load(const char *path)
+{
+    return LoadLibraryA(path);
+}
+
+void *sc__test_library_symbol(void *library, const char *name)
+{
+    return (void *)sc__find_function(library, name);
+}
+
+void sc__test_library_unload(void *library)
+{
+    FreeLibrary(library);
+}
+
+/* ---- a console of its own ----------------------------------------------- */
+
+/* How long the console's host may take to start: 10 ms a try. */
+enum { ATTACH_TRIES = 1000 };
+
+int sc__test_hold_console(void)
+{
+    Sleep(INFINITE);
+    return 0;
+}
+
+int sc__test_attach_own_console(void)
+{
+    struct sc_child holder;
+    DWORD err = sc__child_start_self(&holder, SC_TEST_HOLD_CONSOLE,
+                                     SC_CHILD_OWN_CONSOLE);
+    int tries = 0;
+
+    if (err != 0) {
+        fprintf(stderr, "cannot start the console's holder: error %lu\n",
+                (unsigned long)err);
+        return -1;
+    }
+    FreeConsole();
+    while (!AttachConsole(holder.pid) && ++tries < ATTACH_TRIES)
+        sc__sleep_ms(10);
+    TerminateProcess(holder.process, 0);
+    sc__child_close(&holder);
+    if (tries == ATTACH_TRIES) {
+        fprintf(stderr, "cannot attach to the new console\n");
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- client programs ---------------------------------------------------- */
 
 void sc__test_path(char *buf, size_t size, const char *dir, const char *file)
