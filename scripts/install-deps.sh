@@ -10,7 +10,11 @@
 #         which this builds from fpc-source), Python, gnuplot for the bench,
 #         and an X server for counter_window's test and "make screenshot"
 #         (xvfb and xauth for xvfb-run, fonts-wine for the caption buttons,
-#         x11-apps (xwd) and imagemagick to save the picture).
+#         x11-apps (xwd) and imagemagick to save the picture), and for the
+#         named counters' tests and bench Debian's Prometheus server,
+#         node_exporter and Python's prometheus_client. The tests start
+#         their own servers: where systemd runs, the two services that
+#         this script installs are stopped and disabled again.
 # Quiet and quick when everything is already there.
 #
 # usage: scripts/install-deps.sh [demo|all] [DEPS_DIR]
@@ -29,7 +33,8 @@ if [ "$set_name" = all ]; then
     packages="$packages clang lld libclang-rt-14-dev python3 gnuplot-nox
               xvfb xauth fonts-wine x11-apps imagemagick
               g++-mingw-w64-x86-64 golang-go rustc libstd-rust-dev-windows
-              fpc fpc-source pkg-config file"
+              fpc fpc-source pkg-config file
+              prometheus prometheus-node-exporter python3-prometheus-client"
     # The machine's own Node.js may bring npm; Debian's npm would conflict
     # with it.
     command -v npm >/dev/null 2>&1 || packages="$packages npm"
@@ -68,6 +73,15 @@ if [ -n "$missing" ]; then
     apt_update
     as_root env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -q --no-install-recommends $missing
+    services=""
+    for p in $missing; do
+        case $p in
+            prometheus | prometheus-node-exporter) services="$services $p" ;;
+        esac
+    done
+    if [ -n "$services" ] && [ -d /run/systemd/system ]; then
+        as_root systemctl disable --now $services || true
+    fi
 fi
 
 # cmocka is packaged for Linux only: build the Windows copy from Debian's own
