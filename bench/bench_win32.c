@@ -267,8 +267,15 @@ static const struct sc_bench_variant mutex = {
 };
 
 const struct sc_bench_variant *const sc__bench_variants[] = {
-    &limit, &sc__bench_sharedcounter, &sc__bench_named, &sc__bench_runtime,  &mapping,
-    &mutex, &sc__bench_unsafe,        &sc__bench_hardened, &sc__bench_nowake,
+    &limit,
+    &sc__bench_sharedcounter,
+    &sc__bench_named,
+    &sc__bench_runtime,
+    &mapping,
+    &mutex,
+    &sc__bench_unsafe,
+    &sc__bench_hardened,
+    &sc__bench_nowake,
 };
 const int sc__bench_variant_count =
     (int)(sizeof sc__bench_variants / sizeof sc__bench_variants[0]);

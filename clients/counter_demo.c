@@ -33,8 +33,9 @@ static void print_help(void)
 {
     printf("usage: counter_demo [--clients K] [--times N] [--delta D]\n"
            "                    [--timeout SECONDS]\n\n"
-           "Starts K counter_worker processes, which share the counter in\n"
-           SC_LIBRARY_NAME ", and K private_counter processes, each with a\n"
+           "Starts K counter_worker processes, which share the counter "
+           "in\n" SC_LIBRARY_NAME
+           ", and K private_counter processes, each with a\n"
            "counter of its own; releases them all at once; each adds D to\n"
            "its counter N times. Then prints what every process saw, and\n"
            "checks that the shared counter moved by exactly K*N*D while\n"

@@ -387,7 +387,8 @@ static int serve(const char *program, sc_socket listener,
         size_t count = open;
         if (open < MOST_CONNECTIONS)
             waits[count++] = (struct sc_net_wait){.socket = listener};
-        if (sc__net_wait(waits, count, ms_until(soonest, sc__clock_us())) != 0) {
+        if (sc__net_wait(waits, count, ms_until(soonest, sc__clock_us())) !=
+            0) {
             char why[300];
             sc__error(program, "cannot wait for clients: %s",
                       sc__last_error_text(why, sizeof why));

@@ -182,16 +182,6 @@ static void processes_detach(void)
  * be seen. Every other change wakes the waiters at once. */
 enum { RECHECK_MS = 1000 };
 
-/* The test-only sharedcounter_paused build (SC_PAUSE_BEFORE_WAKE) can stop
- * a writer at the worst moment for the waiters (tests/support_pause.c). */
-#if defined(SC_PAUSE_BEFORE_WAKE)
-void sc__pause_before_wake(void);
-#else
-static void sc__pause_before_wake(void)
-{
-}
-#endif
-
 void sc__wake_armed(struct sc_shared_storage *storage, sc__atomic64 *word)
 {
     int64_t moved = sc__fetch_add64(word, 1) + 1;

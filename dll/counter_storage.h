@@ -58,6 +58,23 @@ struct sc_shared_storage {
     char names[SC_COUNTERS][SC_NAME_MAX + 1];
 };
 
+/* The test-only sharedcounter_paused build (SC_TEST_PAUSES) can stop a
+ * process at the worst moments for the others (tests/support_pause.c): a
+ * writer between its update and its wake (counter.c), and an opener
+ * between its claim of a slot and the slot's publication
+ * (named_counters.c). Every other build compiles them to nothing. */
+#if defined(SC_TEST_PAUSES)
+void sc__pause_before_wake(void);
+void sc__pause_before_publish(void);
+#else
+static inline void sc__pause_before_wake(void)
+{
+}
+static inline void sc__pause_before_publish(void)
+{
+}
+#endif
+
 /* One arm in the high half of wait_word: the generation in the low half
  * never carries into it but once per 2^32 wakes, which costs one wake. */
 #define SC_WAIT_ARM ((int64_t)1 << 32)

@@ -287,8 +287,10 @@ int32_t sc_counter_open(const char *name)
     for (uint32_t i = 0; i < SC_COUNTERS; i++) {
         int32_t id = (int32_t)((start + i) % SC_COUNTERS);
         enum settled settled = settle(id, form, length, self);
-        if (settled == SLOT_MINE)
+        if (settled == SLOT_MINE) {
+            sc__pause_before_publish();
             publish(id, form, length);
+        }
         if (settled != SLOT_OTHER)
             return id;
     }

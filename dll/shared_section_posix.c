@@ -76,11 +76,12 @@ fail(int err, const char *format, ...)
     va_start(args, format);
     int used = vsnprintf(why, sizeof why, format, args);
     va_end(args);
-    size_t at = used < 0 ? 0 : (size_t)used < sizeof why ? (size_t)used
-                                                         : sizeof why - 1;
+    size_t at = used < 0                    ? 0
+                : (size_t)used < sizeof why ? (size_t)used
+                                            : sizeof why - 1;
     if (err != 0)
-        at += (size_t)snprintf(why + at, sizeof why - at, ": %s",
-                               strerror(err));
+        at +=
+            (size_t)snprintf(why + at, sizeof why - at, ": %s", strerror(err));
     if (err == EMFILE && at < sizeof why)
         snprintf(why + at, sizeof why - at,
                  " (it needs %d descriptors above 2 while it loads)",
@@ -238,10 +239,10 @@ static void find_image_file(void)
  * .<index>. */
 static void name_object(int index)
 {
-    int used = snprintf(object_name, sizeof object_name,
-                        "/sharedcounter-%jx-%jx-%ju",
-                        (uintmax_t)image_file.st_dev,
-                        (uintmax_t)image_file.st_ino, (uintmax_t)geteuid());
+    int used =
+        snprintf(object_name, sizeof object_name, "/sharedcounter-%jx-%jx-%ju",
+                 (uintmax_t)image_file.st_dev, (uintmax_t)image_file.st_ino,
+                 (uintmax_t)geteuid());
     if (index > 0)
         snprintf(object_name + used, sizeof object_name - (size_t)used, ".%d",
                  index);
@@ -253,8 +254,7 @@ static bool is_own(int fd)
 {
     struct stat st;
 
-    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-           st.st_uid == geteuid();
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid();
 }
 
 /* Opens name number index if it is this user's object. Returns the
@@ -298,8 +298,9 @@ static int open_object(void)
                 fail(errno, "cannot open /dev/shm%s", object_name);
         }
         if (free_index < 0)
-            fail(0, "all %d names /dev/shm/sharedcounter-%jx-%jx-%ju[.N] are "
-                    "held by other users",
+            fail(0,
+                 "all %d names /dev/shm/sharedcounter-%jx-%jx-%ju[.N] are "
+                 "held by other users",
                  NAMES, (uintmax_t)image_file.st_dev,
                  (uintmax_t)image_file.st_ino, (uintmax_t)geteuid());
         name_object(free_index);

@@ -35,7 +35,7 @@
 #define SC_VERSION_HEX                                                         \
     ((SC_VERSION_MAJOR << 16) | (SC_VERSION_MINOR << 8) | SC_VERSION_PATCH)
 
-/* "0.3.0". SC__STRINGIFY is the header's own helper, not part of the API. */
+/* "0.4.0". SC__STRINGIFY is the header's own helper, not part of the API. */
 #define SC__STRINGIFY_(x) #x
 #define SC__STRINGIFY(x) SC__STRINGIFY_(x)
 #define SC_VERSION_STRING                                                      \
@@ -240,7 +240,8 @@ SC_API int sc_wait(int64_t seen, uint32_t timeout_ms, int64_t *now);
  *         Windows: GetLastError() ERROR_INVALID_NAME), or when the table is
  *         full (ENOSPC; ERROR_DISK_FULL); nothing is changed then.
  *         A process killed while it opens a name leaves nothing held: the
- *         next open of any name takes its place over.
+ *         first open whose search reaches the slot it was claiming takes
+ *         the slot over, after a few thousand looks.
  */
 SC_API int32_t sc_counter_open(const char *name);
 

@@ -324,7 +324,8 @@ static void exporter_start(const struct fixture *f, struct exporter *e,
         .in = in[1],
         .out = out[0],
         .err = err[0],
-        .deadline_us = sc__clock_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000,
+        .deadline_us =
+            sc__clock_us() + (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000,
     };
     e->running = 1;
 }

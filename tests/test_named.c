@@ -15,11 +15,18 @@
  *   another's.
  * - A claim that a killed process left half done is taken over
  *   (white-box: the test writes such claims into the table).
+ * - An opener killed between its claim and the publication of its slot
+ *   (the test-only sharedcounter_paused build stops it there) leaves the
+ *   table usable: the next opener of the name takes the slot over.
  *
  * The program re-launches itself as the processes it needs:
  *     --race LIB SEED    says "ready", waits for a line, opens NAMES names
  *                        in an order that SEED picks, adds K + 1 to name K,
  *                        prints the ids in name order
+ *     --claim LIB NAME   opens NAME, prints "opened ID"
+ * --paused PATH names the sharedcounter_paused build on Linux (Windows:
+ * SC_TEST_PAUSED_DLL, beside the program); without it, the last case is
+ * left out.
  */
 #if !defined(_WIN32)
 #define _GNU_SOURCE
@@ -60,6 +67,12 @@
 #include "support.h"
 
 enum { RACERS = 32, NAMES = 100, WAIT_MS = 300, BOUND_MS = 10000 };
+
+/* The sharedcounter_paused build stops an opener that finds this variable
+ * in its environment (tests/support_pause.c). */
+#define PAUSE_VARIABLE "SC_TEST_PAUSE_BEFORE_PUBLISH"
+/* That build's file, where this tree has one; empty where it has none. */
+static char paused_file[4096];
 
 /* ---- the library, a copy of its own -------------------------------------- */
 
@@ -189,16 +202,29 @@ static int race_main(char **argv)
     return 0;
 }
 
+static int claim_main(char **argv)
+{
+    struct lib mine;
+
+    if (lib_open(&mine, argv[0]) != 0)
+        return 3;
+    int32_t id = mine.open(argv[1]);
+    printf("opened %d\n", (int)id);
+    return id >= 0 ? 0 : 1;
+}
+
 /* ---- processes ----------------------------------------------------------- */
 
 #if defined(_WIN32)
 
 struct proc {
     struct sc_child child;
+    DWORD timeout_ms;
 };
 
 static void proc_start(struct proc *p, const char *args)
 {
+    p->timeout_ms = SC_TEST_CHILD_TIMEOUT_MS;
     assert_int_equal(
         sc__child_start_self(&p->child, args,
                              SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
@@ -220,13 +246,32 @@ static int proc_finish(struct proc *p, char *out, size_t size)
     struct sc_child_output output;
     DWORD code = 0;
 
-    assert_int_equal(
-        sc__child_finish(&p->child, SC_TEST_CHILD_TIMEOUT_MS, &code, &output),
-        0);
+    assert_int_equal(sc__child_finish(&p->child, p->timeout_ms, &code, &output),
+                     0);
     snprintf(out, size, "%s%s", output.out, output.err);
     sc__child_output_free(&output);
     sc__child_close(&p->child);
     return (int)code;
+}
+
+static void proc_kill(struct proc *p)
+{
+    char out[4096];
+
+    assert_true(TerminateProcess(p->child.process, 9));
+    assert_int_equal(proc_finish(p, out, sizeof out), 9);
+}
+
+/* Gives it ms from now to finish. */
+static void proc_within(struct proc *p, unsigned ms)
+{
+    p->timeout_ms = ms;
+}
+
+/* The process environment, which the children inherit. */
+static void set_pause(int on)
+{
+    assert_true(SetEnvironmentVariableA(PAUSE_VARIABLE, on ? "1" : NULL));
 }
 
 #else
@@ -267,6 +312,26 @@ static int proc_finish(struct proc *p, char *out, size_t size)
     size_t used = strlen(out);
     snprintf(out + used, size - used, "%s", p->child.errors);
     return status;
+}
+
+/* Kills it, and reaps it: a zombie would still look alive. */
+static void proc_kill(struct proc *p)
+{
+    char out[4096];
+
+    assert_int_equal(kill(p->child.pid, SIGKILL), 0);
+    assert_int_equal(proc_finish(p, out, sizeof out), 128 + SIGKILL);
+}
+
+static void proc_within(struct proc *p, unsigned ms)
+{
+    sc__test_child_deadline(&p->child, ms);
+}
+
+static void set_pause(int on)
+{
+    assert_int_equal(
+        on ? setenv(PAUSE_VARIABLE, "1", 1) : unsetenv(PAUSE_VARIABLE), 0);
 }
 
 #endif
@@ -722,6 +787,24 @@ static void each_counter_has_a_cache_line_of_its_own(void **state)
 
 /* ---- a claim left half done ---------------------------------------------- */
 
+/* Opens name in a process of its own, with a deadline: an open that waited
+ * for a dead claimant for ever fails the test instead of hanging it.
+ * Returns the id it got. */
+static int32_t open_in_a_child(const char *path, const char *name)
+{
+    struct proc opener;
+    char args[4400], out[4096];
+    int id = -1;
+
+    snprintf(args, sizeof args, "--claim %s %s", path, name);
+    proc_start(&opener, args);
+    proc_within(&opener, BOUND_MS);
+    int status = proc_finish(&opener, out, sizeof out);
+    if (status != 0 || sscanf(out, "opened %d", &id) != 1)
+        fail_msg("the opener of %s exited with %d:\n%s", name, status, out);
+    return id;
+}
+
 /* The owner word of a process that no longer runs: an id above any that
  * the system hands out, with a creation time. */
 static const int64_t dead_owner = (int64_t)0x123456787ffffff0;
@@ -737,8 +820,9 @@ static void claim_of_a_killed_process_is_taken_over(void **state)
         f->storage->named[id].value = 99;
         memcpy(f->storage->names[id], "half", 5);
     }
-    int32_t id = f->lib.open("after_the_kill_total");
+    int32_t id = open_in_a_child(f->path, "after_the_kill_total");
     assert_true(id >= 0);
+    assert_int_equal(f->lib.open("after_the_kill_total"), id);
     assert_int_equal(f->lib.get(id), 0);
     assert_int_equal(f->lib.add(id, 2), 2);
     char name[SC_NAME_MAX + 1];
@@ -748,19 +832,78 @@ static void claim_of_a_killed_process_is_taken_over(void **state)
     assert_int_equal(f->lib.open("after_the_kill_total"), id);
 }
 
+/* ---- an opener killed in the middle of its claim ------------------------- */
+
+/* A copy of the paused build in the fixture's folder, a table of its own. */
+static void paused_copy(const struct fixture *f, char *path, size_t size)
+{
+#if defined(_WIN32)
+    sc__test_path(path, size, f->dir, "paused-copy.dll");
+    assert_true(CopyFileA(paused_file, path, TRUE));
+#else
+    snprintf(path, size, "%s/paused-copy.so", f->dir);
+    sc__file_copy(paused_file, path);
+#endif
+}
+
+static void opener_killed_while_claiming_is_taken_over(void **state)
+{
+    struct fixture *f = *state;
+    struct proc opener;
+    struct lib paused;
+    char path[4300], args[4400], line[64];
+
+    paused_copy(f, path, sizeof path);
+    /* This process holds the table while the opener comes and goes. */
+    assert_int_equal(lib_open(&paused, path), 0);
+    snprintf(args, sizeof args, "--claim %s killed_total", path);
+    set_pause(1);
+    proc_start(&opener, args);
+    set_pause(0);
+    proc_line(&opener, line, sizeof line);
+    assert_string_equal(line, "paused");
+    assert_int_equal(listed(&paused), 0);
+    proc_kill(&opener);
+
+    int32_t id = open_in_a_child(path, "killed_total");
+    assert_true(id >= 0);
+    assert_int_equal(paused.open("killed_total"), id);
+    assert_int_equal(paused.get(id), 0);
+    assert_int_equal(paused.add(id, 3), 3);
+    assert_int_equal(listed(&paused), 1);
+    assert_true(paused.open("after_total") >= 0);
+    assert_int_equal(listed(&paused), 2);
+    sc__test_library_unload(paused.handle);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--race") == 0)
         return race_main(argv + 2);
+    if (argc == 4 && strcmp(argv[1], "--claim") == 0)
+        return claim_main(argv + 2);
 #if defined(_WIN32)
     /* The build of the DLL that the copies are made of, loaded. */
     if (sc_version() != SC_VERSION_HEX)
         return 1;
+#if defined(SC_TEST_PAUSED_DLL)
+    char *end =
+        paused_file + GetModuleFileNameA(NULL, paused_file, sizeof paused_file);
+    while (end > paused_file && end[-1] != '\\')
+        end--;
+    snprintf(end, sizeof paused_file - (size_t)(end - paused_file), "%s",
+             SC_TEST_PAUSED_DLL);
+    /* Not beside a copy of this program (tests/mutants). */
+    if (GetFileAttributesA(paused_file) == INVALID_FILE_ATTRIBUTES)
+        paused_file[0] = '\0';
+#endif
 #else
     if (sc__test_self_path(self_path, sizeof self_path) != 0)
         return 1;
+    if (argc == 3 && strcmp(argv[1], "--paused") == 0)
+        snprintf(paused_file, sizeof paused_file, "%s", argv[2]);
 #endif
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
@@ -777,6 +920,13 @@ int main(int argc, char **argv)
             each_counter_has_a_cache_line_of_its_own, setup, teardown),
         cmocka_unit_test_setup_teardown(claim_of_a_killed_process_is_taken_over,
                                         setup, teardown),
+        /* Last, for the builds that have a paused twin. */
+        cmocka_unit_test_setup_teardown(
+            opener_killed_while_claiming_is_taken_over, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    size_t count = sizeof tests / sizeof *tests;
+    sc__test_filter_from_environment();
+    return _cmocka_run_group_tests("test_named", tests,
+                                   paused_file[0] != '\0' ? count : count - 1,
+                                   NULL, NULL);
 }

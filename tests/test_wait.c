@@ -280,9 +280,8 @@ static int task_join_within(struct task *task, unsigned ms)
 
 static void set_pause(int on)
 {
-    assert_int_equal(on ? setenv(PAUSE_VARIABLE, "1", 1)
-                        : unsetenv(PAUSE_VARIABLE),
-                     0);
+    assert_int_equal(
+        on ? setenv(PAUSE_VARIABLE, "1", 1) : unsetenv(PAUSE_VARIABLE), 0);
 }
 
 #endif
@@ -345,8 +344,8 @@ static int ring_main(char **argv)
             sc__sleep_ms(1);
         value = mine.add(1);
     }
-    printf("waits %" PRIu64 " max_us %" PRIu64 " total_us %" PRIu64 "\n",
-           waits, max_us, total_us);
+    printf("waits %" PRIu64 " max_us %" PRIu64 " total_us %" PRIu64 "\n", waits,
+           max_us, total_us);
     return 0;
 }
 
@@ -588,8 +587,8 @@ static void start_waiter_on(struct proc *p, const char *on, int64_t seen,
 {
     char args[4200], line[64];
 
-    snprintf(args, sizeof args, "--wait-once %s %" PRId64 " %" PRIu32, on,
-             seen, bound);
+    snprintf(args, sizeof args, "--wait-once %s %" PRId64 " %" PRIu32, on, seen,
+             bound);
     proc_start(p, args);
     proc_line(p, line, sizeof line);
     assert_string_equal(line, "ready");
@@ -918,9 +917,8 @@ static void run_ring(int n, long rounds)
     for (int i = 0; i < n; i++) {
         unsigned long long w = 0, m = 0, t = 0;
         int code = proc_finish(&procs[i], out, sizeof out);
-        if (code != 0 ||
-            sscanf(out, "waits %llu max_us %llu total_us %llu", &w, &m, &t) !=
-                3)
+        if (code != 0 || sscanf(out, "waits %llu max_us %llu total_us %llu", &w,
+                                &m, &t) != 3)
             fail_msg("process %d of %d exited with %d:\n%s", i, n, code, out);
         waits += w;
         total_us += t;
@@ -954,11 +952,12 @@ static void threads_of_one_process_each_get_their_wake(void **state)
     (void)state;
 
     uint64_t start = sc__clock_us();
-    snprintf(args, sizeof args, "--threads-ring %s %d %d", lib_arg,
-             THREAD_RING, THREAD_RING_ROUNDS);
+    snprintf(args, sizeof args, "--threads-ring %s %d %d", lib_arg, THREAD_RING,
+             THREAD_RING_ROUNDS);
     proc_start(&ring, args);
     int code = proc_finish(&ring, out, sizeof out);
-    if (code != 0 || sscanf(out, "waits %llu max_us %llu", &waits, &max_us) != 2)
+    if (code != 0 ||
+        sscanf(out, "waits %llu max_us %llu", &waits, &max_us) != 2)
         fail_msg("%d threads x %d rounds exited with %d:\n%s", THREAD_RING,
                  THREAD_RING_ROUNDS, code, out);
     printf("[ FIGURES  ] %d threads of one process x %d rounds: %llu waits, "
@@ -1007,8 +1006,7 @@ static void stopped_writer_strands_nobody(void **state)
     (void)state;
 
     assert_int_equal(lib_open(&paused, paused_arg), 0);
-    const volatile struct sc_shared_storage *in_view =
-        storage_view(paused_arg);
+    const volatile struct sc_shared_storage *in_view = storage_view(paused_arg);
 
     /* The next writer wakes the sleeper at once. */
     start_waiter_on(&waiter, paused_arg, fresh_seen(&paused, in_view),
@@ -1042,10 +1040,9 @@ static void stopped_writer_strands_nobody(void **state)
      * the stopped writer does. */
     uint64_t least_late = UINT64_MAX;
     for (int i = 0; i < 3; i++) {
-        struct waiting_thread w = {
-            .l = &paused,
-            .seen = fresh_seen(&paused, in_view),
-            .timeout_ms = SHORT_WAIT_MS};
+        struct waiting_thread w = {.l = &paused,
+                                   .seen = fresh_seen(&paused, in_view),
+                                   .timeout_ms = SHORT_WAIT_MS};
         start_writer(&writer);
         thread_start(&w);
         wait_threads_asleep_on(in_view, 1);
@@ -1065,8 +1062,8 @@ static void stopped_writer_strands_nobody(void **state)
     printf("[ FIGURES  ] a writer stopped before its wake: the next writer "
            "woke the sleeper in %.1f ms; once it was killed, the sleeper saw "
            "its update %.1f ms later; a wait of %d ms ended %.1f ms late\n",
-           (double)next_writer_us / 1e3, (double)killed_us / 1e3,
-           SHORT_WAIT_MS, (double)least_late / 1e3);
+           (double)next_writer_us / 1e3, (double)killed_us / 1e3, SHORT_WAIT_MS,
+           (double)least_late / 1e3);
     lib_close(&paused);
 }
 
@@ -1450,8 +1447,7 @@ int main(int argc, char **argv)
     int with_paused = paused_file != NULL;
 #endif
     sc__test_filter_from_environment();
-    return _cmocka_run_group_tests("test_wait", tests,
-                                   sizeof tests / sizeof *tests -
-                                       (with_paused ? 0 : 1),
-                                   setup, teardown);
+    return _cmocka_run_group_tests(
+        "test_wait", tests,
+        sizeof tests / sizeof *tests - (with_paused ? 0 : 1), setup, teardown);
 }

@@ -140,6 +140,14 @@ sc_mutant(NAME name_claims_a_second_slot FILE named_counters.c
     WINDOWS test_named/valid_names_open_and_bad_ones_are_refused
     LINUX test_native_named/valid_names_open_and_bad_ones_are_refused)
 
+# A claim whose claimant has died is waited on for ever, instead of being
+# taken over: the name can no longer be opened.
+sc_mutant(NAME dead_claim_never_taken_over FILE named_counters.c
+    FIND "sc__owner_liveness(state) == SC_GONE"
+    REPLACE "sc__owner_liveness(state) == SC_GONE && 0"
+    WINDOWS test_named/claim_of_a_killed_process_is_taken_over
+    LINUX test_native_named/claim_of_a_killed_process_is_taken_over)
+
 # The counters packed together: several share a cache line, and each update
 # takes it from the writers of the others.
 sc_mutant(NAME counters_share_a_cache_line FILE counter_storage.h

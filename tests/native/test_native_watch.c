@@ -529,7 +529,8 @@ static size_t live_bytes_within(struct live *l, int ms)
     size_t before = l->transcript_len;
     uint64_t end = sc__clock_ms() + (uint64_t)ms;
 
-    for (uint64_t now = sc__clock_ms(); now < end && !l->ended; now = sc__clock_ms())
+    for (uint64_t now = sc__clock_ms(); now < end && !l->ended;
+         now = sc__clock_ms())
         live_read(l, (int)(end - now));
     return l->transcript_len - before;
 }
