@@ -174,7 +174,10 @@ endif()
 # toolchain file of the cross builds.
 install(FILES README.md LICENSE DESTINATION ${sc_docdir} COMPONENT sdk)
 install(DIRECTORY docs/ DESTINATION ${sc_docdir}/docs COMPONENT sdk)
-install(DIRECTORY examples/ DESTINATION ${sc_docdir}/examples COMPONENT sdk)
+# What running an example leaves in the source tree (Python's bytecode
+# cache) is not part of it.
+install(DIRECTORY examples/ DESTINATION ${sc_docdir}/examples COMPONENT sdk
+        PATTERN __pycache__ EXCLUDE)
 install(FILES cmake/mingw-gcc.cmake DESTINATION ${sc_docdir}/cmake
         COMPONENT sdk)
 if(NOT WIN32)

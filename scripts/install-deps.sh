@@ -12,9 +12,10 @@
 #         (xvfb and xauth for xvfb-run, fonts-wine for the caption buttons,
 #         x11-apps (xwd) and imagemagick to save the picture), and for the
 #         named counters' tests and bench Debian's Prometheus server,
-#         node_exporter and Python's prometheus_client. The tests start
-#         their own servers: where systemd runs, the two services that
-#         this script installs are stopped and disabled again.
+#         node_exporter and Python's prometheus_client, and curl for the
+#         recipe of docs/prometheus.md. The tests start their own servers:
+#         where systemd runs, the two services that this script installs
+#         are stopped and disabled again.
 # Quiet and quick when everything is already there.
 #
 # usage: scripts/install-deps.sh [demo|all] [DEPS_DIR]
@@ -33,7 +34,7 @@ if [ "$set_name" = all ]; then
     packages="$packages clang lld libclang-rt-14-dev python3 gnuplot-nox
               xvfb xauth fonts-wine x11-apps imagemagick
               g++-mingw-w64-x86-64 golang-go rustc libstd-rust-dev-windows
-              fpc fpc-source pkg-config file
+              fpc fpc-source pkg-config file curl
               prometheus prometheus-node-exporter python3-prometheus-client"
     # The machine's own Node.js may bring npm; Debian's npm would conflict
     # with it.

@@ -76,6 +76,7 @@ function(check_listing file root)
 endfunction()
 
 file(GLOB_RECURSE docs RELATIVE ${SOURCE} ${SOURCE}/docs/* ${SOURCE}/examples/*)
+list(FILTER docs EXCLUDE REGEX "/__pycache__/")
 list(APPEND docs README.md LICENSE cmake/mingw-gcc.cmake)
 set(cmake_files SharedCounterConfig.cmake SharedCounterConfigVersion.cmake
     SharedCounterTargets.cmake SharedCounterTargets-relwithdebinfo.cmake)

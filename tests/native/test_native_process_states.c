@@ -573,7 +573,7 @@ static void child_that_forks_again(void **state)
 
 static void fork_without_proc(void **state)
 {
-    if (geteuid() != 0)
+    if (!sc__test_private_mounts())
         skip(); /* a mount namespace of its own */
     expect_child(*state, "", "--fork-no-proc", NULL, 0, 10);
     assert_int_equal(((struct fixture *)*state)->api.processes(NULL, 0), 1);

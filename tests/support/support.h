@@ -251,6 +251,11 @@ int sc__file_exists(const char *path);
  * re-launches itself. Returns 0, or -1 if it cannot be read. */
 int sc__test_self_path(char *path, size_t size);
 
+/* Whether this process may make a mount namespace of its own with private
+ * mounts, as the cases that hide /proc or /dev/shm do: root, and not a
+ * chroot whose root is no mount point, nor a container that forbids it. */
+int sc__test_private_mounts(void);
+
 /* Runs argv[0] (a full path) with argv. */
 void sc__test_child_start(struct sc_test_child *child, char *const argv[]);
 /* Gives the child ms from now, instead of SC_TEST_CHILD_TIMEOUT_MS from its
