@@ -420,7 +420,9 @@ static void report_no_window(DWORD err)
                   "cannot create the window: no display or desktop is "
                   "available (error %lu). Run it in a desktop session; under "
                   "Wine, set DISPLAY to an X server (for example with "
-                  "xvfb-run), or use counter_watch in a terminal",
+                  "xvfb-run) and let the programs that Wine started without "
+                  "one end first (wineserver -w), or use counter_watch in a "
+                  "terminal",
                   (unsigned long)err);
     else
         sc__error(PROGRAM, "cannot create the window: %s",
