@@ -25,6 +25,7 @@
 #include "sharedcounter.h"
 
 #include "counter_storage.h"
+#include "wrapping.h"
 
 /* ---- Names ----------------------------------------------------------------
  */
@@ -301,13 +302,6 @@ int32_t sc_counter_open(const char *name)
 /* ---- The operations -------------------------------------------------------
  */
 
-/* The sum as the hardware's locked add forms it, in unsigned arithmetic,
- * which wraps. */
-static int64_t wrapping_sum(int64_t a, int64_t b)
-{
-    return (int64_t)((uint64_t)a + (uint64_t)b);
-}
-
 int64_t sc_counter_add(int32_t id, int64_t delta)
 {
     struct sc_named_counter *counter = counter_of(id);
@@ -317,7 +311,7 @@ int64_t sc_counter_add(int32_t id, int64_t delta)
     int64_t before = sc__fetch_add64(&counter->value, delta);
     if (delta != 0)
         sc__wake_waiters(sc__storage(), &counter->wait_word);
-    return wrapping_sum(before, delta);
+    return sc__wrapping_add(before, delta);
 }
 
 int64_t sc_counter_get(int32_t id)

@@ -1,9 +1,8 @@
 /*
  * Wrapping (two's-complement) arithmetic on int64_t, the one home of it for
- * the library, the clients, the benchmark and the tests: the counter wraps
- * at INT64_MAX
- * and INT64_MIN, and so must every sum of its updates and every distance
- * between two of its values.
+ * the library, the clients, the benchmark and the tests: the counters wrap
+ * at INT64_MAX and INT64_MIN, and so must every sum of their updates and
+ * every distance between two of their values.
  *
  * The result is formed in unsigned arithmetic, which wraps without
  * undefined behaviour, the same way the counter's locked adds wrap in
