@@ -213,129 +213,6 @@ static int claim_main(char **argv)
     return id >= 0 ? 0 : 1;
 }
 
-/* ---- processes ----------------------------------------------------------- */
-
-#if defined(_WIN32)
-
-struct proc {
-    struct sc_child child;
-    DWORD timeout_ms;
-};
-
-static void proc_start(struct proc *p, const char *args)
-{
-    p->timeout_ms = SC_TEST_CHILD_TIMEOUT_MS;
-    assert_int_equal(
-        sc__child_start_self(&p->child, args,
-                             SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-        0);
-}
-
-static void proc_line(struct proc *p, char *line, size_t size)
-{
-    assert_int_equal(sc__child_read_line(&p->child, line, size), 0);
-}
-
-static void proc_send(struct proc *p, const char *line)
-{
-    assert_int_equal(sc__child_write(&p->child, line, strlen(line)), 0);
-}
-
-static int proc_finish(struct proc *p, char *out, size_t size)
-{
-    struct sc_child_output output;
-    DWORD code = 0;
-
-    assert_int_equal(sc__child_finish(&p->child, p->timeout_ms, &code, &output),
-                     0);
-    snprintf(out, size, "%s%s", output.out, output.err);
-    sc__child_output_free(&output);
-    sc__child_close(&p->child);
-    return (int)code;
-}
-
-static void proc_kill(struct proc *p)
-{
-    char out[4096];
-
-    assert_true(TerminateProcess(p->child.process, 9));
-    assert_int_equal(proc_finish(p, out, sizeof out), 9);
-}
-
-/* Gives it ms from now to finish. */
-static void proc_within(struct proc *p, unsigned ms)
-{
-    p->timeout_ms = ms;
-}
-
-/* The process environment, which the children inherit. */
-static void set_pause(int on)
-{
-    assert_true(SetEnvironmentVariableA(PAUSE_VARIABLE, on ? "1" : NULL));
-}
-
-#else
-
-struct proc {
-    struct sc_test_child child;
-};
-
-static char self_path[4096];
-
-static void proc_start(struct proc *p, const char *args)
-{
-    char copy[8192], *argv[8] = {self_path};
-    size_t n = 1;
-
-    snprintf(copy, sizeof copy, "%s", args);
-    for (char *arg = strtok(copy, " "); arg != NULL && n + 1 < 8;
-         arg = strtok(NULL, " "))
-        argv[n++] = arg;
-    argv[n] = NULL;
-    sc__test_child_start(&p->child, argv);
-}
-
-static void proc_line(struct proc *p, char *line, size_t size)
-{
-    sc__test_child_line(&p->child, line, size);
-}
-
-static void proc_send(struct proc *p, const char *line)
-{
-    size_t length = strlen(line);
-    assert_int_equal(write(p->child.in, line, length), (ssize_t)length);
-}
-
-static int proc_finish(struct proc *p, char *out, size_t size)
-{
-    int status = sc__test_child_finish(&p->child, out, size);
-    size_t used = strlen(out);
-    snprintf(out + used, size - used, "%s", p->child.errors);
-    return status;
-}
-
-/* Kills it, and reaps it: a zombie would still look alive. */
-static void proc_kill(struct proc *p)
-{
-    char out[4096];
-
-    assert_int_equal(kill(p->child.pid, SIGKILL), 0);
-    assert_int_equal(proc_finish(p, out, sizeof out), 128 + SIGKILL);
-}
-
-static void proc_within(struct proc *p, unsigned ms)
-{
-    sc__test_child_deadline(&p->child, ms);
-}
-
-static void set_pause(int on)
-{
-    assert_int_equal(
-        on ? setenv(PAUSE_VARIABLE, "1", 1) : unsetenv(PAUSE_VARIABLE), 0);
-}
-
-#endif
-
 /* ---- the fixture: a fresh copy, and its storage seen from outside -------- */
 
 struct fixture {
@@ -547,23 +424,23 @@ static void valid_names_open_and_bad_ones_are_refused(void **state)
 
 static void thirty_two_processes_open_a_hundred_names_at_once(void **state)
 {
-    static struct proc racers[RACERS];
+    static struct sc_self_child racers[RACERS];
     struct fixture *f = *state;
     char args[4400], line[64], out[4096], first[4096] = "";
     int32_t ids[NAMES];
 
     for (int i = 0; i < RACERS; i++) {
         snprintf(args, sizeof args, "--race %s %d", f->path, i + 1);
-        proc_start(&racers[i], args);
+        sc__self_start(&racers[i], args);
     }
     for (int i = 0; i < RACERS; i++) {
-        proc_line(&racers[i], line, sizeof line);
+        sc__self_line(&racers[i], line, sizeof line);
         assert_string_equal(line, "ready");
     }
     for (int i = 0; i < RACERS; i++)
-        proc_send(&racers[i], "go\n");
+        sc__self_send(&racers[i], "go\n");
     for (int i = 0; i < RACERS; i++) {
-        int code = proc_finish(&racers[i], out, sizeof out);
+        int code = sc__self_finish(&racers[i], out, sizeof out);
         if (code != 0)
             fail_msg("racer %d exited with %d: %s", i, code, out);
         if (i == 0)
@@ -792,14 +669,14 @@ static void each_counter_has_a_cache_line_of_its_own(void **state)
  * Returns the id it got. */
 static int32_t open_in_a_child(const char *path, const char *name)
 {
-    struct proc opener;
+    struct sc_self_child opener;
     char args[4400], out[4096];
     int id = -1;
 
     snprintf(args, sizeof args, "--claim %s %s", path, name);
-    proc_start(&opener, args);
-    proc_within(&opener, BOUND_MS);
-    int status = proc_finish(&opener, out, sizeof out);
+    sc__self_start(&opener, args);
+    sc__self_within(&opener, BOUND_MS);
+    int status = sc__self_finish(&opener, out, sizeof out);
     if (status != 0 || sscanf(out, "opened %d", &id) != 1)
         fail_msg("the opener of %s exited with %d:\n%s", name, status, out);
     return id;
@@ -849,7 +726,7 @@ static void paused_copy(const struct fixture *f, char *path, size_t size)
 static void opener_killed_while_claiming_is_taken_over(void **state)
 {
     struct fixture *f = *state;
-    struct proc opener;
+    struct sc_self_child opener;
     struct lib paused;
     char path[4300], args[4400], line[64];
 
@@ -857,13 +734,13 @@ static void opener_killed_while_claiming_is_taken_over(void **state)
     /* This process holds the table while the opener comes and goes. */
     assert_int_equal(lib_open(&paused, path), 0);
     snprintf(args, sizeof args, "--claim %s killed_total", path);
-    set_pause(1);
-    proc_start(&opener, args);
-    set_pause(0);
-    proc_line(&opener, line, sizeof line);
+    sc__self_set_flag(PAUSE_VARIABLE, 1);
+    sc__self_start(&opener, args);
+    sc__self_set_flag(PAUSE_VARIABLE, 0);
+    sc__self_line(&opener, line, sizeof line);
     assert_string_equal(line, "paused");
     assert_int_equal(listed(&paused), 0);
-    proc_kill(&opener);
+    sc__self_kill(&opener);
 
     int32_t id = open_in_a_child(path, "killed_total");
     assert_true(id >= 0);
@@ -900,8 +777,6 @@ int main(int argc, char **argv)
         paused_file[0] = '\0';
 #endif
 #else
-    if (sc__test_self_path(self_path, sizeof self_path) != 0)
-        return 1;
     if (argc == 3 && strcmp(argv[1], "--paused") == 0)
         snprintf(paused_file, sizeof paused_file, "%s", argv[2]);
 #endif

@@ -215,11 +215,6 @@ static int task_join_within(struct task *task, unsigned ms)
     return 1;
 }
 
-static void set_pause(int on)
-{
-    assert_true(SetEnvironmentVariableA(PAUSE_VARIABLE, on ? "1" : NULL));
-}
-
 #else
 
 static int lib_open(struct lib *l, const char *path)
@@ -276,12 +271,6 @@ static int task_join_within(struct task *task, unsigned ms)
         limit.tv_nsec -= 1000000000;
     }
     return pthread_timedjoin_np(task->thread, NULL, &limit) == 0;
-}
-
-static void set_pause(int on)
-{
-    assert_int_equal(
-        on ? setenv(PAUSE_VARIABLE, "1", 1) : unsetenv(PAUSE_VARIABLE), 0);
 }
 
 #endif
@@ -471,130 +460,19 @@ static int add_once_main(char **argv)
     return 0;
 }
 
-/* ---- processes ----------------------------------------------------------- */
-
-#if defined(_WIN32)
-
-struct proc {
-    struct sc_child child;
-};
-
-static void proc_start(struct proc *p, const char *args)
-{
-    assert_int_equal(
-        sc__child_start_self(&p->child, args,
-                             SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
-        0);
-}
-
-static uint32_t proc_id(const struct proc *p)
-{
-    return p->child.pid;
-}
-
-static void proc_line(struct proc *p, char *line, size_t size)
-{
-    assert_int_equal(sc__child_read_line(&p->child, line, size), 0);
-}
-
-static void proc_send(struct proc *p, const char *line)
-{
-    assert_int_equal(sc__child_write(&p->child, line, strlen(line)), 0);
-}
-
-/* Its exit code; what it printed goes into out. */
-static int proc_finish(struct proc *p, char *out, size_t size)
-{
-    struct sc_child_output output;
-    DWORD code = 0;
-
-    assert_int_equal(
-        sc__child_finish(&p->child, SC_TEST_CHILD_TIMEOUT_MS, &code, &output),
-        0);
-    snprintf(out, size, "%s%s", output.out, output.err);
-    sc__child_output_free(&output);
-    sc__child_close(&p->child);
-    return (int)code;
-}
-
-/* Ends it without its DLL detaching. */
-static void proc_kill(struct proc *p)
-{
-    assert_true(TerminateProcess(p->child.process, 9));
-    assert_int_equal(WaitForSingleObject(p->child.process, INFINITE),
-                     WAIT_OBJECT_0);
-    sc__child_close(&p->child);
-}
-
-#else
-
-struct proc {
-    struct sc_test_child child;
-};
-
-static char self_path[4096];
-
-/* args: space-separated, none of them with a space of its own. */
-static void proc_start(struct proc *p, const char *args)
-{
-    enum { MAX_ARGS = 12 };
-    char copy[8192], *argv[MAX_ARGS] = {self_path};
-    size_t n = 1;
-
-    assert_true((size_t)snprintf(copy, sizeof copy, "%s", args) < sizeof copy);
-    for (char *arg = strtok(copy, " "); arg != NULL; arg = strtok(NULL, " ")) {
-        assert_true(n + 1 < MAX_ARGS);
-        argv[n++] = arg;
-    }
-    argv[n] = NULL;
-    sc__test_child_start(&p->child, argv);
-}
-
-static uint32_t proc_id(const struct proc *p)
-{
-    return (uint32_t)p->child.pid;
-}
-
-static void proc_line(struct proc *p, char *line, size_t size)
-{
-    sc__test_child_line(&p->child, line, size);
-}
-
-static void proc_send(struct proc *p, const char *line)
-{
-    size_t length = strlen(line);
-    assert_int_equal(write(p->child.in, line, length), (ssize_t)length);
-}
-
-static int proc_finish(struct proc *p, char *out, size_t size)
-{
-    int status = sc__test_child_finish(&p->child, out, size);
-    size_t used = strlen(out);
-    snprintf(out + used, size - used, "%s", p->child.errors);
-    return status;
-}
-
-static void proc_kill(struct proc *p)
-{
-    assert_int_equal(kill(p->child.pid, SIGKILL), 0);
-    assert_int_equal(sc__test_child_finish(&p->child, NULL, 0), 128 + SIGKILL);
-}
-
-#endif
-
-static void start_waiter_on(struct proc *p, const char *on, int64_t seen,
-                            uint32_t bound)
+static void start_waiter_on(struct sc_self_child *p, const char *on,
+                            int64_t seen, uint32_t bound)
 {
     char args[4200], line[64];
 
     snprintf(args, sizeof args, "--wait-once %s %" PRId64 " %" PRIu32, on, seen,
              bound);
-    proc_start(p, args);
-    proc_line(p, line, sizeof line);
+    sc__self_start(p, args);
+    sc__self_line(p, line, sizeof line);
     assert_string_equal(line, "ready");
 }
 
-static void start_waiter(struct proc *p, int64_t seen, uint32_t bound)
+static void start_waiter(struct sc_self_child *p, int64_t seen, uint32_t bound)
 {
     start_waiter_on(p, lib_arg, seen, bound);
 }
@@ -602,7 +480,7 @@ static void start_waiter(struct proc *p, int64_t seen, uint32_t bound)
 /* Fails unless the waiter printed that it woke with the value expected,
  * and, unless since_us is 0, within limit_us of since_us, when the update
  * named by what was made. */
-static void expect_woke_within(struct proc *p, const char *what,
+static void expect_woke_within(struct sc_self_child *p, const char *what,
                                int64_t expected, uint64_t since_us,
                                uint64_t limit_us)
 {
@@ -610,21 +488,21 @@ static void expect_woke_within(struct proc *p, const char *what,
     int result = -2;
     long long now = 0;
 
-    proc_line(p, line, sizeof line);
+    sc__self_line(p, line, sizeof line);
     uint64_t took = sc__clock_us() - since_us;
     if (since_us != 0 && took >= limit_us)
         fail_msg("waiter %lu: \"%s\" %" PRIu64 " us after %s, not within "
                  "%" PRIu64 " us",
-                 (unsigned long)proc_id(p), line, took, what, limit_us);
+                 (unsigned long)sc__self_pid(p), line, took, what, limit_us);
     if (sscanf(line, "woke %d %lld", &result, &now) != 2 || result != 1 ||
         now != expected)
         fail_msg("waiter %lu: \"%s\" after %s, expected \"woke 1 %" PRId64 "\"",
-                 (unsigned long)proc_id(p), line, what, expected);
+                 (unsigned long)sc__self_pid(p), line, what, expected);
     char rest[8192];
-    assert_int_equal(proc_finish(p, rest, sizeof rest), 0);
+    assert_int_equal(sc__self_finish(p, rest, sizeof rest), 0);
 }
 
-static void expect_woke(struct proc *p, int64_t expected)
+static void expect_woke(struct sc_self_child *p, int64_t expected)
 {
     expect_woke_within(p, "sc_add(1)", expected, 0, 0);
 }
@@ -903,7 +781,7 @@ static void wait_threads_asleep(int n)
 
 static void run_ring(int n, long rounds)
 {
-    struct proc procs[GROUP];
+    struct sc_self_child procs[GROUP];
     char args[4300], out[4096];
     uint64_t waits = 0, max_us = 0, total_us = 0;
     int64_t base = lib.get();
@@ -912,11 +790,11 @@ static void run_ring(int n, long rounds)
     for (int i = 0; i < n; i++) {
         snprintf(args, sizeof args, "--ring %s %d %d %ld %" PRIu32 " %" PRId64,
                  lib_arg, i, n, rounds, (uint32_t)BOUND_MS, base);
-        proc_start(&procs[i], args);
+        sc__self_start(&procs[i], args);
     }
     for (int i = 0; i < n; i++) {
         unsigned long long w = 0, m = 0, t = 0;
-        int code = proc_finish(&procs[i], out, sizeof out);
+        int code = sc__self_finish(&procs[i], out, sizeof out);
         if (code != 0 || sscanf(out, "waits %llu max_us %llu total_us %llu", &w,
                                 &m, &t) != 3)
             fail_msg("process %d of %d exited with %d:\n%s", i, n, code, out);
@@ -946,7 +824,7 @@ static void one_writer_four_waiters(void **state)
 
 static void threads_of_one_process_each_get_their_wake(void **state)
 {
-    struct proc ring;
+    struct sc_self_child ring;
     char args[4300], out[4096];
     unsigned long long waits = 0, max_us = 0;
     (void)state;
@@ -954,8 +832,8 @@ static void threads_of_one_process_each_get_their_wake(void **state)
     uint64_t start = sc__clock_us();
     snprintf(args, sizeof args, "--threads-ring %s %d %d", lib_arg, THREAD_RING,
              THREAD_RING_ROUNDS);
-    proc_start(&ring, args);
-    int code = proc_finish(&ring, out, sizeof out);
+    sc__self_start(&ring, args);
+    int code = sc__self_finish(&ring, out, sizeof out);
     if (code != 0 ||
         sscanf(out, "waits %llu max_us %llu", &waits, &max_us) != 2)
         fail_msg("%d threads x %d rounds exited with %d:\n%s", THREAD_RING,
@@ -970,30 +848,30 @@ static void threads_of_one_process_each_get_their_wake(void **state)
  */
 
 /* A writer of the paused build, running and ready to add. */
-static void start_writer(struct proc *writer)
+static void start_writer(struct sc_self_child *writer)
 {
     char args[4200], line[64];
 
     snprintf(args, sizeof args, "--add-once %s", paused_arg);
-    set_pause(1);
-    proc_start(writer, args);
-    set_pause(0);
-    proc_line(writer, line, sizeof line);
+    sc__self_set_flag(PAUSE_VARIABLE, 1);
+    sc__self_start(writer, args);
+    sc__self_set_flag(PAUSE_VARIABLE, 0);
+    sc__self_line(writer, line, sizeof line);
     assert_string_equal(line, "ready");
 }
 
 /* It updates the counter and stops before its wake, as a debugger or
  * SIGSTOP could stop it. */
-static void stop_writer_before_its_wake(struct proc *writer)
+static void stop_writer_before_its_wake(struct sc_self_child *writer)
 {
     char line[64];
 
-    proc_send(writer, "go\n");
-    proc_line(writer, line, sizeof line);
+    sc__self_send(writer, "go\n");
+    sc__self_line(writer, line, sizeof line);
     assert_string_equal(line, "paused");
 }
 
-static void start_stopped_writer(struct proc *writer)
+static void start_stopped_writer(struct sc_self_child *writer)
 {
     start_writer(writer);
     stop_writer_before_its_wake(writer);
@@ -1002,7 +880,7 @@ static void start_stopped_writer(struct proc *writer)
 static void stopped_writer_strands_nobody(void **state)
 {
     struct lib paused;
-    struct proc waiter, writer;
+    struct sc_self_child waiter, writer;
     (void)state;
 
     assert_int_equal(lib_open(&paused, paused_arg), 0);
@@ -1011,23 +889,23 @@ static void stopped_writer_strands_nobody(void **state)
     /* The next writer wakes the sleeper at once. */
     start_waiter_on(&waiter, paused_arg, fresh_seen(&paused, in_view),
                     BOUND_MS);
-    uint32_t pid = proc_id(&waiter);
+    uint32_t pid = sc__self_pid(&waiter);
     wait_asleep_on(in_view, &pid, 1, 1);
     start_stopped_writer(&writer);
     uint64_t start = sc__clock_us();
     expect_woke_within(&waiter, "the next writer's sc_add(1)", paused.add(1),
                        start, LOST_US);
     uint64_t next_writer_us = sc__clock_us() - start;
-    proc_kill(&writer);
+    sc__self_kill(&writer);
 
     /* Killed before its wake, and nobody writes after it: the sleeper sees
      * its update when it looks again. */
     int64_t seen = fresh_seen(&paused, in_view);
     start_waiter_on(&waiter, paused_arg, seen, BOUND_MS);
-    pid = proc_id(&waiter);
+    pid = sc__self_pid(&waiter);
     wait_asleep_on(in_view, &pid, 1, 1);
     start_stopped_writer(&writer);
-    proc_kill(&writer);
+    sc__self_kill(&writer);
     start = sc__clock_us();
     expect_woke_within(&waiter, "the stopped writer's death",
                        sc__wrapping_add(seen, 1), start, RECHECK_WITHIN_US);
@@ -1048,7 +926,7 @@ static void stopped_writer_strands_nobody(void **state)
         wait_threads_asleep_on(in_view, 1);
         stop_writer_before_its_wake(&writer);
         thread_join(&w);
-        proc_kill(&writer);
+        sc__self_kill(&writer);
         assert_int_equal(w.result, 1);
         assert_int_equal(w.now, sc__wrapping_add(w.seen, 1));
         assert_true(w.took_us >= SHORT_WAIT_MS * 1000u);
@@ -1071,7 +949,7 @@ static void stopped_writer_strands_nobody(void **state)
 
 static void sixty_four_processes_wake_on_one_add(void **state)
 {
-    static struct proc procs[MANY];
+    static struct sc_self_child procs[MANY];
     uint32_t pids[MANY];
     (void)state;
 
@@ -1079,7 +957,7 @@ static void sixty_four_processes_wake_on_one_add(void **state)
     uint64_t first = sc__clock_us();
     for (int i = 0; i < MANY; i++) {
         start_waiter(&procs[i], seen, MANY_BOUND_MS);
-        pids[i] = proc_id(&procs[i]);
+        pids[i] = sc__self_pid(&procs[i]);
     }
     wait_asleep_since(storage, first, pids, MANY, 1);
     uint64_t start = sc__clock_us();
@@ -1167,10 +1045,10 @@ static void every_update_wakes_a_sleeper(void **state)
     (void)state;
 
     for (size_t u = 0; u < sizeof updates / sizeof *updates; u++) {
-        struct proc waiter;
+        struct sc_self_child waiter;
         int64_t seen = fresh_seen(&lib, storage);
         start_waiter(&waiter, seen, SC_WAIT_FOREVER);
-        uint32_t pid = proc_id(&waiter);
+        uint32_t pid = sc__self_pid(&waiter);
         wait_asleep(&pid, 1, 1);
         uint64_t start = sc__clock_us();
         int64_t after = make_update(u, seen);
@@ -1184,14 +1062,14 @@ static void every_update_wakes_a_sleeper(void **state)
 
 static void killed_waiter_leaves_nothing_behind(void **state)
 {
-    struct proc waiter, later;
+    struct sc_self_child waiter, later;
     (void)state;
 
     start_waiter(&waiter, fresh_seen(&lib, storage), 60000);
-    uint32_t pid = proc_id(&waiter);
+    uint32_t pid = sc__self_pid(&waiter);
     wait_asleep(&pid, 1, 1);
     assert_true(sc__wait_armed(storage->wait_word));
-    proc_kill(&waiter);
+    sc__self_kill(&waiter);
 
     /* One update wakes nobody, and lowers the dead waiter's arm. */
     lib.add(1);
@@ -1203,7 +1081,7 @@ static void killed_waiter_leaves_nothing_behind(void **state)
 
     /* A later waiter sleeps and wakes as ever. */
     start_waiter(&later, fresh_seen(&lib, storage), BOUND_MS);
-    pid = proc_id(&later);
+    pid = sc__self_pid(&later);
     wait_asleep(&pid, 1, 1);
     expect_woke(&later, lib.add(1));
     assert_false(sc__wait_armed(storage->wait_word));
@@ -1420,10 +1298,6 @@ int main(int argc, char **argv)
 #endif
             return 2;
     }
-#if !defined(_WIN32)
-    if (sc__test_self_path(self_path, sizeof self_path) != 0)
-        return 1;
-#endif
 
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(two_processes_ping_pong),

@@ -283,4 +283,38 @@ int sc__test_child_ended(struct sc_test_child *child, unsigned ms);
  * child that is not done by its deadline is killed, and the test fails. */
 int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size);
 
+/* ---- this program again, as a child -------------------------------------- */
+
+/* The test program itself, started again with arguments that make it one
+ * of the helper processes of its suite, with its stdin, stdout and stderr
+ * on pipes; it dies with the test (a kill-on-close job on Windows, a
+ * process group on POSIX systems). */
+struct sc_self_child {
+#if defined(_WIN32)
+    struct sc_child child;
+    DWORD timeout_ms;
+#else
+    struct sc_test_child child;
+#endif
+};
+
+/* args: space-separated, none of them with a space of its own. */
+void sc__self_start(struct sc_self_child *p, const char *args);
+uint32_t sc__self_pid(const struct sc_self_child *p);
+void sc__self_line(struct sc_self_child *p, char *line, size_t size);
+void sc__self_send(struct sc_self_child *p, const char *line);
+/* Gives it ms from now, instead of SC_TEST_CHILD_TIMEOUT_MS, to end. */
+void sc__self_within(struct sc_self_child *p, unsigned ms);
+/* Waits for it to end, and returns its exit code (on POSIX systems, 128 +
+ * the signal that ended it), with what it wrote to stdout, then to stderr,
+ * in out. One that does not end in time is killed, and the test fails. */
+int sc__self_finish(struct sc_self_child *p, char *out, size_t size);
+/* Ends it as a kill would, without its library detaching, and waits. */
+void sc__self_kill(struct sc_self_child *p);
+
+/* Sets the environment variable name to "1" (on) or removes it, in the
+ * environment the children started from now on inherit: on Windows the
+ * process's own, which the C library's copy does not change. */
+void sc__self_set_flag(const char *name, int on);
+
 #endif /* SC_TEST_SUPPORT_H */

@@ -428,3 +428,63 @@ int sc__test_child_finish(struct sc_test_child *child, char *rest, size_t size)
     track_group(child->pid, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+/* ---- this program again, as a child -------------------------------------- */
+
+void sc__self_start(struct sc_self_child *p, const char *args)
+{
+    enum { MAX_ARGS = 12 };
+    static char self[4096];
+    char copy[8192], *argv[MAX_ARGS] = {self};
+    size_t n = 1;
+
+    if (self[0] == '\0')
+        assert_int_equal(sc__test_self_path(self, sizeof self), 0);
+    assert_true((size_t)snprintf(copy, sizeof copy, "%s", args) < sizeof copy);
+    for (char *arg = strtok(copy, " "); arg != NULL; arg = strtok(NULL, " ")) {
+        assert_true(n + 1 < MAX_ARGS);
+        argv[n++] = arg;
+    }
+    argv[n] = NULL;
+    sc__test_child_start(&p->child, argv);
+}
+
+uint32_t sc__self_pid(const struct sc_self_child *p)
+{
+    return (uint32_t)p->child.pid;
+}
+
+void sc__self_line(struct sc_self_child *p, char *line, size_t size)
+{
+    sc__test_child_line(&p->child, line, size);
+}
+
+void sc__self_send(struct sc_self_child *p, const char *line)
+{
+    size_t length = strlen(line);
+    assert_int_equal(write(p->child.in, line, length), (ssize_t)length);
+}
+
+void sc__self_within(struct sc_self_child *p, unsigned ms)
+{
+    sc__test_child_deadline(&p->child, ms);
+}
+
+int sc__self_finish(struct sc_self_child *p, char *out, size_t size)
+{
+    int status = sc__test_child_finish(&p->child, out, size);
+    size_t used = strlen(out);
+    snprintf(out + used, size - used, "%s", p->child.errors);
+    return status;
+}
+
+void sc__self_kill(struct sc_self_child *p)
+{
+    assert_int_equal(kill(p->child.pid, SIGKILL), 0);
+    assert_int_equal(sc__test_child_finish(&p->child, NULL, 0), 128 + SIGKILL);
+}
+
+void sc__self_set_flag(const char *name, int on)
+{
+    assert_int_equal(on ? setenv(name, "1", 1) : unsetenv(name), 0);
+}

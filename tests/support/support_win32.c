@@ -389,3 +389,60 @@ ULONGLONG sc__test_cpu_ms(HANDLE process)
     /* FILETIME counts 100 ns steps. */
     return (k.QuadPart + u.QuadPart) / 10000;
 }
+
+/* ---- this program again, as a child -------------------------------------- */
+
+void sc__self_start(struct sc_self_child *p, const char *args)
+{
+    p->timeout_ms = SC_TEST_CHILD_TIMEOUT_MS;
+    assert_int_equal(
+        sc__child_start_self(&p->child, args,
+                             SC_CHILD_PIPE_STDIN | SC_CHILD_PIPE_OUTPUT),
+        0);
+}
+
+uint32_t sc__self_pid(const struct sc_self_child *p)
+{
+    return p->child.pid;
+}
+
+void sc__self_line(struct sc_self_child *p, char *line, size_t size)
+{
+    assert_int_equal(sc__child_read_line(&p->child, line, size), 0);
+}
+
+void sc__self_send(struct sc_self_child *p, const char *line)
+{
+    assert_int_equal(sc__child_write(&p->child, line, strlen(line)), 0);
+}
+
+void sc__self_within(struct sc_self_child *p, unsigned ms)
+{
+    p->timeout_ms = ms;
+}
+
+int sc__self_finish(struct sc_self_child *p, char *out, size_t size)
+{
+    struct sc_child_output output;
+    DWORD code = 0;
+
+    assert_int_equal(sc__child_finish(&p->child, p->timeout_ms, &code, &output),
+                     0);
+    snprintf(out, size, "%s%s", output.out, output.err);
+    sc__child_output_free(&output);
+    sc__child_close(&p->child);
+    return (int)code;
+}
+
+void sc__self_kill(struct sc_self_child *p)
+{
+    assert_true(TerminateProcess(p->child.process, 9));
+    assert_int_equal(WaitForSingleObject(p->child.process, INFINITE),
+                     WAIT_OBJECT_0);
+    sc__child_close(&p->child);
+}
+
+void sc__self_set_flag(const char *name, int on)
+{
+    assert_true(SetEnvironmentVariableA(name, on ? "1" : NULL));
+}
