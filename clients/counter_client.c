@@ -5,7 +5,7 @@
  * runner (client.h) reads the commands, makes the calls and prints what
  * they return.
  */
-#include "client.h"
+#include "runner.h"
 #include "sharedcounter.h"
 
 int main(int argc, char **argv)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "client.h"
+#include "runner.h"
 #include "demo.h"
 #include "sharedcounter.h"
 #include "text_paths.h"

@@ -2,7 +2,7 @@
  * An interactive client of sharedcounter.dll that loads the DLL at run time
  * instead of linking its import library: LoadLibraryW on the DLL in this
  * program's own folder, GetProcAddress for each function, and every command
- * a call through the pointer it got (the runner, client.h, makes the calls
+ * a call through the pointer it got (the runner, runner.h, makes the calls
  * and prints what they return). It says clearly what is wrong when the
  * DLL or one of its functions is missing or unusable.
  *
@@ -16,7 +16,7 @@
 
 #include <windows.h>
 
-#include "client.h"
+#include "runner.h"
 #include "text_paths.h"
 
 #define NAME "counter_dynamic"

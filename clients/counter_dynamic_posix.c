@@ -2,7 +2,7 @@
  * An interactive client of libsharedcounter.so that loads the library at
  * run time instead of linking it: dlopen by its SONAME, dlsym for each
  * function, and every command a call through the pointer it got (the
- * runner, client.h, makes the calls and prints what they return). It says
+ * runner, runner.h, makes the calls and prints what they return). It says
  * clearly what is wrong when the library or one of its functions is
  * missing.
  *
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "client.h"
+#include "runner.h"
 
 #define NAME "counter_dynamic"
 #define LIBRARY_SONAME "libsharedcounter.so.0"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
+#include "runner.h"
 #include "export.h"
 #include "options.h"
 #include "sharedcounter.h"

@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "client.h"
+#include "runner.h"
 #include "clock.h"
 #include "options.h"
 #include "sharedcounter.h"

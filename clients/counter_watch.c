@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
+#include "runner.h"
 #include "clock.h"
 #include "follow.h"
 #include "live.h"

@@ -24,7 +24,7 @@
 #include <windows.h>
 #include <commctrl.h>
 
-#include "client.h"
+#include "runner.h"
 #include "counter_window.h"
 #include "follow.h"
 #include "live.h"

@@ -5,7 +5,7 @@
  * "--name NAME" it does the same to the named counter NAME: it opens it
  * with sc_counter_open(NAME), then calls sc_counter_add() on its id.
  */
-#include "client.h"
+#include "runner.h"
 #include "sharedcounter.h"
 
 /* The named counter of --name: its id, and the calls the runner makes. */

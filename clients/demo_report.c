@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "client.h"
+#include "runner.h"
 #include "wrapping.h"
 
 /*

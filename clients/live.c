@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "client.h"
+#include "runner.h"
 #include "sharedcounter.h"
 #include "wrapping.h"
 

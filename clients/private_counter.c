@@ -6,7 +6,7 @@
  */
 #include <stdint.h>
 
-#include "client.h"
+#include "runner.h"
 
 /* Unsigned, so that ++ and += wrap at the ends of the range the way the
  * shared counters do, instead of overflowing. */

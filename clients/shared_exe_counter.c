@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "atomics.h"
-#include "client.h"
+#include "runner.h"
 #include "shared_section.h"
 #include "wrapping.h"
 

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "client.h"
+#include "runner.h"
 #include "options.h"
 #include "sharedcounter.h"
 #include "support.h"

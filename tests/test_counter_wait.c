@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "client.h"
+#include "runner.h"
 #include "sharedcounter.h"
 #include "support.h"
 

@@ -23,7 +23,7 @@
 #include <windows.h>
 
 #include "child_process.h"
-#include "client.h"
+#include "runner.h"
 #include "options.h"
 #include "support.h"
 #include "text_paths.h"

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 #include <windows.h>
 
-#include "client.h"
+#include "runner.h"
 #include "sharedcounter.h"
 #include "support.h"
 

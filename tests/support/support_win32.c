@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "client.h"
+#include "runner.h"
 
 uint32_t sc__test_pid(void)
 {

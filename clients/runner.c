@@ -1,5 +1,5 @@
-/* The client runner; see client.h. */
-#include "client.h"
+/* The client runner; see runner.h. */
+#include "runner.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
-/* The POSIX side of the client runner (client.h): stdin read as bytes with
+/* The POSIX side of the client runner (runner.h): stdin read as bytes with
  * read(), and the loaded library's version and path, found with dladdr. */
 #define _GNU_SOURCE
 
-#include "client.h"
+#include "runner.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -1,25 +1,17 @@
 /*
- * The client runner: everything a counter client does besides calling its
- * counter. The client names its calls; the runner parses the command line,
- * reads one command per line on stdin (the language is in client.c's
- * help), makes the call each one asks for, and prints what it returned:
+ * The client runner: all a counter client does besides naming its calls.
+ * It parses the command line, reads one command per line on stdin (the
+ * language is in runner.c's help), makes the call each asks for and
+ * prints "counter: <value>", with " (+N from other processes)" when other
+ * processes changed the counter since the line before:
  *
  *     struct sc_client client = {"counter_client", "the counter in ..."};
  *     const struct sc_counter_calls calls = {sc_get, sc_add, sc_exchange,
  *                                            sc_version};
  *     return sc__client_main(&client, &calls, argc, argv);
  *
- * A pipe or a file is read as bytes, Ctrl+Z (0x1A) a character like any
- * other. A Windows console is read as the characters typed, in UTF-8
- * whatever its code page, so that a refused line is quoted as the same
- * text through a pipe is; there, Ctrl+Z at the start of a line, then
- * ENTER, ends the input, as for the programs of cmd.exe.
- *
- * After each command the client prints the value line "counter: <value>",
- * followed by " (+N from other processes)" when other processes changed
- * the counter since this client's previous line (N in wrapping arithmetic,
- * may be negative). The launcher and the tests read the value back with
- * sc__last_value().
+ * Pipes and files are read as bytes; a Windows console as the characters
+ * typed, in UTF-8, where Ctrl+Z at the start of a line ends the input.
  */
 #ifndef SC_CLIENT_H
 #define SC_CLIENT_H
@@ -71,9 +63,8 @@ struct sc_client {
     int rejected, failed;
 };
 
-/* The counter's calls. A client of the library names its functions, or the
- * pointers it found to them when it loads the library at run time; the
- * other clients name functions of their own. */
+/* The counter's calls: the library's functions, pointers to them found at
+ * run time, or a client's own functions. */
 struct sc_counter_calls {
     int64_t (*get)(void);               /* "=", and the value at the start */
     int64_t (*add)(int64_t delta);      /* ENTER, N: returns the new value */
@@ -86,40 +77,35 @@ struct sc_counter_calls {
 /* sc__client_parse()'s answer when the client is to run. */
 enum { SC_CLIENT_RUN = -1 };
 
-/* The whole of a client: sc__client_parse(), then, unless that ended the
- * program, sc__client_run(). Returns the exit code. */
+/* sc__client_parse(), then, unless that ended the program,
+ * sc__client_run(). Returns the exit code. */
 int sc__client_main(struct sc_client *client,
                     const struct sc_counter_calls *calls, int argc,
                     char **argv);
 
-/* Parses the command line: "--times N [--delta D]" for batch mode, with
- * "--name NAME" for a batch_only client, --version, --help. Returns
- * SC_CLIENT_RUN with client->mode set, or the exit code once --help is
- * printed or bad usage reported. For a client that has work to do between
- * the two, such as loading its library or opening a named counter. */
+/* Parses the command line ("--times N [--delta D]", "--name NAME" for a
+ * batch_only client, --version, --help). Returns SC_CLIENT_RUN with
+ * client->mode set, or the exit code after --help or bad usage. */
 int sc__client_parse(struct sc_client *client, int argc, char **argv);
 
-/* Runs the mode sc__client_parse() chose, each command one call: --version
- * (with the library that holds calls->get), batch or interactive. Returns
- * the exit code. */
+/* Runs the mode sc__client_parse() chose; returns the exit code. */
 int sc__client_run(struct sc_client *client,
                    const struct sc_counter_calls *calls);
 
-/* Finds the last value line in text (a client's whole stdout, "\r\n" or
- * "\n" line endings). Returns 0 with *value set, or -1 if there is none. */
+/* The last value line in text (a client's stdout, "\r\n" or "\n" line
+ * endings): returns 0 with *value set, or -1 if there is none. */
 int sc__last_value(const char *text, int64_t *value);
 
-/* ---- the platform's part: client_win32.c, client_posix.c ---------------- */
+/* ---- the platform's part: runner_win32.c, runner_posix.c ---------------- */
 
-/* --version: the program's version and, when library_function is not
- * NULL, the version (library_version: what its sc_version() returned) and
- * full path of the loaded library that holds that function, and on Windows
- * the DLL's build. Returns the exit code. */
+/* --version: the program's version, then, unless library_function is NULL,
+ * library_version and the path of the library that holds the function (on
+ * Windows, also the DLL's build). Returns the exit code. */
 int sc__print_versions(const char *program, const void *library_function,
                        uint32_t library_version);
 
-/* Reads what stdin has into client->buffer. Returns 1 when the buffer
- * holds new bytes, 0 at the end of input, -1 after reporting an error. */
+/* Reads stdin into client->buffer: 1 when it holds new bytes, 0 at the end
+ * of input, -1 after reporting an error. */
 int sc__client_refill(struct sc_client *client);
 
 /* Whether stdin is a console or terminal (not a pipe or a file). */
