@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "clock.h"
 #include "wrapping.h"
 
 enum {
@@ -168,11 +169,6 @@ void sc__bench_gate_open(struct sc_bench_targets *t);
 void sc__bench_gate_close(struct sc_bench_targets *t);
 int sc__bench_gate_wait(struct sc_bench_targets *t);
 
-/* Nanoseconds on one clock for every process of the machine. */
-int64_t sc__bench_now_ns(void);
-/* Sleeps about us microseconds. Windows sleeps whole milliseconds, rounded
- * down; 0 only gives the CPU away. */
-void sc__bench_sleep_us(long us);
 /* Atomic, sequentially consistent. */
 int64_t sc__bench_load(const volatile int64_t *p);
 void sc__bench_store(volatile int64_t *p, int64_t value);

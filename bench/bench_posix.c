@@ -386,22 +386,6 @@ int sc__bench_gate_wait(struct sc_bench_targets *t)
     return open ? 0 : -1;
 }
 
-int64_t sc__bench_now_ns(void)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-}
-
-void sc__bench_sleep_us(long us)
-{
-    struct timespec t = {us / 1000000, us % 1000000 * 1000};
-
-    while (nanosleep(&t, &t) != 0 && errno == EINTR)
-        continue;
-}
-
 int64_t sc__bench_load(const volatile int64_t *p)
 {
     return __atomic_load_n(p, __ATOMIC_SEQ_CST);
@@ -575,8 +559,8 @@ static int reap(const struct worker *w, int64_t deadline_ns)
     pid_t done;
 
     while ((done = waitpid(w->pid, &status, WNOHANG)) == 0 &&
-           sc__bench_now_ns() < deadline_ns)
-        sc__bench_sleep_us(1000);
+           (int64_t)sc__clock_ns() < deadline_ns)
+        sc__sleep_us(1000);
     if (done != w->pid)
         return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -584,7 +568,8 @@ static int reap(const struct worker *w, int64_t deadline_ns)
 
 int sc__bench_pool_stop(struct sc_bench_pool *pool, int kill_them)
 {
-    int64_t deadline = sc__bench_now_ns() + (int64_t)EXIT_TIMEOUT_MS * 1000000;
+    int64_t deadline =
+        (int64_t)sc__clock_ns() + (int64_t)EXIT_TIMEOUT_MS * 1000000;
     int failed = 0;
 
     sc__bench_gate_open(pool->targets);
@@ -626,7 +611,7 @@ int sc__bench_launch(const char *program, double *ms)
     struct sc_child child;
     struct sc_child_output output;
     int code = 1;
-    int64_t start = sc__bench_now_ns();
+    int64_t start = (int64_t)sc__clock_ns();
     int err = sc__child_start(&child, program, no_args, NULL);
 
     if (err == ENOENT)
@@ -634,7 +619,7 @@ int sc__bench_launch(const char *program, double *ms)
     if (err == 0)
         err = sc__child_finish(&child, sc__clock_ms() + LAUNCH_TIMEOUT_MS,
                                &code, &output);
-    *ms = (double)(sc__bench_now_ns() - start) / 1e6;
+    *ms = (double)((int64_t)sc__clock_ns() - start) / 1e6;
     if (err == 0)
         sc__child_output_free(&output);
     if (err != 0 || code != 0)

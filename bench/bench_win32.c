@@ -327,21 +327,6 @@ int sc__bench_gate_wait(struct sc_bench_targets *t)
     return -1;
 }
 
-int64_t sc__bench_now_ns(void)
-{
-    LARGE_INTEGER frequency, now;
-
-    QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&now);
-    return now.QuadPart / frequency.QuadPart * 1000000000 +
-           now.QuadPart % frequency.QuadPart * 1000000000 / frequency.QuadPart;
-}
-
-void sc__bench_sleep_us(long us)
-{
-    Sleep((DWORD)(us / 1000));
-}
-
 int64_t sc__bench_load(const volatile int64_t *p)
 {
     return InterlockedCompareExchange64((volatile LONG64 *)p, 0, 0);
@@ -497,14 +482,14 @@ int sc__bench_launch(const char *program, double *ms)
 {
     struct sc_child child;
     DWORD code = 1;
-    int64_t start = sc__bench_now_ns();
+    int64_t start = (int64_t)sc__clock_ns();
     DWORD err = sc__child_start(&child, program, NULL, 0);
 
     if (err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND)
         return -1;
     if (err == 0)
         err = sc__child_finish(&child, LAUNCH_TIMEOUT_MS, &code, NULL);
-    *ms = (double)(sc__bench_now_ns() - start) / 1e6;
+    *ms = (double)((int64_t)sc__clock_ns() - start) / 1e6;
     sc__child_close(&child);
     if (err != 0 || code != 0)
         return sc__bench_error("%s failed: error %lu, exit status 0x%lx",

@@ -222,7 +222,7 @@ static int run_sc_view(struct sc_bench_targets *t, uint32_t n)
     (void)t;
     for (uint32_t i = 0; i < n; i++) {
         read_sink = sc_get();
-        sc__bench_sleep_us(16000);
+        sc__sleep_us(16000);
     }
     return 0;
 }
@@ -336,7 +336,7 @@ static int timed_run(struct sc_bench_targets *t, FILE *out,
 
     if (reply_ready_and_wait(t, out) != 0)
         return 1;
-    int64_t first = sc__bench_now_ns();
+    int64_t first = (int64_t)sc__clock_ns();
     int64_t deadline = first + duration_ms * 1000000;
     int64_t last = first;
     uint64_t ops = 0;
@@ -346,7 +346,7 @@ static int timed_run(struct sc_bench_targets *t, FILE *out,
         int64_t batch_start = last;
         failed = v->run(t, batch) != 0;
         ops += batch;
-        last = sc__bench_now_ns();
+        last = (int64_t)sc__clock_ns();
         if (batches < sizeof batch_ns / sizeof batch_ns[0])
             batch_ns[batches] = last - batch_start;
         batches++;
@@ -377,12 +377,12 @@ static int wake_add(struct sc_bench_targets *t, FILE *out, long wakes)
 
     if (reply_ready_and_wait(t, out) != 0)
         return 1;
-    srand((unsigned)sc__bench_now_ns());
+    srand((unsigned)sc__clock_ns());
     for (long i = 0; i < wakes; i++) {
         while (sc__bench_load(&shared->acked) < i)
-            sc__bench_sleep_us(20);
-        sc__bench_sleep_us(rand() % 2000);
-        sc__bench_store(&shared->stamp_ns, sc__bench_now_ns());
+            sc__sleep_us(20);
+        sc__sleep_us((uint64_t)(rand() % 2000));
+        sc__bench_store(&shared->stamp_ns, (int64_t)sc__clock_ns());
         sc_add((int64_t)1 << TIMED_SHIFT);
     }
     fprintf(out, "added\n");
@@ -420,7 +420,7 @@ static int wake_wait(struct sc_bench_targets *t, FILE *out, long wakes)
                 failed = reply_error(out, "sc_wait");
                 break;
             }
-        int64_t woke = sc__bench_now_ns();
+        int64_t woke = (int64_t)sc__clock_ns();
         latency_us[i] =
             (double)(woke - sc__bench_load(&shared->stamp_ns)) / 1000.0;
         /* After a failure, the writer's remaining adds need no waiter. */

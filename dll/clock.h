@@ -8,19 +8,31 @@
 
 #include <stdint.h>
 
-/* Microseconds on a clock that never goes back (QueryPerformanceCounter,
- * CLOCK_MONOTONIC): a wait must never end early, which a clock that moves
- * in ticks of several milliseconds could make it do. */
-uint64_t sc__clock_us(void);
+/* Nanoseconds on a clock that never goes back and that every process of
+ * the machine shares (QueryPerformanceCounter, CLOCK_MONOTONIC): a wait
+ * must never end early, which a clock that moves in ticks of several
+ * milliseconds could make it do. */
+uint64_t sc__clock_ns(void);
 
-/* The same clock in milliseconds. */
-static inline uint64_t sc__clock_ms(void)
+/* The same clock in microseconds, and in milliseconds. */
+static inline uint64_t sc__clock_us(void)
 {
-    return sc__clock_us() / 1000;
+    return sc__clock_ns() / 1000;
 }
 
-/* Sleeps for ms milliseconds; on POSIX systems a signal does not cut the
- * sleep short. */
-void sc__sleep_ms(uint32_t ms);
+static inline uint64_t sc__clock_ms(void)
+{
+    return sc__clock_ns() / 1000000;
+}
+
+/* Sleeps for us microseconds; on POSIX systems a signal does not cut the
+ * sleep short. Windows sleeps whole milliseconds, rounded down, and 0 only
+ * gives the processor away. */
+void sc__sleep_us(uint64_t us);
+
+static inline void sc__sleep_ms(uint32_t ms)
+{
+    sc__sleep_us((uint64_t)ms * 1000);
+}
 
 #endif /* SC_CLOCK_H */

@@ -3,7 +3,7 @@
 
 #include <windows.h>
 
-uint64_t sc__clock_us(void)
+uint64_t sc__clock_ns(void)
 {
     static LARGE_INTEGER frequency;
     LARGE_INTEGER now;
@@ -11,12 +11,14 @@ uint64_t sc__clock_us(void)
     if (frequency.QuadPart == 0)
         QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&now);
-    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000 +
-                      now.QuadPart % frequency.QuadPart * 1000000 /
+    /* Whole seconds and the rest apart, so that the product cannot
+     * overflow after days of uptime. */
+    return (uint64_t)(now.QuadPart / frequency.QuadPart * 1000000000 +
+                      now.QuadPart % frequency.QuadPart * 1000000000 /
                           frequency.QuadPart);
 }
 
-void sc__sleep_ms(uint32_t ms)
+void sc__sleep_us(uint64_t us)
 {
-    Sleep(ms);
+    Sleep((DWORD)(us / 1000));
 }

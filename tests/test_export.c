@@ -242,11 +242,6 @@ static int readable_now(sock s)
     return WSAPoll(&polled, 1, 0) > 0;
 }
 
-static void sleep_ms(unsigned ms)
-{
-    Sleep(ms);
-}
-
 /* Winsock, and a console for Ctrl-C that this program shares with its
  * children. Its handler keeps this program running when Ctrl-C comes. */
 static BOOL WINAPI let_pass(DWORD event)
@@ -421,11 +416,6 @@ static int readable_now(sock s)
     struct pollfd polled = {.fd = s, .events = POLLIN};
 
     return poll(&polled, 1, 0) > 0;
-}
-
-static void sleep_ms(unsigned ms)
-{
-    usleep(ms * 1000);
 }
 
 static int group_setup(void **state)
@@ -761,7 +751,7 @@ static uint64_t until_the_file_says(const char *path, const char *line)
             return (sc__clock_us() - start) / 1000;
         if (sc__clock_us() - start > (uint64_t)SC_TEST_CHILD_TIMEOUT_MS * 1000)
             fail_msg("the file never said \"%s\":\n%s", line, text);
-        sleep_ms(20);
+        sc__sleep_ms(20);
     }
 }
 
@@ -942,7 +932,7 @@ static void serves_metrics_and_refuses_the_rest(void **state)
     sock slow = connect_to("127.0.0.1", port);
     for (size_t i = 0; i < strlen(get_metrics); i++) {
         send_all(slow, get_metrics + i, 1);
-        sleep_ms(2);
+        sc__sleep_ms(2);
     }
     receive_all(slow, answer, sizeof answer);
     close_sock(slow);

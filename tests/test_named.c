@@ -108,11 +108,6 @@ static void clear_error(void)
     SetLastError(0);
 }
 
-static void sleep_ms(unsigned ms)
-{
-    Sleep(ms);
-}
-
 #else
 
 static int error_is_invalid_name(void)
@@ -133,12 +128,6 @@ static int error_is_invalid_id(void)
 static void clear_error(void)
 {
     errno = 0;
-}
-
-static void sleep_ms(unsigned ms)
-{
-    struct timespec pause = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
-    nanosleep(&pause, NULL);
 }
 
 #endif
@@ -582,7 +571,7 @@ static void waiter_join(pthread_t thread)
 static void until_armed(const struct sc_named_counter *counter)
 {
     for (int i = 0; i < 60000 && !sc__wait_armed(counter->wait_word); i++)
-        sleep_ms(1);
+        sc__sleep_ms(1);
     assert_true(sc__wait_armed(counter->wait_word));
 }
 
@@ -602,7 +591,7 @@ static void waiter_wakes_on_its_own_counter_only(void **state)
     until_armed(&f->storage->named[mine]);
     for (int i = 0; i < WAIT_MS / 10; i++) {
         f->lib.add(other, 1);
-        sleep_ms(10);
+        sc__sleep_ms(10);
     }
     waiter_join(thread);
     assert_int_equal(w.result, 0);
