@@ -10,8 +10,9 @@
  * runs and drives a pool of worker processes through a line protocol; the
  * workers (worker.c) run the variants and time them; report.c checks every
  * run and writes the table and the CSV files. Each system's half gives the
- * variants that are its own, the shared memory, the start gate, the clock,
- * the worker processes and the launch of a program.
+ * variants that are its own, the shared memory, the start gate, the worker
+ * processes and the launch of a program; the clock is the project's one
+ * (clock.h).
  *
  * The protocol. The launcher writes one command a line to a worker:
  *     run <variant name> <duration in ms> <increments between clock looks>
@@ -19,7 +20,7 @@
  * time is up
  *     done <increments> <first ns> <last ns> <counter change it saw>
  *          <median ns of one batch>
- * (on one clock for all processes). A variant that runs until_stop ignores
+ * (on sc__clock_ns(), which all processes share). A variant that runs until_stop ignores
  * the duration and runs until the launcher raises shared->stop. For the wake
  * latency, one worker gets "wake-wait <wakes>" and answers "ready", then,
  * after as many wakes,
