@@ -12,7 +12,8 @@
  * it redraws promptly after a change, at most about 60 times a second
  * while a worker adds, and writes nothing at all while the counter stands
  * still (the latency and the rate are printed as figures).
- * --help, --version and unknown options are test_native_clients'.
+ * --help, --version and unknown options are test_native_clients'
+ * (tests/test_clients.c).
  */
 #define _GNU_SOURCE
 

@@ -267,8 +267,9 @@ void sc__test_child_deadline(struct sc_test_child *child, unsigned ms);
 /* ---- the project's programs as children --------------------------------- */
 
 /* Runs the program name of the folder dir (NULL: the folder of the
- * project's programs) with the arguments that follow, up to a NULL. Name it
- * with SC_EXE_SUFFIX. */
+ * project's programs) with the arguments that follow, up to a NULL: each
+ * reaches it as given, an empty one or one with blanks or quotes too. Name
+ * it with SC_EXE_SUFFIX. */
 void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
                              const char *name, ...);
 /* Reads one line of its output, without the line ending. */

@@ -156,6 +156,44 @@ void sc__test_run_free(struct sc_test_run *run)
     sc__child_output_free(&run->output);
 }
 
+static void put_char(char *args, size_t size, size_t *used, char c)
+{
+    assert_true(*used + 1 < size);
+    args[(*used)++] = c;
+}
+
+/* Appends arg to the command line args so that the C runtime of the child
+ * gives it back as it was (the rules of CommandLineToArgvW): in quotes when
+ * it is empty or holds a blank or a quote, each quote as \", and the
+ * backslashes before a quote, or before the closing one, doubled. */
+static void put_arg(char *args, size_t size, size_t *used, const char *arg)
+{
+    int quoted = arg[0] == '\0' || strpbrk(arg, " \t\"") != NULL;
+
+    if (*used > 0)
+        put_char(args, size, used, ' ');
+    if (quoted)
+        put_char(args, size, used, '"');
+    for (;; arg++) {
+        size_t backslashes = 0;
+        while (*arg == '\\') {
+            backslashes++;
+            arg++;
+        }
+        if (*arg == '"' || (*arg == '\0' && quoted))
+            backslashes *= 2;
+        while (backslashes-- > 0)
+            put_char(args, size, used, '\\');
+        if (*arg == '\0')
+            break;
+        if (*arg == '"')
+            put_char(args, size, used, '\\');
+        put_char(args, size, used, *arg);
+    }
+    if (quoted)
+        put_char(args, size, used, '"');
+}
+
 void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
                              const char *name, ...)
 {
@@ -165,14 +203,10 @@ void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
 
     sc__test_path(path, sizeof path, dir, name);
     va_start(list, name);
-    for (const char *arg; (arg = va_arg(list, const char *)) != NULL;) {
-        const char *quote = strchr(arg, ' ') != NULL ? "\"" : "";
-        int n = snprintf(args + used, sizeof args - used, "%s%s%s%s",
-                         used > 0 ? " " : "", quote, arg, quote);
-        assert_true(n >= 0 && (size_t)n < sizeof args - used);
-        used += (size_t)n;
-    }
+    for (const char *arg; (arg = va_arg(list, const char *)) != NULL;)
+        put_arg(args, sizeof args, &used, arg);
     va_end(list);
+    args[used] = '\0';
     child->errors[0] = '\0';
     assert_int_equal(
         sc__child_start_in_job(&child->child, path, used > 0 ? args : NULL,
