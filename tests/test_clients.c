@@ -1006,6 +1006,14 @@ static void lines_end_in_crlf(void **state)
         assert_crlf(result.output.err);
         sc__test_run_free(&result);
     }
+    /* And counter_watch's JSON snapshot, which scripts read. */
+    if (strcmp(program->name, "counter_watch") == 0) {
+        sc__test_run(&result, path, "--json", "", 0);
+        assert_int_equal(result.exit_code, 0);
+        assert_non_null(strstr(result.output.out, "]\r\n}\r\n"));
+        assert_crlf(result.output.out);
+        sc__test_run_free(&result);
+    }
 }
 
 #endif
