@@ -20,14 +20,13 @@
  * time is up
  *     done <increments> <first ns> <last ns> <counter change it saw>
  *          <median ns of one batch>
- * (on sc__clock_ns(), which all processes share). A variant that runs until_stop ignores
- * the duration and runs until the launcher raises shared->stop. For the wake
- * latency, one worker gets "wake-wait <wakes>" and answers "ready", then,
- * after as many wakes,
- *     wakes <median us> <p99 us> <max us>
- * and another gets "wake-add <wakes>" and answers "ready", then "added".
- * On any failure a worker answers "error <text>" and exits with status 1.
- * The end of its input ends it with status 0.
+ * (on sc__clock_ns(), which all processes share). A variant that runs
+ * until_stop ignores the duration and runs until the launcher raises
+ * shared->stop. For the wake latency, one worker gets "wake-wait <wakes>" and
+ * answers "ready", then, after as many wakes, wakes <median us> <p99 us> <max
+ * us> and another gets "wake-add <wakes>" and answers "ready", then "added". On
+ * any failure a worker answers "error <text>" and exits with status 1. The end
+ * of its input ends it with status 0.
  */
 #ifndef SC_BENCH_H
 #define SC_BENCH_H

@@ -42,8 +42,10 @@ enum {
     OPTION_COUNT
 };
 
-/* The options with their defaults. */
+/* The options with their defaults, and the room the process counts are
+ * parsed into. */
 struct command_line {
+    int64_t procs[SC_BENCH_MAX_COUNTS];
     struct sc_option options[OPTION_COUNT];
 };
 
@@ -64,11 +66,18 @@ static const struct {
 
 static void command_line_init(struct command_line *c)
 {
+    static const int64_t default_procs[] = {1, 2, 4, 8};
+    enum {
+        DEFAULT_PROC_COUNT = sizeof default_procs / sizeof default_procs[0]
+    };
+
+    memcpy(c->procs, default_procs, sizeof default_procs);
     struct sc_option options[OPTION_COUNT] = {
         [OPTION_REPETITIONS] =
             SC_INT_OPTION("--repetitions", 1, SC_BENCH_MAX_REPETITIONS, 15),
         [OPTION_DURATION] = SC_INT_OPTION("--duration", 1, 60000, 50),
-        [OPTION_PROCESSES] = SC_STRING_OPTION("--processes", "1,2,4,8"),
+        [OPTION_PROCESSES] = SC_INT_LIST_OPTION(
+            "--processes", 1, SC_BENCH_MAX_PROCS, c->procs, DEFAULT_PROC_COUNT),
         [OPTION_LAUNCHES] = SC_INT_OPTION("--launches", 0, 10000, 40),
         [OPTION_READERS] =
             SC_INT_OPTION("--readers", 0, SC_BENCH_MAX_PROCS - 1, 7),
@@ -85,8 +94,11 @@ static void print_range(const struct sc_option *o)
     if (o->kind == SC_OPTION_INT) {
         printf(" (%" PRId64 "-%" PRId64 ", default %" PRId64 ")", o->min,
                o->max, o->value);
-    } else if (o->text != NULL) {
-        printf(", 1-%d (default %s)", SC_BENCH_MAX_PROCS, o->text);
+    } else if (o->kind == SC_OPTION_INT_LIST) {
+        printf(", %" PRId64 "-%" PRId64 " (default", o->min, o->max);
+        for (size_t i = 0; i < o->list_len; i++)
+            printf("%c%" PRId64, i == 0 ? ' ' : ',', o->list[i]);
+        printf(")");
     }
 }
 
@@ -139,62 +151,11 @@ static int compare_ints(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One process count of "--processes 1,2,4", alone in item: returns 0, or
- * SC_EXIT_USAGE once it has said why it is not one. */
-static int take_process_count(const char *item, struct options *o)
-{
-    const char *program = sc__bench_program;
-    int64_t n;
-    enum sc_parse_status status = sc__parse_int64(item, &n);
-
-    if (status == SC_PARSE_NOT_NUMBER)
-        return sc__usage_error(
-            program, "--processes needs a whole number, not \"%s\"", item);
-    if (status == SC_PARSE_OUT_OF_RANGE || n < 1 || n > SC_BENCH_MAX_PROCS)
-        return sc__usage_error(program,
-                               "--processes %s is out of range (1 to %d)", item,
-                               SC_BENCH_MAX_PROCS);
-    for (int i = 0; i < o->proc_count; i++)
-        if (o->procs[i] == n)
-            return sc__usage_error(program, "--processes lists %s twice", item);
-    if (o->proc_count == SC_BENCH_MAX_COUNTS)
-        return sc__usage_error(program, "--processes takes at most %d numbers",
-                               SC_BENCH_MAX_COUNTS);
-    o->procs[o->proc_count++] = (int)n;
-    return 0;
-}
-
-/* The process counts, comma-separated in text, into o->procs in ascending
- * order. Returns 0, or SC_EXIT_USAGE once it has said what is wrong. */
-static int take_process_counts(const char *text, struct options *o)
-{
-    char item[32];
-
-    o->proc_count = 0;
-    for (const char *p = text;; p++) {
-        size_t len = strcspn(p, ",");
-        if (len == 0 || len >= sizeof item)
-            return sc__usage_error(sc__bench_program,
-                                   "--processes needs whole numbers separated "
-                                   "by commas, not \"%s\"",
-                                   text);
-        memcpy(item, p, len);
-        item[len] = '\0';
-        if (take_process_count(item, o) != 0)
-            return SC_EXIT_USAGE;
-        p += len;
-        if (*p == '\0')
-            break;
-    }
-    qsort(o->procs, (size_t)o->proc_count, sizeof o->procs[0], compare_ints);
-    return 0;
-}
-
-/* The parser has checked every range, so each value fits an int. Returns 0,
- * or SC_EXIT_USAGE when the process counts are not a list of them. */
-static int take_options(const struct command_line *c, struct options *o)
+/* The parser has checked every range, so each value fits an int. */
+static void take_options(const struct command_line *c, struct options *o)
 {
     const struct sc_option *opt = c->options;
+    const struct sc_option *procs = &opt[OPTION_PROCESSES];
 
     o->repetitions = (int)opt[OPTION_REPETITIONS].value;
     o->duration_ms = (int)opt[OPTION_DURATION].value;
@@ -203,7 +164,10 @@ static int take_options(const struct command_line *c, struct options *o)
     o->wakes = (int)opt[OPTION_WAKES].value;
     o->csv_path = opt[OPTION_CSV].text;
     o->runs_csv_path = opt[OPTION_RUNS_CSV].text;
-    return take_process_counts(opt[OPTION_PROCESSES].text, o);
+    o->proc_count = (int)procs->list_len;
+    for (size_t i = 0; i < procs->list_len; i++)
+        o->procs[i] = (int)procs->list[i];
+    qsort(o->procs, procs->list_len, sizeof o->procs[0], compare_ints);
 }
 
 /* Returns -1 to run, or the exit status. */
@@ -226,7 +190,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     case SC_ARGS_OK:
         break;
     }
-    return take_options(&c, o) == 0 ? -1 : SC_EXIT_USAGE;
+    take_options(&c, o);
+    return -1;
 }
 
 /* ---- Timed runs in the pool of workers ---- */

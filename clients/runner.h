@@ -13,8 +13,8 @@
  * Pipes and files are read as bytes; a Windows console as the characters
  * typed, in UTF-8, where Ctrl+Z at the start of a line ends the input.
  */
-#ifndef SC_CLIENT_H
-#define SC_CLIENT_H
+#ifndef SC_RUNNER_H
+#define SC_RUNNER_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -111,4 +111,4 @@ int sc__client_refill(struct sc_client *client);
 /* Whether stdin is a console or terminal (not a pipe or a file). */
 int sc__stdin_is_terminal(void);
 
-#endif /* SC_CLIENT_H */
+#endif /* SC_RUNNER_H */

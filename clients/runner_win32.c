@@ -4,6 +4,7 @@
 #include "runner.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "text_paths.h"
@@ -34,21 +35,32 @@ static const char *dll_build(const wchar_t *path)
     return build;
 }
 
-/* The module that holds function. A program's pointer to an imported
- * function can be its own import thunk (clang takes the address as a
- * link-time constant in a constant initializer), which lies in the
- * program: the function is then in the library it imports, found by name. */
-static HMODULE library_of(const void *function)
+static HMODULE module_of(const void *address)
 {
     HMODULE module;
 
     if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
                                 GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                            (LPCWSTR)function, &module))
+                            (LPCWSTR)address, &module))
         return NULL;
-    return module != GetModuleHandleW(NULL)
-               ? module
-               : GetModuleHandleW(L"" SC_LIBRARY_NAME);
+    return module;
+}
+
+/* A pointer to an imported function can be the program's own import thunk,
+ * jmp [rip + disp32] (FF 25), when the compiler took the function's address
+ * as a link-time constant, as clang does in a constant initializer: the
+ * function is then where the thunk's slot in the import table points,
+ * whatever the library's file is called. */
+static const void *past_import_thunk(const void *function)
+{
+    const unsigned char *code = function;
+    int32_t displacement;
+
+    if (module_of(function) != GetModuleHandleW(NULL) || code[0] != 0xff ||
+        code[1] != 0x25)
+        return function;
+    memcpy(&displacement, code + 2, sizeof displacement);
+    return *(const void *const *)(code + 6 + displacement);
 }
 
 int sc__print_versions(const char *program, const void *library_function,
@@ -58,7 +70,7 @@ int sc__print_versions(const char *program, const void *library_function,
         return SC_EXIT_FAILURE;
     if (library_function == NULL)
         return SC_EXIT_OK;
-    HMODULE dll = library_of(library_function);
+    HMODULE dll = module_of(past_import_thunk(library_function));
     wchar_t *wide_path = dll != NULL ? sc__module_path(dll) : NULL;
     char *path = wide_path ? sc__utf8_from_wide(wide_path) : NULL;
     int status = SC_EXIT_FAILURE;

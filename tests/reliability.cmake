@@ -55,7 +55,7 @@ add_dependencies(test_lifetime sharedcounter sharedcounter_hardened)
 # A program linked against sharedcounter.dll, for running it with the
 # hardened DLL in its place.
 add_executable(probe_counter probe_counter.c)
-target_link_libraries(probe_counter PRIVATE sharedcounter sc_client)
+target_link_libraries(probe_counter PRIVATE sharedcounter sc_common)
 sc_set_warnings(probe_counter)
 sc_in_tests_folder(probe_counter)
 

@@ -53,6 +53,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -62,11 +63,17 @@
 #include "support.h"
 
 enum { OUTPUT_SIZE = 16384, WAIT_MS = 20000, IDLE_MS = 2000 };
-/* The demo's two workers add long enough for its live line to be seen in a
- * console that is read every 10 ms, and are given ten times a child's time
- * to end. */
+/* The demo's two workers add long enough for its live line to be seen: in
+ * a Windows console, which is read every 10 ms, three times as long as on
+ * a terminal, whose every byte the test reads. They are given ten times a
+ * child's time to end. */
+#if defined(_WIN32)
 #define DEMO_TIMES "300000000"
 #define DEMO_TOTAL "600000000"
+#else
+#define DEMO_TIMES "100000000"
+#define DEMO_TOTAL "200000000"
+#endif
 enum { DEMO_MS = 10 * SC_TEST_CHILD_TIMEOUT_MS };
 /* The first words of the demo's report. */
 #define REPORT "2 counter_worker and 2 private_counter processes"
@@ -479,9 +486,13 @@ static void view_start(struct view *v, const char *program, const char *args)
     v->transcript = calloc(TRANSCRIPT_SIZE, 1);
     assert_non_null(v->transcript);
     screen_resize(&v->screen, COLUMNS, ROWS);
+    pid_t parent = getpid();
     v->pid = forkpty(&v->master, NULL, NULL, &size);
     assert_true(v->pid >= 0);
     if (v->pid == 0) {
+        /* The view dies with the test, however the test ends. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(126);
         execv(path, argv);
         _exit(127);
     }

@@ -102,7 +102,7 @@ static struct sc_option *find_option(const char *arg, struct sc_option *options,
     return NULL;
 }
 
-/* The number of an INT option. */
+/* One number of an INT or INT_LIST option, text alone. */
 static int parse_number(const char *program, const struct sc_option *option,
                         const char *text, int64_t *value)
 {
@@ -119,6 +119,47 @@ static int parse_number(const char *program, const struct sc_option *option,
     return 0;
 }
 
+static int listed(const struct sc_option *option, int64_t value)
+{
+    for (size_t i = 0; i < option->list_len; i++)
+        if (option->list[i] == value)
+            return 1;
+    return 0;
+}
+
+/* "1,2,4": each item a number in range, none twice, at most list_max. */
+static int parse_list(const char *program, struct sc_option *option,
+                      const char *text)
+{
+    char item[32];
+
+    option->list_len = 0;
+    for (const char *p = text;; p++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof item)
+            return sc__usage_error(
+                program,
+                "%s needs whole numbers separated by commas, not \"%s\"",
+                option->name, text);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        int64_t value;
+        if (parse_number(program, option, item, &value) != 0)
+            return SC_EXIT_USAGE;
+        if (listed(option, value))
+            return sc__usage_error(program, "%s lists %s twice", option->name,
+                                   item);
+        if (option->list_len == option->list_max)
+            return sc__usage_error(program, "%s takes at most %lu numbers",
+                                   option->name,
+                                   (unsigned long)option->list_max);
+        option->list[option->list_len++] = value;
+        p += len;
+        if (*p == '\0')
+            return 0;
+    }
+}
+
 /* Gives option the value text: NULL for a flag alone. */
 static int set_value(const char *program, struct sc_option *option,
                      const char *text)
@@ -130,6 +171,8 @@ static int set_value(const char *program, struct sc_option *option,
     switch (option->kind) {
     case SC_OPTION_INT:
         return parse_number(program, option, text, &option->value);
+    case SC_OPTION_INT_LIST:
+        return parse_list(program, option, text);
     case SC_OPTION_STRING:
         if (*text == '\0')
             return sc__usage_error(program, "%s needs a value, not \"\"",

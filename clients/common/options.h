@@ -33,24 +33,36 @@ enum sc_parse_status {
 enum sc_parse_status sc__parse_int64(const char *text, int64_t *value);
 
 enum sc_option_kind {
-    SC_OPTION_INT,    /* "--times 5": a number within [min, max] */
-    SC_OPTION_STRING, /* "--csv out.csv": text, not empty */
-    SC_OPTION_FLAG,   /* "--verbose": no value */
+    SC_OPTION_INT,      /* "--times 5": a number within [min, max] */
+    SC_OPTION_INT_LIST, /* "--processes 1,2,4": each within [min, max],
+                           none twice */
+    SC_OPTION_STRING,   /* "--csv out.csv": text, not empty */
+    SC_OPTION_FLAG,     /* "--verbose": no value */
 };
 
 struct sc_option {
     const char *name; /* with its dashes: "--times" */
     enum sc_option_kind kind;
-    int64_t min, max; /* INT: the range, both ends included */
+    int64_t min, max; /* INT and each item of INT_LIST, both included */
     int64_t value;    /* INT: the default on input, what was given on output */
     const char *text; /* STRING: likewise (the default may be NULL) */
-    int given;        /* set when the option appeared */
+    int64_t *list;    /* INT_LIST: room for list_max items, in given order */
+    size_t list_max;
+    size_t list_len; /* INT_LIST: the default's length on input */
+    int given;       /* set when the option appeared */
 };
 
 #define SC_INT_OPTION(name_, min_, max_, default_)                             \
     {                                                                          \
         .name = (name_), .kind = SC_OPTION_INT, .min = (min_), .max = (max_),  \
         .value = (default_)                                                    \
+    }
+#define SC_INT_LIST_OPTION(name_, min_, max_, array_, default_len_)            \
+    {                                                                          \
+        .name = (name_), .kind = SC_OPTION_INT_LIST, .min = (min_),            \
+        .max = (max_), .list = (array_),                                       \
+        .list_max = sizeof(array_) / sizeof((array_)[0]),                      \
+        .list_len = (default_len_)                                             \
     }
 #define SC_STRING_OPTION(name_, default_)                                      \
     {                                                                          \
