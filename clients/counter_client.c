@@ -2,7 +2,7 @@
  * An interactive client of sharedcounter.dll (libsharedcounter.so on
  * Linux), linked against it: the loader has bound the library before
  * main() runs, and every command is one call of the API, named below. The
- * runner (client.h) reads the commands, makes the calls and prints what
+ * runner (runner.h) reads the commands, makes the calls and prints what
  * they return.
  */
 #include "runner.h"
