@@ -96,16 +96,6 @@ enum { ONLY_OURS = 0 };
 /* Far above what waiting takes, and far below what polling would. */
 enum { IDLE_CPU_MS = 200 };
 
-static uint32_t child_pid(const struct sc_test_child *child)
-{
-    return (uint32_t)child->child.pid;
-}
-
-static void child_kill(struct sc_test_child *child)
-{
-    assert_true(TerminateProcess(child->child.process, 1));
-}
-
 /* A program in a console of its own, which this process is attached to. */
 struct view {
     struct sc_child child;
@@ -362,16 +352,6 @@ enum { ONLY_OURS = 1 };
  * width from the terminal. */
 enum { COLUMNS = 60, ROWS = 24 };
 enum { MAX_ROWS = 48, MAX_COLUMNS = 120, TRANSCRIPT_SIZE = 1 << 20 };
-
-static uint32_t child_pid(const struct sc_test_child *child)
-{
-    return (uint32_t)child->pid;
-}
-
-static void child_kill(struct sc_test_child *child)
-{
-    assert_int_equal(kill(child->pid, SIGKILL), 0);
-}
 
 /* What a terminal would show, from the sequences the view writes: cursor
  * moves (CSI row;col H), erasing (CSI K, CSI 2 J), the alternate screen and
@@ -768,10 +748,10 @@ static void once_shows_the_value_and_the_processes(void **state)
     assert_starts_with(out, "counter: 4242\nops/s: 0\nprocesses: ");
     assert_processes(number_between(out, "\nprocesses: ", "\n"), 3);
     assert_line_has(process_line(out, sc__test_pid()), THIS_PROGRAM);
-    const char *line = process_line(out, child_pid(&holder));
+    const char *line = process_line(out, sc__test_child_pid(&holder));
     assert_line_has(line, "counter_client" SC_EXE_SUFFIX);
     assert_line_has(line, " s ");
-    assert_line_has(process_line(out, child_pid(&watcher)),
+    assert_line_has(process_line(out, sc__test_child_pid(&watcher)),
                     "(this)        counter_watch" SC_EXE_SUFFIX);
     assert_int_equal(sc__test_child_finish(&holder, NULL, 0), 0);
 }
@@ -797,12 +777,12 @@ static void json_gives_the_same_snapshot(void **state)
     snprintf(entry, sizeof entry,
              "{\"pid\": %lu, \"program\": \"counter_client" SC_EXE_SUFFIX
              "\", \"self\": false, \"attached_ms\": ",
-             (unsigned long)child_pid(&holder));
+             (unsigned long)sc__test_child_pid(&holder));
     sc__test_assert_contains(out, entry);
     snprintf(entry, sizeof entry,
              "{\"pid\": %lu, \"program\": \"counter_watch" SC_EXE_SUFFIX
              "\", \"self\": true, \"attached_ms\": null}",
-             (unsigned long)child_pid(&watcher));
+             (unsigned long)sc__test_child_pid(&watcher));
     sc__test_assert_contains(out, entry);
     sc__test_assert_contains(out, "}\n  ]\n}\n");
     assert_int_equal(sc__test_child_finish(&holder, NULL, 0), 0);
@@ -831,11 +811,11 @@ static void once_measures_a_running_worker(void **state)
     }
     int status =
         watch(&watcher, out, sizeof out, "--once", "--interval", "200");
-    child_kill(&worker);
+    sc__test_child_kill(&worker);
     sc__test_child_finish(&worker, NULL, 0);
     assert_int_equal(status, 0);
     assert_true(number_between(out, "\nops/s: ", "\n") > 0);
-    const char *line = process_line(out, child_pid(&worker));
+    const char *line = process_line(out, sc__test_child_pid(&worker));
     assert_line_has(line, "counter_worker" SC_EXE_SUFFIX);
     assert_line_has(line, " s ");
 }
@@ -1092,7 +1072,7 @@ static void live_view_redraws_at_most_once_a_frame(void **state)
     size_t from = v.transcript_len;
     bytes_within(&v, 2000);
     size_t frames = count_frames(v.transcript + from, v.transcript_len - from);
-    child_kill(&worker);
+    sc__test_child_kill(&worker);
     sc__test_child_finish(&worker, NULL, 0);
     print_message("%zu redraws in 2 s while a worker adds\n", frames);
     assert_true(frames > 0);

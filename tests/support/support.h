@@ -277,6 +277,11 @@ void sc__test_child_line(struct sc_test_child *child, char *line, size_t size);
 /* Waits up to ms for the child to end, and says whether it has; it is
  * still for sc__test_child_finish() to collect. */
 int sc__test_child_ended(struct sc_test_child *child, unsigned ms);
+/* Its process id. */
+uint32_t sc__test_child_pid(const struct sc_test_child *child);
+/* Ends it at once, as a kill does; it is still for sc__test_child_finish()
+ * to collect. */
+void sc__test_child_kill(struct sc_test_child *child);
 /* Closes its stdin, reads the rest of its output into rest (may be NULL),
  * its stderr into child->errors, both with "\n" line endings, and waits:
  * returns the exit status (on POSIX systems, 128 + the signal that ended

@@ -349,6 +349,16 @@ void sc__test_child_start_in(struct sc_test_child *child, const char *dir,
     sc__test_child_start(child, argv);
 }
 
+uint32_t sc__test_child_pid(const struct sc_test_child *child)
+{
+    return (uint32_t)child->pid;
+}
+
+void sc__test_child_kill(struct sc_test_child *child)
+{
+    assert_int_equal(kill(child->pid, SIGKILL), 0);
+}
+
 /* WNOWAIT leaves the child to sc__test_child_finish(). */
 int sc__test_child_ended(struct sc_test_child *child, unsigned ms)
 {
@@ -480,7 +490,7 @@ int sc__self_finish(struct sc_self_child *p, char *out, size_t size)
 
 void sc__self_kill(struct sc_self_child *p)
 {
-    assert_int_equal(kill(p->child.pid, SIGKILL), 0);
+    sc__test_child_kill(&p->child);
     assert_int_equal(sc__test_child_finish(&p->child, NULL, 0), 128 + SIGKILL);
 }
 

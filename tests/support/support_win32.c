@@ -224,6 +224,16 @@ int sc__test_child_ended(struct sc_test_child *child, unsigned ms)
     return WaitForSingleObject(child->child.process, ms) == WAIT_OBJECT_0;
 }
 
+uint32_t sc__test_child_pid(const struct sc_test_child *child)
+{
+    return (uint32_t)child->child.pid;
+}
+
+void sc__test_child_kill(struct sc_test_child *child)
+{
+    assert_true(TerminateProcess(child->child.process, 1));
+}
+
 /* Copies text into to (size bytes), its "\r\n" line endings as "\n". */
 static void copy_lines(char *to, size_t size, const char *text)
 {
